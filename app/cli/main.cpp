@@ -1,0 +1,23 @@
+#include "core/cli/client_commands.h"
+#include "server/coderd/server_command.h"
+
+#include <CLI/CLI.hpp>
+
+#include <QCoreApplication>
+
+int main(int argc, char **argv)
+{
+    // Qt's own UNIX event dispatcher serves many sockets with less overhead than the GLib
+    // one, and nothing in the CLI needs GLib integration.
+    if (qEnvironmentVariableIsEmpty("QT_NO_GLIB"))
+        qputenv("QT_NO_GLIB", "1");
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("coder"));
+    CLI::App cli{"coder: self-hosted remote development environments"};
+    cli.set_version_flag("--version", CODER_VERSION);
+    cli.require_subcommand(1);
+    coder::server::registerServerCommand(cli);
+    coder::core::cli::registerClientCommands(cli);
+    CLI11_PARSE(cli, argc, argv);
+    return 0;
+}

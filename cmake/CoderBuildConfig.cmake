@@ -1,0 +1,16 @@
+# One INTERFACE target carries every build setting; each target links it.
+add_library(coder_build_cfg INTERFACE)
+target_compile_features(coder_build_cfg INTERFACE cxx_std_20)
+target_compile_options(coder_build_cfg INTERFACE
+  -Wall -Wextra -Wpedantic -Wold-style-cast -Wnon-virtual-dtor -Woverloaded-virtual
+  $<$<BOOL:${CODER_WERROR}>:-Werror>)
+target_compile_definitions(coder_build_cfg INTERFACE
+  QT_NO_CAST_FROM_ASCII
+  QT_NO_NARROWING_CONVERSIONS_IN_CONNECT
+  QT_USE_QSTRINGBUILDER
+  QT_NO_KEYWORDS
+  CODER_VERSION="${PROJECT_VERSION}")
+if(CODER_SANITIZE)
+  target_compile_options(coder_build_cfg INTERFACE -fsanitize=${CODER_SANITIZE} -fno-omit-frame-pointer)
+  target_link_options(coder_build_cfg INTERFACE -fsanitize=${CODER_SANITIZE})
+endif()

@@ -1,0 +1,286 @@
+#include "api_client.h"
+
+#include <QJsonArray>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QNetworkRequest>
+
+namespace coder::core {
+
+namespace {
+
+const QByteArray sessionTokenHeader = QByteArrayLiteral("Coder-Session-Token");
+
+ApiError invalidResponse(const QString &what, const QString &why)
+{
+    return ApiError{0, QStringLiteral("unexpected response from %1").arg(what), why, {}};
+}
+
+} // namespace
+
+ApiClient::ApiClient(QUrl baseUrl, QObject *parent)
+    : QObject(parent), m_network(new QNetworkAccessManager(this)), m_baseUrl(std::move(baseUrl))
+{}
+
+ApiClient::~ApiClient() = default;
+
+QString ApiClient::segment(const QString &value)
+{
+    return QString::fromLatin1(QUrl::toPercentEncoding(value));
+}
+
+void ApiClient::request(const QByteArray &method, const QString &path, const QUrlQuery &query,
+                        const std::optional<QJsonDocument> &body, Callback<QJsonDocument> done)
+{
+    QUrl url = m_baseUrl;
+    QString basePath = m_baseUrl.path(QUrl::FullyEncoded);
+    while (basePath.endsWith(u'/'))
+        basePath.chop(1);
+    url.setPath(basePath + path, QUrl::TolerantMode);
+    url.setQuery(query);
+    url.setFragment({});
+
+    QNetworkRequest request(url);
+    request.setRawHeader(QByteArrayLiteral("Accept"), QByteArrayLiteral("application/json"));
+    request.setHeader(QNetworkRequest::UserAgentHeader,
+                      QStringLiteral("coder-cli/%1").arg(QStringLiteral(CODER_VERSION)));
+    if (!m_sessionToken.isEmpty())
+        request.setRawHeader(sessionTokenHeader, m_sessionToken.toUtf8());
+    if (m_timeout.count() > 0)
+        request.setTransferTimeout(static_cast<int>(m_timeout.count()));
+
+    QByteArray payload;
+    if (body) {
+        payload = body->toJson(QJsonDocument::Compact);
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+    }
+    QNetworkReply *reply = m_network->sendCustomRequest(request, method, payload);
+    connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
+        reply->deleteLater();
+        handleReply(reply, done);
+    });
+}
+
+void ApiClient::handleReply(QNetworkReply *reply, const Callback<QJsonDocument> &done)
+{
+    const QVariant statusAttribute = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute);
+    if (!statusAttribute.isValid())
+        return done(transportError(reply));
+    const int status = statusAttribute.toInt();
+    const QByteArray body = reply->readAll();
+    if (status < 200 || status > 299)
+        return done(ApiError::fromResponse(status, body));
+    if (body.trimmed().isEmpty())
+        return done(QJsonDocument{});
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return done(invalidResponse(
+            reply->url().toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery),
+            QStringLiteral("the body is not JSON: %1").arg(parseError.errorString())));
+    done(document);
+}
+
+ApiError ApiClient::transportError(QNetworkReply *reply) const
+{
+    const QString target = m_baseUrl.toString(QUrl::RemoveUserInfo | QUrl::StripTrailingSlash);
+    QString reason;
+    switch (reply->error()) {
+    case QNetworkReply::ConnectionRefusedError:
+        reason = QStringLiteral("connection refused");
+        break;
+    case QNetworkReply::HostNotFoundError:
+        reason = QStringLiteral("host %1 not found").arg(m_baseUrl.host());
+        break;
+    case QNetworkReply::RemoteHostClosedError:
+        reason = QStringLiteral("the server closed the connection");
+        break;
+    case QNetworkReply::TimeoutError:
+    case QNetworkReply::OperationCanceledError:
+        reason = QStringLiteral("no answer within %1 s").arg(m_timeout.count() / 1000.0);
+        break;
+    case QNetworkReply::SslHandshakeFailedError:
+        reason = QStringLiteral("TLS handshake failed: %1").arg(reply->errorString());
+        break;
+    case QNetworkReply::ProtocolUnknownError:
+        reason = QStringLiteral("unsupported URL scheme \"%1\"").arg(m_baseUrl.scheme());
+        break;
+    default:
+        reason = reply->errorString();
+        break;
+    }
+    return ApiError{0, QStringLiteral("cannot reach %1: %2").arg(target, reason), {}, {}};
+}
+
+void ApiClient::get(const QString &path, Callback<QJsonDocument> done, const QUrlQuery &query)
+{
+    request(QByteArrayLiteral("GET"), path, query, std::nullopt, std::move(done));
+}
+
+void ApiClient::post(const QString &path, const QJsonObject &body, Callback<QJsonDocument> done)
+{
+    request(QByteArrayLiteral("POST"), path, {}, QJsonDocument(body), std::move(done));
+}
+
+void ApiClient::put(const QString &path, const QJsonObject &body, Callback<QJsonDocument> done)
+{
+    request(QByteArrayLiteral("PUT"), path, {}, QJsonDocument(body), std::move(done));
+}
+
+void ApiClient::deleteResource(const QString &path, Callback<QJsonDocument> done)
+{
+    request(QByteArrayLiteral("DELETE"), path, {}, std::nullopt, std::move(done));
+}
+
+template <typename T> ApiClient::Callback<QJsonDocument> ApiClient::decodeObject(Callback<T> done)
+{
+    return [done = std::move(done)](Result<QJsonDocument, ApiError> result) {
+        if (!result)
+            return done(result.error());
+        if (!result->isObject())
+            return done(invalidResponse(QStringLiteral("the server"),
+                                        QStringLiteral("expected a JSON object")));
+        auto decoded = T::fromJson(result->object());
+        if (!decoded)
+            return done(invalidResponse(QStringLiteral("the server"), decoded.error()));
+        done(std::move(decoded.value()));
+    };
+}
+
+void ApiClient::hasFirstUser(Callback<bool> done)
+{
+    get(QStringLiteral("/api/v2/users/first"), [done](Result<QJsonDocument, ApiError> result) {
+        if (result)
+            return done(true);
+        if (result.error().status == 404)
+            return done(false);
+        done(result.error());
+    });
+}
+
+void ApiClient::createFirstUser(const CreateFirstUserRequest &request,
+                                Callback<CreateFirstUserResponse> done)
+{
+    post(QStringLiteral("/api/v2/users/first"), request.toJson(),
+         decodeObject<CreateFirstUserResponse>(std::move(done)));
+}
+
+void ApiClient::login(const QString &email, const QString &password, Callback<QString> done)
+{
+    const QJsonObject body{{QStringLiteral("email"), email},
+                           {QStringLiteral("password"), password}};
+    post(QStringLiteral("/api/v2/users/login"), body,
+         [done](Result<QJsonDocument, ApiError> result) {
+             if (!result)
+                 return done(result.error());
+             const QString token =
+                 result->object().value(QStringLiteral("session_token")).toString();
+             if (token.isEmpty())
+                 return done(
+                     invalidResponse(QStringLiteral("the server"),
+                                     QStringLiteral("no \"session_token\" in the login answer")));
+             done(token);
+         });
+}
+
+void ApiClient::logout(Callback<Ok> done)
+{
+    post(QStringLiteral("/api/v2/users/logout"), {},
+         [done](Result<QJsonDocument, ApiError> result) {
+             result ? done(Ok{}) : done(result.error());
+         });
+}
+
+void ApiClient::user(const QString &user, Callback<User> done)
+{
+    get(QStringLiteral("/api/v2/users/") + segment(user), decodeObject<User>(std::move(done)));
+}
+
+void ApiClient::users(const QString &search, Callback<UsersPage> done, int limit, int offset)
+{
+    QUrlQuery query;
+    if (!search.isEmpty())
+        query.addQueryItem(QStringLiteral("q"),
+                           QString::fromLatin1(QUrl::toPercentEncoding(search)));
+    if (limit > 0)
+        query.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    if (offset > 0)
+        query.addQueryItem(QStringLiteral("offset"), QString::number(offset));
+    get(QStringLiteral("/api/v2/users"), decodeObject<UsersPage>(std::move(done)), query);
+}
+
+void ApiClient::allUsers(const QString &search, Callback<QList<User>> done, int pageSize)
+{
+    auto collected = std::make_shared<QList<User>>();
+    auto fetch = std::make_shared<std::function<void()>>();
+    // Only the callback of the page in flight holds `fetch` strongly: no reference cycle.
+    *fetch = [this, search, done, pageSize, collected, weakFetch = std::weak_ptr(fetch)] {
+        users(
+            search,
+            [done, pageSize, collected,
+             fetch = weakFetch.lock()](Result<UsersPage, ApiError> page) {
+                if (!page)
+                    return done(page.error());
+                collected->append(page->users);
+                if (page->users.size() < pageSize || collected->size() >= page->count)
+                    return done(*collected);
+                (*fetch)();
+            },
+            pageSize, static_cast<int>(collected->size()));
+    };
+    (*fetch)();
+}
+
+void ApiClient::createUser(const CreateUserRequest &request, Callback<User> done)
+{
+    post(QStringLiteral("/api/v2/users"), request.toJson(), decodeObject<User>(std::move(done)));
+}
+
+void ApiClient::setUserSuspended(const QString &user, bool suspended, Callback<User> done)
+{
+    const QString action = suspended ? QStringLiteral("suspend") : QStringLiteral("activate");
+    put(QStringLiteral("/api/v2/users/%1/status/%2").arg(segment(user), action), {},
+        decodeObject<User>(std::move(done)));
+}
+
+void ApiClient::apiKeys(const QString &user, Callback<QList<ApiKey>> done)
+{
+    get(QStringLiteral("/api/v2/users/%1/keys/tokens").arg(segment(user)),
+        [done](Result<QJsonDocument, ApiError> result) {
+            if (!result)
+                return done(result.error());
+            // A server with no tokens may answer null rather than [].
+            if (!result->isArray() && !result->isNull())
+                return done(invalidResponse(QStringLiteral("the server"),
+                                            QStringLiteral("expected a JSON array of tokens")));
+            auto keys = listFromJson<ApiKey>(result->array());
+            if (!keys)
+                return done(invalidResponse(QStringLiteral("the server"), keys.error()));
+            done(std::move(keys.value()));
+        });
+}
+
+void ApiClient::createToken(const QString &user, const CreateTokenRequest &request,
+                            Callback<QString> done)
+{
+    post(QStringLiteral("/api/v2/users/%1/keys/tokens").arg(segment(user)), request.toJson(),
+         [done](Result<QJsonDocument, ApiError> result) {
+             if (!result)
+                 return done(result.error());
+             const QString key = result->object().value(QStringLiteral("key")).toString();
+             if (key.isEmpty())
+                 return done(invalidResponse(QStringLiteral("the server"),
+                                             QStringLiteral("no \"key\" in the answer")));
+             done(key);
+         });
+}
+
+void ApiClient::deleteApiKey(const QString &user, const QString &keyId, Callback<Ok> done)
+{
+    deleteResource(QStringLiteral("/api/v2/users/%1/keys/%2").arg(segment(user), segment(keyId)),
+                   [done](Result<QJsonDocument, ApiError> result) {
+                       result ? done(Ok{}) : done(result.error());
+                   });
+}
+
+} // namespace coder::core

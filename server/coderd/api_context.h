@@ -1,0 +1,50 @@
+#pragma once
+
+#include "audit_recorder.h"
+#include "authenticator.h"
+#include "coderd_config.h"
+#include "login_rate_limiter.h"
+#include "server/database/store.h"
+#include "server/http/router.h"
+
+#include <functional>
+#include <optional>
+
+namespace coder::server {
+
+// What every route handler needs, handed in explicitly (no singletons).
+class ApiContext
+{
+public:
+    ApiContext(Store &store, const CoderdConfig &config);
+
+    Store &store;
+    const CoderdConfig &config;
+    Authenticator authenticator;
+    AuditRecorder audit;
+    LoginRateLimiter loginLimiter;
+
+    using AuthenticatedHandler = std::function<HttpResponse(HttpRequest &, const Principal &)>;
+    // Wraps a handler so it only runs for an authenticated, active user.
+    HttpHandler authenticated(AuthenticatedHandler handler);
+
+    using UserHandler =
+        std::function<HttpResponse(HttpRequest &, const Principal &, const User &target)>;
+    // For routes under /users/{user}: authenticates, then resolves {user} (404 when it does
+    // not exist or may not be seen) before the handler runs.
+    HttpHandler onUser(UserHandler handler);
+
+    // Asks authorize() and turns a refusal into the error to answer: a subject that may not
+    // even read a particular object gets 404, so that ids cannot be probed; otherwise 403.
+    std::optional<core::ApiError> require(const Principal &principal, Action action,
+                                          const Object &object) const;
+
+    // Resolves a {user} path parameter: "me", a UUID or a username. 404 when absent.
+    core::Result<User, core::ApiError> resolveUser(const QString &param,
+                                                   const Principal &principal);
+
+    // Maps a store failure to the API error to answer; logs internal ones.
+    static core::ApiError storeError(const StoreError &error, const QString &what);
+};
+
+} // namespace coder::server

@@ -1,0 +1,32 @@
+#include "audit_recorder.h"
+
+#include "server/database/store.h"
+#include "server/http/http_request.h"
+
+#include <QLoggingCategory>
+
+namespace coder::server {
+
+Q_LOGGING_CATEGORY(lcAudit, "coder.audit")
+
+void AuditRecorder::record(const HttpRequest &request, const Entry &entry)
+{
+    AuditLog row;
+    row.id = QUuid::createUuid();
+    row.time = QDateTime::currentDateTimeUtc();
+    row.userId = entry.actor;
+    row.ipAddress = request.peerAddress.toString();
+    row.userAgent = QString::fromUtf8(request.header("user-agent").left(256));
+    row.resourceType = entry.resourceType;
+    row.resourceId = entry.resourceId;
+    row.resourceTarget = entry.resourceTarget;
+    row.action = entry.action;
+    row.diff = entry.diff;
+    row.statusCode = entry.statusCode;
+    row.requestId = QString::fromLatin1(request.header("x-request-id").left(64));
+    if (!m_store.insertAuditLog(row))
+        qCWarning(lcAudit) << "could not write the audit log entry for" << entry.action
+                           << entry.resourceType << entry.resourceId;
+}
+
+} // namespace coder::server

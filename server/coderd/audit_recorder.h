@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QString>
+#include <QUuid>
+
+namespace coder::server {
+
+class Store;
+struct HttpRequest;
+
+// Writes one audit log row per mutation: who, what, on which target, when, from where and
+// with which outcome. Never given a secret: diffs name changed fields, not password hashes.
+class AuditRecorder
+{
+public:
+    explicit AuditRecorder(Store &store) : m_store(store) {}
+
+    struct Entry
+    {
+        QUuid actor;            // null when nobody is logged in (a failed login)
+        QString action;         // create | write | delete | login | logout
+        QString resourceType;   // user | api_key
+        QString resourceId;
+        QString resourceTarget; // a username, a token name
+        int statusCode = 200;
+        QJsonObject diff;
+    };
+
+    void record(const HttpRequest &request, const Entry &entry);
+
+private:
+    Store &m_store;
+};
+
+} // namespace coder::server

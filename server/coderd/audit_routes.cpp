@@ -1,0 +1,32 @@
+#include "api_context.h"
+#include "api_routes.h"
+#include "json_codec.h"
+#include "request_params.h"
+
+#include <QJsonArray>
+
+namespace coder::server {
+
+void registerAuditRoutes(Router &router, ApiContext &context)
+{
+    router.add("GET", QStringLiteral("/api/v2/audit"),
+               context.authenticated([&context](HttpRequest &request, const Principal &principal) {
+                   if (auto denied = context.require(principal, Action::Read, {Resource::AuditLog, {}, {}}))
+                       return HttpResponse::error(*denied);
+                   auto page = parsePagination(request, 50, 1000);
+                   if (!page)
+                       return HttpResponse::error(page.error());
+                   StoreResult<QList<AuditLog>> logs = context.store.listAuditLogs(page->limit, page->offset);
+                   StoreResult<qint64> count = context.store.countAuditLogs();
+                   if (!logs || !count)
+                       return HttpResponse::error(ApiContext::storeError(
+                           !logs ? logs.error() : count.error(), QStringLiteral("audit log")));
+                   QJsonArray array;
+                   for (const AuditLog &entry : std::as_const(*logs))
+                       array.append(auditLogToJson(entry));
+                   return HttpResponse::json(200, QJsonObject{{QStringLiteral("audit_logs"), array},
+                                                              {QStringLiteral("count"), *count}});
+               }));
+}
+
+} // namespace coder::server

@@ -1,0 +1,84 @@
+#include "authenticator.h"
+
+#include "api_token.h"
+#include "password_hasher.h"
+#include "server/database/store.h"
+#include "server/http/http_request.h"
+
+#include <QLoggingCategory>
+
+namespace coder::server {
+
+Q_LOGGING_CATEGORY(lcAuth, "coder.auth")
+
+namespace {
+// Writing last_used on every request would make every read a write; once a minute is
+// what the dashboard needs.
+constexpr qint64 usageWriteIntervalMs = 60'000;
+
+core::ApiError unauthorized(const QString &message)
+{
+    return core::ApiError::unauthorized(message);
+}
+} // namespace
+
+Subject Authenticator::subjectOf(const User &user)
+{
+    Subject subject{user.id, {roles::member}};
+    for (const QString &role : user.roles)
+        subject.roles.insert(role);
+    return subject;
+}
+
+core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRequest &request)
+{
+    QByteArray presented = request.header("coder-session-token");
+    if (presented.isEmpty())
+        presented = request.cookie("coder_session_token");
+    if (presented.isEmpty())
+        return unauthorized(QStringLiteral("You must be logged in to do this: no session token "
+                                           "was given (header Coder-Session-Token)."));
+    const std::optional<ApiToken> token = ApiToken::parse(presented);
+    if (!token)
+        return unauthorized(QStringLiteral("The session token is malformed."));
+
+    StoreResult<ApiKey> key = m_store.apiKeyById(token->id);
+    if (!key) {
+        if (key.error().kind != StoreError::NotFound)
+            return core::ApiError::internal(QStringLiteral("Could not check the session token."));
+        return unauthorized(QStringLiteral("The session token is invalid or was revoked."));
+    }
+    if (!constantTimeEquals(key->hashedSecret, token->hashedSecret()))
+        return unauthorized(QStringLiteral("The session token is invalid or was revoked."));
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (key->expiresAt <= now)
+        return unauthorized(QStringLiteral("The session token expired at %1.")
+                                .arg(key->expiresAt.toString(Qt::ISODate)));
+
+    StoreResult<User> user = m_store.userById(key->userId);
+    if (!user)
+        return unauthorized(QStringLiteral("The user of this session token no longer exists."));
+    if (user->status == QLatin1String("suspended"))
+        return unauthorized(QStringLiteral("Your account has been suspended. Contact an "
+                                           "administrator to reactivate it."));
+    recordUse(*key, *user, request);
+    return Principal{*user, *key, subjectOf(*user)};
+}
+
+void Authenticator::recordUse(ApiKey &key, const User &user, const HttpRequest &request)
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    if (key.lastUsed.isValid() && key.lastUsed.msecsTo(now) < usageWriteIntervalMs)
+        return;
+    key.lastUsed = now;
+    if (key.loginType == QLatin1String("password"))
+        key.expiresAt = now.addSecs(key.lifetimeSeconds > 0 ? key.lifetimeSeconds
+                                                            : sessionLifetimeSeconds);
+    key.ipAddress = request.peerAddress.toString();
+    if (!m_store.updateApiKeyUsage(key.id, key.lastUsed, key.expiresAt, key.ipAddress))
+        qCWarning(lcAuth) << "could not record the use of api key" << key.id;
+    if (!m_store.updateUserLastSeen(user.id, now))
+        qCWarning(lcAuth) << "could not record last_seen_at of user" << user.id;
+}
+
+} // namespace coder::server

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "coderd_config.h"
+
+#include <QObject>
+#include <QUrl>
+
+#include <memory>
+
+namespace coder::server {
+
+class ApiContext;
+class HttpServer;
+class Router;
+class Store;
+
+// coderd as an object: `coder server` hosts it, the desktop app embeds it. start() opens the
+// database, applies migrations and listens; stop() drains requests and closes the database.
+class Coderd : public QObject
+{
+    Q_OBJECT
+public:
+    explicit Coderd(QObject *parent = nullptr);
+    ~Coderd() override;
+
+    // Returns an error message fit for the user, or an empty string once listening.
+    QString start(const CoderdConfig &config);
+    void stop();
+
+    QUrl listenUrl() const { return m_listenUrl; }
+    QUrl accessUrl() const { return m_config.accessUrl; }
+    QString databaseDescription() const;
+
+    static QString defaultDataDir();
+
+private:
+    QString prepareDataDir();
+
+    CoderdConfig m_config;
+    QUrl m_listenUrl;
+    std::unique_ptr<Store> m_store;
+    std::unique_ptr<ApiContext> m_context;
+    std::shared_ptr<Router> m_router;
+    std::unique_ptr<HttpServer> m_http;
+};
+
+} // namespace coder::server

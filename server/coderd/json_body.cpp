@@ -1,0 +1,101 @@
+#include "json_body.h"
+
+#include "server/http/http_request.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonParseError>
+
+#include <cmath>
+
+namespace coder::server {
+
+core::Result<JsonBody, core::ApiError> JsonBody::parse(const HttpRequest &request)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(request.body, &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return core::ApiError::badRequest(QStringLiteral("Request body must be valid JSON."),
+                                          parseError.errorString() + QStringLiteral(" at offset ") +
+                                              QString::number(parseError.offset));
+    if (!document.isObject())
+        return core::ApiError::badRequest(QStringLiteral("Request body must be a JSON object."));
+    return JsonBody(document.object());
+}
+
+bool JsonBody::present(const QString &field, bool required)
+{
+    const QJsonValue value = m_object.value(field);
+    if (!value.isUndefined() && !value.isNull())
+        return true;
+    if (required)
+        invalid(field, QStringLiteral("Field is required."));
+    return false;
+}
+
+QString JsonBody::string(const QString &field, bool required)
+{
+    if (!present(field, required))
+        return {};
+    const QJsonValue value = m_object.value(field);
+    if (!value.isString()) {
+        invalid(field, QStringLiteral("Must be a string."));
+        return {};
+    }
+    if (required && value.toString().isEmpty())
+        invalid(field, QStringLiteral("Must not be empty."));
+    return value.toString();
+}
+
+std::optional<qint64> JsonBody::integer(const QString &field, bool required)
+{
+    if (!present(field, required))
+        return std::nullopt;
+    const QJsonValue value = m_object.value(field);
+    const double number = value.toDouble(std::nan(""));
+    // Beyond 2^53 a double cannot hold every integer: refuse rather than round.
+    if (!value.isDouble() || std::trunc(number) != number || std::fabs(number) > 9.007e15) {
+        invalid(field, QStringLiteral("Must be an integer."));
+        return std::nullopt;
+    }
+    return static_cast<qint64>(number);
+}
+
+QStringList JsonBody::stringList(const QString &field, bool required)
+{
+    if (!present(field, required))
+        return {};
+    const QJsonValue value = m_object.value(field);
+    if (!value.isArray()) {
+        invalid(field, QStringLiteral("Must be an array of strings."));
+        return {};
+    }
+    QStringList list;
+    for (const QJsonValue &item : value.toArray()) {
+        if (!item.isString()) {
+            invalid(field, QStringLiteral("Must be an array of strings."));
+            return {};
+        }
+        list.append(item.toString());
+    }
+    return list;
+}
+
+void JsonBody::invalid(const QString &field, const QString &detail)
+{
+    for (const auto &v : std::as_const(m_validations))
+        if (v.field == field)
+            return; // one complaint per field is enough
+    m_validations.append({field, detail});
+}
+
+std::optional<core::ApiError> JsonBody::error() const
+{
+    if (m_validations.isEmpty())
+        return std::nullopt;
+    core::ApiError error = core::ApiError::badRequest(QStringLiteral("Validation failed."));
+    error.validations = m_validations;
+    return error;
+}
+
+} // namespace coder::server

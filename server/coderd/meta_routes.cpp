@@ -1,0 +1,21 @@
+#include "api_context.h"
+#include "api_routes.h"
+
+namespace coder::server {
+
+void registerMetaRoutes(Router &router, ApiContext &context)
+{
+    router.add("GET", QStringLiteral("/healthz"),
+               [](HttpRequest &) { return HttpResponse::text(200, "OK"); });
+    router.add("GET", QStringLiteral("/api/v2/buildinfo"), [&context](HttpRequest &) {
+        const QString url = context.config.accessUrl.toString(QUrl::StripTrailingSlash);
+        return HttpResponse::json(200, QJsonObject{
+                                           {QStringLiteral("version"), QStringLiteral(CODER_VERSION)},
+                                           {QStringLiteral("external_url"), url},
+                                           {QStringLiteral("dashboard_url"), url},
+                                           {QStringLiteral("workspace_proxy"), false},
+                                       });
+    });
+}
+
+} // namespace coder::server

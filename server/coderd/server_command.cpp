@@ -1,0 +1,109 @@
+#include "server_command.h"
+
+#include "coderd.h"
+#include "core/unix_signal_watcher.h"
+
+#include <CLI/CLI.hpp>
+
+#include <QCoreApplication>
+#include <QTimer>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+namespace coder::server {
+
+namespace {
+
+struct ServerOptions
+{
+    std::string httpAddress = "127.0.0.1:3000";
+    std::string accessUrl;
+    std::string dataDir;
+    std::string postgresUrl;
+    std::string tlsCertFile;
+    std::string tlsKeyFile;
+    int threads = 0;
+    int loginRateLimit = 30;
+};
+
+QString q(const std::string &s)
+{
+    return QString::fromStdString(s);
+}
+
+int runServer(const ServerOptions &options)
+{
+    CoderdConfig config;
+    config.httpAddress = q(options.httpAddress);
+    config.accessUrl = QUrl(q(options.accessUrl));
+    config.dataDir = q(options.dataDir);
+    config.postgresUrl = q(options.postgresUrl);
+    config.tlsCertFile = q(options.tlsCertFile);
+    config.tlsKeyFile = q(options.tlsKeyFile);
+    config.threads = options.threads;
+    config.loginRateLimit = options.loginRateLimit;
+
+    std::signal(SIGPIPE, SIG_IGN);
+    core::UnixSignalWatcher signalWatcher({SIGINT, SIGTERM});
+    Coderd coderd;
+    if (const QString error = coderd.start(config); !error.isEmpty()) {
+        std::fprintf(stderr, "error: %s\n", qPrintable(error));
+        return 1;
+    }
+    const bool tls = coderd.listenUrl().scheme() == QLatin1String("https");
+    std::printf("Started %s listener at %s\n", tls ? "HTTPS" : "HTTP",
+                qPrintable(coderd.listenUrl().toString()));
+    std::printf("Database: %s\n", qPrintable(coderd.databaseDescription()));
+    std::printf("Access URL: %s\n", qPrintable(coderd.accessUrl().toString()));
+    std::fflush(stdout);
+
+    QObject::connect(&signalWatcher, &core::UnixSignalWatcher::received, &coderd, [&coderd](int) {
+        std::printf("Shutting down: finishing requests in flight...\n");
+        std::fflush(stdout);
+        coderd.stop();
+        std::printf("Stopped.\n");
+        std::fflush(stdout);
+        QCoreApplication::exit(0);
+    });
+    return QCoreApplication::exec();
+}
+
+} // namespace
+
+void registerServerCommand(CLI::App &app)
+{
+    auto options = std::make_shared<ServerOptions>();
+    CLI::App *cmd = app.add_subcommand("server", "Start a Coder server (coderd)");
+    cmd->add_option("--http-address", options->httpAddress,
+                    "HOST:PORT to serve HTTP on; port 0 picks a free one")
+        ->envname("CODER_HTTP_ADDRESS")
+        ->capture_default_str();
+    cmd->add_option("--access-url", options->accessUrl,
+                    "The URL users reach this deployment at (default: the listener's URL)")
+        ->envname("CODER_ACCESS_URL");
+    cmd->add_option("--data-dir", options->dataDir,
+                    "Where the SQLite database and server state live (default: "
+                    "$XDG_DATA_HOME/coder)")
+        ->envname("CODER_DATA_DIR");
+    cmd->add_option("--postgres-url", options->postgresUrl,
+                    "Use this PostgreSQL database instead of SQLite, e.g. "
+                    "postgres://user:pass@host:5432/coder")
+        ->envname("CODER_PG_CONNECTION_URL");
+    cmd->add_option("--tls-cert-file", options->tlsCertFile, "PEM certificate chain: serve HTTPS")
+        ->envname("CODER_TLS_CERT_FILE");
+    cmd->add_option("--tls-key-file", options->tlsKeyFile, "PEM private key of the certificate")
+        ->envname("CODER_TLS_KEY_FILE");
+    cmd->add_option("--threads", options->threads, "HTTP event-loop threads (0: one per core)")
+        ->envname("CODER_HTTP_THREADS")
+        ->check(CLI::Range(0, 256));
+    cmd->add_option("--login-rate-limit", options->loginRateLimit,
+                    "Login attempts allowed per minute per client address (0: unlimited)")
+        ->envname("CODER_LOGIN_RATE_LIMIT")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 1000000));
+    cmd->callback([options] { throw CLI::RuntimeError(runServer(*options)); });
+}
+
+} // namespace coder::server

@@ -1,0 +1,254 @@
+#include "api_context.h"
+#include "api_routes.h"
+#include "json_body.h"
+#include "json_codec.h"
+#include "password_hasher.h"
+#include "request_params.h"
+
+#include <QJsonArray>
+
+namespace coder::server {
+
+namespace {
+
+QString uuidText(const QUuid &id)
+{
+    return id.toString(QUuid::WithoutBraces);
+}
+
+HttpResponse failed(const StoreError &error, const QString &what = QStringLiteral("user"))
+{
+    return HttpResponse::error(ApiContext::storeError(error, what));
+}
+
+// Only an owner may act on an owner's account (suspend, delete, reset its password).
+std::optional<core::ApiError> requireOwnerForOwner(ApiContext &context, const Principal &principal,
+                                                   const User &target)
+{
+    if (!target.roles.contains(roles::owner))
+        return std::nullopt;
+    return context.require(principal, Action::Assign, {Resource::Role, {}, roles::owner});
+}
+
+// ?q= takes Coder's filter syntax: "status:suspended" terms plus free text to search.
+UserFilter parseUserQuery(const HttpRequest &request)
+{
+    UserFilter filter;
+    QStringList words;
+    const QStringList terms = request.query.queryItemValue(QStringLiteral("q"), QUrl::FullyDecoded)
+                                  .split(QLatin1Char(' '), Qt::SkipEmptyParts);
+    for (const QString &term : terms) {
+        if (term.startsWith(QLatin1String("status:")))
+            filter.status = term.mid(7);
+        else
+            words.append(term);
+    }
+    filter.search = words.join(QLatin1Char(' '));
+    return filter;
+}
+
+HttpResponse listUsers(ApiContext &context, HttpRequest &request, const Principal &principal)
+{
+    auto page = parsePagination(request, 100, 1000);
+    if (!page)
+        return HttpResponse::error(page.error());
+    UserFilter filter = parseUserQuery(request);
+    QList<User> users;
+    qint64 count = 0;
+    if (authorize(principal.subject, Action::Read, {Resource::User, {}, {}})) {
+        filter.limit = page->limit;
+        filter.offset = page->offset;
+        StoreResult<QList<User>> list = context.store.listUsers(filter);
+        StoreResult<qint64> total = context.store.countUsers(filter);
+        if (!list || !total)
+            return failed(!list ? list.error() : total.error(), QStringLiteral("users"));
+        users = *list;
+        count = *total;
+    } else {
+        // Without site-wide read, a user sees exactly the rows they may read: their own.
+        StoreResult<QList<User>> list = context.store.listUsers(filter);
+        if (!list)
+            return failed(list.error(), QStringLiteral("users"));
+        for (const User &user : std::as_const(*list))
+            if (authorize(principal.subject, Action::Read, {Resource::User, user.id, {}}))
+                users.append(user);
+        count = users.size();
+        users = users.mid(page->offset, page->limit);
+    }
+    QJsonArray array;
+    for (const User &user : std::as_const(users))
+        array.append(userToJson(user));
+    return HttpResponse::json(200, QJsonObject{{QStringLiteral("users"), array},
+                                               {QStringLiteral("count"), count}});
+}
+
+HttpResponse createUser(ApiContext &context, HttpRequest &request, const Principal &principal)
+{
+    if (auto denied = context.require(principal, Action::Create, {Resource::User, {}, {}}))
+        return HttpResponse::error(*denied);
+    auto body = JsonBody::parse(request);
+    if (!body)
+        return HttpResponse::error(body.error());
+    const User user = readNewUser(*body);
+    if (auto error = body->error())
+        return HttpResponse::error(*error);
+    StoreResult<User> created = context.store.insertUser(user);
+    if (!created)
+        return failed(created.error());
+    context.audit.record(request, {principal.user.id, QStringLiteral("create"),
+                                   QStringLiteral("user"), uuidText(created->id), created->username,
+                                   201, {}});
+    return HttpResponse::json(201, userToJson(*created));
+}
+
+HttpResponse deleteUser(ApiContext &context, HttpRequest &request, const Principal &principal,
+                        const User &target)
+{
+    if (auto denied = context.require(principal, Action::Delete, {Resource::User, target.id, {}}))
+        return HttpResponse::error(*denied);
+    if (target.id == principal.user.id)
+        return HttpResponse::error(
+            core::ApiError::badRequest(QStringLiteral("You cannot delete yourself.")));
+    if (auto denied = requireOwnerForOwner(context, principal, target))
+        return HttpResponse::error(*denied);
+    if (StoreResult<core::Ok> deleted = context.store.deleteUser(target.id); !deleted)
+        return failed(deleted.error());
+    context.audit.record(request, {principal.user.id, QStringLiteral("delete"),
+                                   QStringLiteral("user"), uuidText(target.id), target.username,
+                                   200, {}});
+    return HttpResponse::json(200, QJsonObject{{QStringLiteral("message"),
+                                                QStringLiteral("User has been deleted!")}});
+}
+
+HttpResponse changePassword(ApiContext &context, HttpRequest &request, const Principal &principal,
+                            const User &target)
+{
+    const bool self = target.id == principal.user.id;
+    const Action action = self ? Action::UpdatePersonal : Action::Update;
+    if (auto denied = context.require(principal, action, {Resource::User, target.id, {}}))
+        return HttpResponse::error(*denied);
+    if (auto denied = requireOwnerForOwner(context, principal, target); denied && !self)
+        return HttpResponse::error(*denied);
+    auto body = JsonBody::parse(request);
+    if (!body)
+        return HttpResponse::error(body.error());
+    const QString oldPassword = body->string(QStringLiteral("old_password"), self);
+    const QString password = body->string(QStringLiteral("password"));
+    if (const QString problem = passwordProblem(password, target.username, target.email);
+        !problem.isEmpty())
+        body->invalid(QStringLiteral("password"), problem);
+    if (auto error = body->error())
+        return HttpResponse::error(*error);
+    if (self && !PasswordHasher::verify(oldPassword, target.hashedPassword))
+        return HttpResponse::error(
+            core::ApiError::invalidField(QStringLiteral("old_password"),
+                                         QStringLiteral("Old password is incorrect.")));
+    if (auto updated = context.store.updateUserPassword(target.id, PasswordHasher::hash(password));
+        !updated)
+        return failed(updated.error());
+    // A new password ends every other session of the account.
+    if (auto keys = context.store.listApiKeys(target.id, QStringLiteral("password"))) {
+        for (const ApiKey &key : std::as_const(*keys))
+            if (key.id != principal.key.id)
+                (void)context.store.deleteApiKey(key.id);
+    }
+    context.audit.record(request, {principal.user.id, QStringLiteral("write"),
+                                   QStringLiteral("user"), uuidText(target.id), target.username,
+                                   204, QJsonObject{{QStringLiteral("password"),
+                                                     QStringLiteral("changed")}}});
+    return HttpResponse::noContent();
+}
+
+HttpResponse getRoles(const User &target)
+{
+    return HttpResponse::json(200, QJsonObject{{QStringLiteral("roles"), rolesToJson(target.roles)}});
+}
+
+HttpResponse putRoles(ApiContext &context, HttpRequest &request, const Principal &principal,
+                      const User &target)
+{
+    if (auto denied = context.require(principal, Action::Update, {Resource::User, target.id, {}}))
+        return HttpResponse::error(*denied);
+    if (target.id == principal.user.id)
+        return HttpResponse::error(
+            core::ApiError::badRequest(QStringLiteral("You cannot change your own roles.")));
+    auto body = JsonBody::parse(request);
+    if (!body)
+        return HttpResponse::error(body.error());
+    QStringList wanted = body->stringList(QStringLiteral("roles"));
+    wanted.removeAll(roles::member); // implied; accepting it keeps Coder's clients working
+    wanted.removeDuplicates();
+    for (const QString &role : std::as_const(wanted))
+        if (!roles::assignable().contains(role))
+            body->invalid(QStringLiteral("roles"), QStringLiteral("Unknown role \"%1\"; one of: %2.")
+                                                       .arg(role, roles::assignable().join(u", ")));
+    if (auto error = body->error())
+        return HttpResponse::error(*error);
+    for (const QString &role : roles::assignable()) {
+        if (wanted.contains(role) == target.roles.contains(role))
+            continue; // unchanged
+        if (auto denied = context.require(principal, Action::Assign, {Resource::Role, {}, role}))
+            return HttpResponse::error(*denied);
+    }
+    wanted.sort();
+    StoreResult<User> updated = context.store.updateUserRoles(target.id, wanted);
+    if (!updated)
+        return failed(updated.error());
+    context.audit.record(request, {principal.user.id, QStringLiteral("write"),
+                                   QStringLiteral("user"), uuidText(target.id), target.username,
+                                   200, QJsonObject{{QStringLiteral("roles"),
+                                                     QJsonObject{{QStringLiteral("old"), QJsonArray::fromStringList(target.roles)},
+                                                                 {QStringLiteral("new"), QJsonArray::fromStringList(wanted)}}}}});
+    return HttpResponse::json(200, userToJson(*updated));
+}
+
+HttpResponse setStatus(ApiContext &context, HttpRequest &request, const Principal &principal,
+                       const User &target, const QString &status)
+{
+    if (auto denied = context.require(principal, Action::Update, {Resource::User, target.id, {}}))
+        return HttpResponse::error(*denied);
+    if (target.id == principal.user.id)
+        return HttpResponse::error(core::ApiError::badRequest(
+            QStringLiteral("You cannot change the status of your own account.")));
+    if (auto denied = requireOwnerForOwner(context, principal, target))
+        return HttpResponse::error(*denied);
+    StoreResult<User> updated = context.store.updateUserStatus(target.id, status);
+    if (!updated)
+        return failed(updated.error());
+    context.audit.record(request, {principal.user.id, QStringLiteral("write"),
+                                   QStringLiteral("user"), uuidText(target.id), target.username,
+                                   200, QJsonObject{{QStringLiteral("status"),
+                                                     QJsonObject{{QStringLiteral("old"), target.status},
+                                                                 {QStringLiteral("new"), status}}}}});
+    return HttpResponse::json(200, userToJson(*updated));
+}
+
+} // namespace
+
+void registerUserRoutes(Router &router, ApiContext &context)
+{
+    using namespace std::placeholders;
+    const QString user = QStringLiteral("/api/v2/users/{user}");
+    router.add("GET", QStringLiteral("/api/v2/users"),
+               context.authenticated(std::bind(listUsers, std::ref(context), _1, _2)));
+    router.add("POST", QStringLiteral("/api/v2/users"),
+               context.authenticated(std::bind(createUser, std::ref(context), _1, _2)));
+    router.add("GET", user, context.onUser([](HttpRequest &, const Principal &, const User &target) {
+                   return HttpResponse::json(200, userToJson(target));
+               }));
+    router.add("DELETE", user, context.onUser(std::bind(deleteUser, std::ref(context), _1, _2, _3)));
+    router.add("PUT", user + QStringLiteral("/password"),
+               context.onUser(std::bind(changePassword, std::ref(context), _1, _2, _3)));
+    router.add("GET", user + QStringLiteral("/roles"),
+               context.onUser([](HttpRequest &, const Principal &, const User &target) {
+                   return getRoles(target);
+               }));
+    router.add("PUT", user + QStringLiteral("/roles"),
+               context.onUser(std::bind(putRoles, std::ref(context), _1, _2, _3)));
+    for (const auto &[verb, status] : {std::pair{QStringLiteral("suspend"), QStringLiteral("suspended")},
+                                       std::pair{QStringLiteral("activate"), QStringLiteral("active")}})
+        router.add("PUT", user + QStringLiteral("/status/") + verb,
+                   context.onUser(std::bind(setStatus, std::ref(context), _1, _2, _3, status)));
+}
+
+} // namespace coder::server

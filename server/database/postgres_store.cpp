@@ -1,0 +1,79 @@
+#include "postgres_store.h"
+
+namespace coder::server {
+
+namespace {
+
+// pg_advisory_xact_lock key that serialises migration runs of all replicas ("coder" in ASCII).
+const qint64 kMigrationLockKey = 0x636f646572;
+
+} // namespace
+
+PostgresStore::PostgresStore(PostgresUrl url)
+    : SqlStore(QStringLiteral("QPSQL")), m_url(std::move(url))
+{}
+
+core::Result<std::unique_ptr<PostgresStore>, QString> PostgresStore::open(const QString &url)
+{
+    auto parsed = PostgresUrl::parse(url);
+    if (!parsed)
+        return parsed.error();
+    std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(*parsed)));
+    auto db = store->connection();
+    if (!db)
+        return db.error().message;
+    return store;
+}
+
+QString PostgresStore::describe() const
+{
+    return QStringLiteral("PostgreSQL at ") + m_url.describe();
+}
+
+void PostgresStore::configureConnection(QSqlDatabase &db) const
+{
+    if (!m_url.host.isEmpty())
+        db.setHostName(m_url.host);
+    db.setPort(m_url.port);
+    if (!m_url.user.isEmpty())
+        db.setUserName(m_url.user);
+    if (!m_url.password.isEmpty())
+        db.setPassword(m_url.password);
+    if (!m_url.database.isEmpty())
+        db.setDatabaseName(m_url.database);
+    db.setConnectOptions(m_url.connectOptions());
+}
+
+QString PostgresStore::prepareConnection(QSqlDatabase &db) const
+{
+    // Keeps NOTICEs such as "relation already exists, skipping" out of coderd's log.
+    QSqlQuery query(db);
+    if (!query.exec(QStringLiteral("SET client_min_messages TO WARNING")))
+        return redact(query.lastError().text());
+    return {};
+}
+
+// Conflicts with itself and with every insert, but not with readers: concurrent first-user
+// attempts queue here and the later ones see the row the first inserted.
+QString PostgresStore::firstUserLockStatement() const
+{
+    return QStringLiteral("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE");
+}
+
+MigrationRunner::Dialect PostgresStore::migrationDialect() const
+{
+    return {QStringLiteral("BEGIN"),
+            QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kMigrationLockKey)};
+}
+
+bool PostgresStore::isUniqueViolation(const QSqlError &error) const
+{
+    return error.nativeErrorCode() == QLatin1String("23505");
+}
+
+bool PostgresStore::isForeignKeyViolation(const QSqlError &error) const
+{
+    return error.nativeErrorCode() == QLatin1String("23503");
+}
+
+} // namespace coder::server

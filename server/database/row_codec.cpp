@@ -1,0 +1,144 @@
+#include "row_codec.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+namespace coder::server {
+
+namespace {
+
+QDateTime timeFrom(const QVariant &value)
+{
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+QUuid uuidFrom(const QVariant &value)
+{
+    return value.isNull() ? QUuid() : QUuid::fromString(value.toString());
+}
+
+QJsonObject objectFrom(const QVariant &value)
+{
+    return QJsonDocument::fromJson(value.toString().toUtf8()).object();
+}
+
+QStringList rolesFrom(const QVariant &value)
+{
+    QStringList roles;
+    const QJsonArray array = QJsonDocument::fromJson(value.toString().toUtf8()).array();
+    for (const QJsonValue &role : array)
+        roles.append(role.toString());
+    return roles;
+}
+
+} // namespace
+
+const QString RowCodec::userColumns = QStringLiteral(
+    "id, email, username, name, hashed_password, status, rbac_roles, login_type, created_at, "
+    "updated_at, last_seen_at, deleted");
+const QString RowCodec::apiKeyColumns = QStringLiteral(
+    "id, hashed_secret, user_id, login_type, token_name, scope, lifetime_seconds, ip_address, "
+    "last_used, expires_at, created_at, updated_at");
+const QString RowCodec::auditColumns = QStringLiteral(
+    "id, time, user_id, ip_address, user_agent, resource_type, resource_id, resource_target, "
+    "action, diff, status_code, request_id, additional_fields");
+
+QVariant RowCodec::text(const QString &value)
+{
+    return value.isNull() ? QVariant(QStringLiteral("")) : QVariant(value);
+}
+
+QVariant RowCodec::bytes(const QByteArray &value)
+{
+    return value.isNull() ? QVariant(QByteArray("", 0)) : QVariant(value);
+}
+
+QVariant RowCodec::uuid(const QUuid &value)
+{
+    return value.toString(QUuid::WithoutBraces);
+}
+
+QVariant RowCodec::optionalUuid(const QUuid &value)
+{
+    return value.isNull() ? QVariant() : uuid(value);
+}
+
+QVariant RowCodec::millis(const QDateTime &value)
+{
+    return value.isValid() ? QVariant(value.toMSecsSinceEpoch()) : QVariant();
+}
+
+QString RowCodec::json(const QJsonObject &object)
+{
+    return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));
+}
+
+QString RowCodec::rolesJson(const QStringList &roles)
+{
+    return QString::fromUtf8(
+        QJsonDocument(QJsonArray::fromStringList(roles)).toJson(QJsonDocument::Compact));
+}
+
+QDateTime RowCodec::utc(const QDateTime &value)
+{
+    return value.isValid() ? QDateTime::fromMSecsSinceEpoch(value.toMSecsSinceEpoch(), Qt::UTC)
+                           : QDateTime();
+}
+
+User RowCodec::user(const QSqlQuery &q)
+{
+    User user;
+    user.id = uuidFrom(q.value(0));
+    user.email = q.value(1).toString();
+    user.username = q.value(2).toString();
+    user.name = q.value(3).toString();
+    user.hashedPassword = q.value(4).toByteArray();
+    user.status = q.value(5).toString();
+    user.roles = rolesFrom(q.value(6));
+    user.loginType = q.value(7).toString();
+    user.createdAt = timeFrom(q.value(8));
+    user.updatedAt = timeFrom(q.value(9));
+    user.lastSeenAt = timeFrom(q.value(10));
+    user.deleted = q.value(11).toBool();
+    return user;
+}
+
+ApiKey RowCodec::apiKey(const QSqlQuery &q)
+{
+    ApiKey key;
+    key.id = q.value(0).toString();
+    key.hashedSecret = q.value(1).toByteArray();
+    key.userId = uuidFrom(q.value(2));
+    key.loginType = q.value(3).toString();
+    key.tokenName = q.value(4).toString();
+    key.scope = q.value(5).toString();
+    key.lifetimeSeconds = q.value(6).toLongLong();
+    key.ipAddress = q.value(7).toString();
+    key.lastUsed = timeFrom(q.value(8));
+    key.expiresAt = timeFrom(q.value(9));
+    key.createdAt = timeFrom(q.value(10));
+    key.updatedAt = timeFrom(q.value(11));
+    return key;
+}
+
+AuditLog RowCodec::auditLog(const QSqlQuery &q)
+{
+    AuditLog entry;
+    entry.id = uuidFrom(q.value(0));
+    entry.time = timeFrom(q.value(1));
+    entry.userId = uuidFrom(q.value(2));
+    entry.ipAddress = q.value(3).toString();
+    entry.userAgent = q.value(4).toString();
+    entry.resourceType = q.value(5).toString();
+    entry.resourceId = q.value(6).toString();
+    entry.resourceTarget = q.value(7).toString();
+    entry.action = q.value(8).toString();
+    entry.diff = objectFrom(q.value(9));
+    entry.statusCode = q.value(10).toInt();
+    entry.requestId = q.value(11).toString();
+    entry.additionalFields = objectFrom(q.value(12));
+    return entry;
+}
+
+} // namespace coder::server

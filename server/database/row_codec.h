@@ -1,0 +1,36 @@
+#pragma once
+
+#include "models.h"
+
+#include <QSqlQuery>
+#include <QVariant>
+
+namespace coder::server {
+
+// Turns model values into bound parameters and result rows back into models, the same way
+// for both backends. Times travel as milliseconds since the epoch, UTC.
+class RowCodec
+{
+public:
+    static const QString userColumns;
+    static const QString apiKeyColumns;
+    static const QString auditColumns;
+
+    // Both drivers bind a null QString/QByteArray as SQL NULL; NOT NULL columns want "".
+    static QVariant text(const QString &value);
+    static QVariant bytes(const QByteArray &value);
+    static QVariant uuid(const QUuid &value);
+    static QVariant optionalUuid(const QUuid &value); // null: SQL NULL
+    static QVariant millis(const QDateTime &value);   // invalid: SQL NULL
+    static QString json(const QJsonObject &object);
+    static QString rolesJson(const QStringList &roles);
+    // The value as a read returns it: UTC, milliseconds.
+    static QDateTime utc(const QDateTime &value);
+
+    // Rows selected with the matching column list, in that order.
+    static User user(const QSqlQuery &query);
+    static ApiKey apiKey(const QSqlQuery &query);
+    static AuditLog auditLog(const QSqlQuery &query);
+};
+
+} // namespace coder::server

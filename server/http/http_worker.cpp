@@ -1,0 +1,184 @@
+#include "http_worker.h"
+
+#include "http_connection.h"
+
+#include <QDeadlineTimer>
+#include <QSslSocket>
+#include <QThread>
+#include <QTimer>
+#include <QWebSocket>
+#include <QWebSocketServer>
+#include <algorithm>
+#include <exception>
+#include <unistd.h>
+
+namespace coder::server {
+
+HttpWorker::HttpWorker(std::shared_ptr<const Router> router, HttpServerConfig config)
+    : m_router(std::move(router)), m_config(std::move(config))
+{}
+
+HttpWorker::~HttpWorker() = default;
+
+void HttpWorker::start()
+{
+    m_webSocketServer =
+        new QWebSocketServer(QStringLiteral("coder"), QWebSocketServer::NonSecureMode, this);
+    connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &HttpWorker::onNewWebSocket);
+
+    // One coarse timer per thread checks every connection's deadline: cheaper than a timer
+    // per connection restarted on every request, at the price of a quarter-timeout slack.
+    const int shortest = std::min(m_config.headerTimeoutMs, m_config.idleTimeoutMs);
+    m_sweepTimer = new QTimer(this);
+    m_sweepTimer->setInterval(std::clamp(shortest / 4, 10, 1000));
+    connect(m_sweepTimer, &QTimer::timeout, this, &HttpWorker::sweep);
+    m_sweepTimer->start();
+}
+
+void HttpWorker::addConnection(qintptr descriptor)
+{
+    if (m_shuttingDown) {
+        ::close(int(descriptor));
+        return;
+    }
+    QTcpSocket *socket = m_config.tls ? new QSslSocket : new QTcpSocket;
+    if (!socket->setSocketDescriptor(descriptor)) {
+        qCWarning(lcHttp) << "cannot adopt an accepted socket:" << socket->errorString();
+        delete socket;
+        ::close(int(descriptor));
+        return;
+    }
+    auto *connection = new HttpConnection(socket, *m_router, m_config, this);
+    connection->setParent(this);
+    m_connections.insert(connection);
+    connection->start();
+}
+
+void HttpWorker::sweep()
+{
+    const qint64 now = QDeadlineTimer::current().deadline();
+    // A timeout may finish a connection and so change the set: walk a copy.
+    const QList<HttpConnection *> connections = m_connections.values();
+    for (HttpConnection *connection : connections) {
+        if (m_connections.contains(connection))
+            connection->checkTimeout(now);
+    }
+}
+
+void HttpWorker::connectionFinished(HttpConnection *connection)
+{
+    if (!m_connections.remove(connection))
+        return;
+    connection->deleteLater();
+    if (m_shuttingDown && m_connections.isEmpty())
+        QMetaObject::invokeMethod(this, &HttpWorker::finish, Qt::QueuedConnection);
+}
+
+void HttpWorker::prunePending()
+{
+    m_pendingUpgrades.erase(std::remove_if(m_pendingUpgrades.begin(), m_pendingUpgrades.end(),
+                                           [](const PendingUpgrade &p) { return !p.socket; }),
+                            m_pendingUpgrades.end());
+    m_webSockets.removeIf([](const QPointer<QWebSocket> &socket) { return !socket; });
+}
+
+void HttpWorker::handOverWebSocket(QTcpSocket *socket, WebSocketAccept accept)
+{
+    prunePending();
+    m_pendingUpgrades.push_back(
+        {socket, socket->peerAddress(), socket->peerPort(), std::move(accept)});
+    // Parented to the WebSocket server so a socket whose handshake never completes is
+    // deleted with it at the latest; QWebSocketServer deletes it when it disconnects.
+    socket->setParent(m_webSocketServer);
+    m_webSocketServer->handleConnection(socket);
+}
+
+void HttpWorker::onNewWebSocket()
+{
+    while (m_webSocketServer->hasPendingConnections()) {
+        QWebSocket *webSocket = m_webSocketServer->nextPendingConnection();
+        if (!webSocket)
+            break;
+        const QHostAddress address = webSocket->peerAddress();
+        const quint16 port = webSocket->peerPort();
+        auto it = std::find_if(m_pendingUpgrades.begin(), m_pendingUpgrades.end(),
+                               [&](const PendingUpgrade &p) {
+                                   return p.socket && p.port == port && p.address == address;
+                               });
+        if (it == m_pendingUpgrades.end() || m_shuttingDown) {
+            webSocket->abort();
+            webSocket->deleteLater();
+            continue;
+        }
+        WebSocketAccept accept = std::move(it->accept);
+        m_pendingUpgrades.erase(it);
+        m_webSockets.append(webSocket);
+        try {
+            accept(webSocket);
+        } catch (const std::exception &e) {
+            qCWarning(lcHttp) << "WebSocket accept function threw:" << e.what();
+            webSocket->abort();
+            webSocket->deleteLater();
+        } catch (...) {
+            qCWarning(lcHttp) << "WebSocket accept function threw";
+            webSocket->abort();
+            webSocket->deleteLater();
+        }
+    }
+}
+
+void HttpWorker::beginShutdown(int graceMs)
+{
+    if (m_shuttingDown)
+        return;
+    m_shuttingDown = true;
+    const QList<HttpConnection *> connections = m_connections.values();
+    for (HttpConnection *connection : connections) {
+        if (m_connections.contains(connection))
+            connection->beginShutdown();
+    }
+    if (m_connections.isEmpty()) {
+        finish();
+        return;
+    }
+    m_graceTimer = new QTimer(this);
+    m_graceTimer->setSingleShot(true);
+    connect(m_graceTimer, &QTimer::timeout, this, &HttpWorker::finish);
+    m_graceTimer->start(std::max(graceMs, 0));
+}
+
+void HttpWorker::finish()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    const QList<HttpConnection *> connections = m_connections.values();
+    for (HttpConnection *connection : connections) {
+        if (m_connections.contains(connection))
+            connection->abort();
+    }
+    for (const QPointer<QWebSocket> &webSocket : std::as_const(m_webSockets)) {
+        if (webSocket)
+            webSocket->close(QWebSocketProtocol::CloseCodeGoingAway);
+    }
+    m_webSockets.clear();
+    m_pendingUpgrades.clear();
+    delete m_webSocketServer; // with it any socket still in its handshake
+    m_webSocketServer = nullptr;
+    delete m_sweepTimer;
+    m_sweepTimer = nullptr;
+    delete m_graceTimer;
+    m_graceTimer = nullptr;
+    if (m_config.onThreadExit) {
+        try {
+            m_config.onThreadExit();
+        } catch (const std::exception &e) {
+            qCWarning(lcHttp) << "onThreadExit threw:" << e.what();
+        } catch (...) {
+            qCWarning(lcHttp) << "onThreadExit threw";
+        }
+    }
+    thread()->quit();
+}
+
+} // namespace coder::server
