@@ -3,7 +3,6 @@
 #include "json_codec.h"
 #include "request_params.h"
 
-#include <QJsonArray>
 
 namespace coder::server {
 
@@ -21,11 +20,12 @@ void registerAuditRoutes(Router &router, ApiContext &context)
                    if (!logs || !count)
                        return HttpResponse::error(ApiContext::storeError(
                            !logs ? logs.error() : count.error(), QStringLiteral("audit log")));
-                   QJsonArray array;
+                   core::JsonWriter json;
+                   json.beginObject().key("audit_logs").beginArray();
                    for (const AuditLog &entry : std::as_const(*logs))
-                       array.append(auditLogToJson(entry));
-                   return HttpResponse::json(200, QJsonObject{{QStringLiteral("audit_logs"), array},
-                                                              {QStringLiteral("count"), *count}});
+                       writeAuditLog(json, entry);
+                   json.endArray().key("count").value(*count).endObject();
+                   return HttpResponse::rawJson(200, json.take());
                }));
 }
 

@@ -42,27 +42,25 @@ core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRe
     if (!token)
         return unauthorized(QStringLiteral("The session token is malformed."));
 
-    StoreResult<ApiKey> key = m_store.apiKeyById(token->id);
-    if (!key) {
-        if (key.error().kind != StoreError::NotFound)
+    StoreResult<ApiKeyWithUser> found = m_store.apiKeyWithUser(token->id);
+    if (!found) {
+        if (found.error().kind != StoreError::NotFound)
             return core::ApiError::internal(QStringLiteral("Could not check the session token."));
         return unauthorized(QStringLiteral("The session token is invalid or was revoked."));
     }
-    if (!constantTimeEquals(key->hashedSecret, token->hashedSecret()))
+    ApiKey &key = found->key;
+    const User &user = found->user;
+    if (!constantTimeEquals(key.hashedSecret, token->hashedSecret()))
         return unauthorized(QStringLiteral("The session token is invalid or was revoked."));
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    if (key->expiresAt <= now)
+    if (key.expiresAt <= now)
         return unauthorized(QStringLiteral("The session token expired at %1.")
-                                .arg(key->expiresAt.toString(Qt::ISODate)));
-
-    StoreResult<User> user = m_store.userById(key->userId);
-    if (!user)
-        return unauthorized(QStringLiteral("The user of this session token no longer exists."));
-    if (user->status == QLatin1String("suspended"))
+                                .arg(key.expiresAt.toString(Qt::ISODate)));
+    if (user.status == QLatin1String("suspended"))
         return unauthorized(QStringLiteral("Your account has been suspended. Contact an "
                                            "administrator to reactivate it."));
-    recordUse(*key, *user, request);
-    return Principal{*user, *key, subjectOf(*user)};
+    recordUse(key, user, request);
+    return Principal{user, key, subjectOf(user)};
 }
 
 void Authenticator::recordUse(ApiKey &key, const User &user, const HttpRequest &request)

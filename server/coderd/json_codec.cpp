@@ -2,80 +2,111 @@
 
 #include "authz.h"
 
-#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <chrono>
+#include <cstdio>
 
 namespace coder::server {
 
 QString toRfc3339(const QDateTime &time)
 {
-    return time.isValid() ? time.toUTC().toString(Qt::ISODateWithMs) : QString();
+    if (!time.isValid())
+        return {};
+    // Every user and key in every response carries three times: std::chrono's calendar does in
+    // a fraction of a microsecond what QDateTime::toString does in several.
+    using namespace std::chrono;
+    const sys_time<milliseconds> point{milliseconds{time.toMSecsSinceEpoch()}};
+    const sys_days day = floor<days>(point);
+    const year_month_day date{day};
+    const hh_mm_ss clock{point - day};
+    char text[40];
+    const int length = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
+                                     int(date.year()), unsigned(date.month()), unsigned(date.day()),
+                                     int(clock.hours().count()), int(clock.minutes().count()),
+                                     int(clock.seconds().count()), int(clock.subseconds().count()));
+    return QString::fromLatin1(text, length);
 }
 
-static QString uuidText(const QUuid &id)
+namespace {
+
+QString uuidText(const QUuid &id)
 {
     return id.isNull() ? QString() : id.toString(QUuid::WithoutBraces);
 }
 
-QJsonArray rolesToJson(const QStringList &roles)
+QByteArray compact(const QJsonObject &object)
 {
-    QJsonArray list;
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+} // namespace
+
+// clang-format off: one key per line reads like the JSON it writes
+void writeRoles(core::JsonWriter &json, const QStringList &roles)
+{
+    json.beginArray();
     for (const QString &role : roles)
-        list.append(QJsonObject{{QStringLiteral("name"), role},
-                                {QStringLiteral("display_name"), roles::displayName(role)}});
-    return list;
+        json.beginObject()
+            .key("name").value(role)
+            .key("display_name").value(roles::displayName(role))
+            .endObject();
+    json.endArray();
 }
 
-QJsonObject userToJson(const User &user)
+void writeUser(core::JsonWriter &json, const User &user)
 {
-    return {
-        {QStringLiteral("id"), uuidText(user.id)},
-        {QStringLiteral("username"), user.username},
-        {QStringLiteral("name"), user.name},
-        {QStringLiteral("email"), user.email},
-        {QStringLiteral("created_at"), toRfc3339(user.createdAt)},
-        {QStringLiteral("updated_at"), toRfc3339(user.updatedAt)},
-        {QStringLiteral("last_seen_at"), toRfc3339(user.lastSeenAt)},
-        {QStringLiteral("status"), user.status},
-        {QStringLiteral("login_type"), user.loginType},
-        {QStringLiteral("roles"), rolesToJson(user.roles)},
-        {QStringLiteral("avatar_url"), QString()},
-        {QStringLiteral("theme_preference"), QString()},
-    };
+    json.beginObject()
+        .key("id").value(uuidText(user.id))
+        .key("username").value(user.username)
+        .key("name").value(user.name)
+        .key("email").value(user.email)
+        .key("created_at").value(toRfc3339(user.createdAt))
+        .key("updated_at").value(toRfc3339(user.updatedAt))
+        .key("last_seen_at").value(toRfc3339(user.lastSeenAt))
+        .key("status").value(user.status)
+        .key("login_type").value(user.loginType)
+        .key("roles");
+    writeRoles(json, user.roles);
+    json.key("avatar_url").value("")
+        .key("theme_preference").value("")
+        .endObject();
 }
 
-QJsonObject apiKeyToJson(const ApiKey &key)
+void writeApiKey(core::JsonWriter &json, const ApiKey &key)
 {
-    return {
-        {QStringLiteral("id"), key.id},
-        {QStringLiteral("user_id"), uuidText(key.userId)},
-        {QStringLiteral("token_name"), key.tokenName},
-        {QStringLiteral("login_type"), key.loginType},
-        {QStringLiteral("scope"), key.scope},
-        {QStringLiteral("lifetime_seconds"), key.lifetimeSeconds},
-        {QStringLiteral("last_used"), toRfc3339(key.lastUsed)},
-        {QStringLiteral("expires_at"), toRfc3339(key.expiresAt)},
-        {QStringLiteral("created_at"), toRfc3339(key.createdAt)},
-        {QStringLiteral("updated_at"), toRfc3339(key.updatedAt)},
-    };
+    json.beginObject()
+        .key("id").value(key.id)
+        .key("user_id").value(uuidText(key.userId))
+        .key("token_name").value(key.tokenName)
+        .key("login_type").value(key.loginType)
+        .key("scope").value(key.scope)
+        .key("lifetime_seconds").value(key.lifetimeSeconds)
+        .key("last_used").value(toRfc3339(key.lastUsed))
+        .key("expires_at").value(toRfc3339(key.expiresAt))
+        .key("created_at").value(toRfc3339(key.createdAt))
+        .key("updated_at").value(toRfc3339(key.updatedAt))
+        .endObject();
 }
 
-QJsonObject auditLogToJson(const AuditLog &entry)
+void writeAuditLog(core::JsonWriter &json, const AuditLog &entry)
 {
-    return {
-        {QStringLiteral("id"), uuidText(entry.id)},
-        {QStringLiteral("time"), toRfc3339(entry.time)},
-        {QStringLiteral("user_id"), uuidText(entry.userId)},
-        {QStringLiteral("ip"), entry.ipAddress},
-        {QStringLiteral("user_agent"), entry.userAgent},
-        {QStringLiteral("resource_type"), entry.resourceType},
-        {QStringLiteral("resource_id"), entry.resourceId},
-        {QStringLiteral("resource_target"), entry.resourceTarget},
-        {QStringLiteral("action"), entry.action},
-        {QStringLiteral("diff"), entry.diff},
-        {QStringLiteral("status_code"), entry.statusCode},
-        {QStringLiteral("request_id"), entry.requestId},
-        {QStringLiteral("additional_fields"), entry.additionalFields},
-    };
+    json.beginObject()
+        .key("id").value(uuidText(entry.id))
+        .key("time").value(toRfc3339(entry.time))
+        .key("user_id").value(uuidText(entry.userId))
+        .key("ip").value(entry.ipAddress)
+        .key("user_agent").value(entry.userAgent)
+        .key("resource_type").value(entry.resourceType)
+        .key("resource_id").value(entry.resourceId)
+        .key("resource_target").value(entry.resourceTarget)
+        .key("action").value(entry.action)
+        .key("diff").raw(compact(entry.diff))
+        .key("status_code").value(entry.statusCode)
+        .key("request_id").value(entry.requestId)
+        .key("additional_fields").raw(compact(entry.additionalFields))
+        .endObject();
 }
+// clang-format on
 
 } // namespace coder::server

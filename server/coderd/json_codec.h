@@ -1,16 +1,16 @@
 #pragma once
 
+#include "core/json_writer.h"
 #include "server/database/models.h"
-
-#include <QJsonObject>
 
 namespace coder::server {
 
 // The API's JSON shapes (Coder's names): snake_case, RFC 3339 UTC times, ids as strings.
+// Written with core::JsonWriter: these are in nearly every response.
 QString toRfc3339(const QDateTime &time);
-QJsonObject userToJson(const User &user);
-QJsonArray rolesToJson(const QStringList &roles);
-QJsonObject apiKeyToJson(const ApiKey &key);
-QJsonObject auditLogToJson(const AuditLog &entry);
+void writeUser(core::JsonWriter &json, const User &user);
+void writeRoles(core::JsonWriter &json, const QStringList &roles);
+void writeApiKey(core::JsonWriter &json, const ApiKey &key);
+void writeAuditLog(core::JsonWriter &json, const AuditLog &entry);
 
 } // namespace coder::server

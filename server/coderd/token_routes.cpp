@@ -4,7 +4,6 @@
 #include "json_body.h"
 #include "json_codec.h"
 
-#include <QJsonArray>
 #include <QRegularExpression>
 
 namespace coder::server {
@@ -23,10 +22,12 @@ HttpResponse listTokens(ApiContext &context, const Principal &principal, const U
     StoreResult<QList<ApiKey>> keys = context.store.listApiKeys(target.id, QStringLiteral("token"));
     if (!keys)
         return HttpResponse::error(ApiContext::storeError(keys.error(), QStringLiteral("tokens")));
-    QJsonArray array;
+    core::JsonWriter json;
+    json.beginArray();
     for (const ApiKey &key : std::as_const(*keys))
-        array.append(apiKeyToJson(key));
-    return HttpResponse::json(200, array);
+        writeApiKey(json, key);
+    json.endArray();
+    return HttpResponse::rawJson(200, json.take());
 }
 
 HttpResponse createToken(ApiContext &context, HttpRequest &request, const Principal &principal,

@@ -16,6 +16,13 @@ QString uuidText(const QUuid &id)
     return id.toString(QUuid::WithoutBraces);
 }
 
+HttpResponse userResponse(int status, const User &user)
+{
+    core::JsonWriter json;
+    writeUser(json, user);
+    return HttpResponse::rawJson(status, json.take());
+}
+
 HttpResponse failed(const StoreError &error, const QString &what = QStringLiteral("user"))
 {
     return HttpResponse::error(ApiContext::storeError(error, what));
@@ -53,33 +60,21 @@ HttpResponse listUsers(ApiContext &context, HttpRequest &request, const Principa
     if (!page)
         return HttpResponse::error(page.error());
     UserFilter filter = parseUserQuery(request);
-    QList<User> users;
-    qint64 count = 0;
-    if (authorize(principal.subject, Action::Read, {Resource::User, {}, {}})) {
-        filter.limit = page->limit;
-        filter.offset = page->offset;
-        StoreResult<QList<User>> list = context.store.listUsers(filter);
-        StoreResult<qint64> total = context.store.countUsers(filter);
-        if (!list || !total)
-            return failed(!list ? list.error() : total.error(), QStringLiteral("users"));
-        users = *list;
-        count = *total;
-    } else {
-        // Without site-wide read, a user sees exactly the rows they may read: their own.
-        StoreResult<QList<User>> list = context.store.listUsers(filter);
-        if (!list)
-            return failed(list.error(), QStringLiteral("users"));
-        for (const User &user : std::as_const(*list))
-            if (authorize(principal.subject, Action::Read, {Resource::User, user.id, {}}))
-                users.append(user);
-        count = users.size();
-        users = users.mid(page->offset, page->limit);
-    }
-    QJsonArray array;
-    for (const User &user : std::as_const(users))
-        array.append(userToJson(user));
-    return HttpResponse::json(200, QJsonObject{{QStringLiteral("users"), array},
-                                               {QStringLiteral("count"), count}});
+    // Without site-wide read, a user sees exactly the rows they may read: their own.
+    if (!authorize(principal.subject, Action::Read, {Resource::User, {}, {}}))
+        filter.id = principal.user.id;
+    filter.limit = page->limit;
+    filter.offset = page->offset;
+    StoreResult<QList<User>> users = context.store.listUsers(filter);
+    StoreResult<qint64> count = context.store.countUsers(filter);
+    if (!users || !count)
+        return failed(!users ? users.error() : count.error(), QStringLiteral("users"));
+    core::JsonWriter json;
+    json.beginObject().key("users").beginArray();
+    for (const User &user : std::as_const(*users))
+        writeUser(json, user);
+    json.endArray().key("count").value(*count).endObject();
+    return HttpResponse::rawJson(200, json.take());
 }
 
 HttpResponse createUser(ApiContext &context, HttpRequest &request, const Principal &principal)
@@ -98,7 +93,7 @@ HttpResponse createUser(ApiContext &context, HttpRequest &request, const Princip
     context.audit.record(request, {principal.user.id, QStringLiteral("create"),
                                    QStringLiteral("user"), uuidText(created->id), created->username,
                                    201, {}});
-    return HttpResponse::json(201, userToJson(*created));
+    return userResponse(201, *created);
 }
 
 HttpResponse deleteUser(ApiContext &context, HttpRequest &request, const Principal &principal,
@@ -161,7 +156,11 @@ HttpResponse changePassword(ApiContext &context, HttpRequest &request, const Pri
 
 HttpResponse getRoles(const User &target)
 {
-    return HttpResponse::json(200, QJsonObject{{QStringLiteral("roles"), rolesToJson(target.roles)}});
+    core::JsonWriter json;
+    json.beginObject().key("roles");
+    writeRoles(json, target.roles);
+    json.endObject();
+    return HttpResponse::rawJson(200, json.take());
 }
 
 HttpResponse putRoles(ApiContext &context, HttpRequest &request, const Principal &principal,
@@ -199,7 +198,7 @@ HttpResponse putRoles(ApiContext &context, HttpRequest &request, const Principal
                                    200, QJsonObject{{QStringLiteral("roles"),
                                                      QJsonObject{{QStringLiteral("old"), QJsonArray::fromStringList(target.roles)},
                                                                  {QStringLiteral("new"), QJsonArray::fromStringList(wanted)}}}}});
-    return HttpResponse::json(200, userToJson(*updated));
+    return userResponse(200, *updated);
 }
 
 HttpResponse setStatus(ApiContext &context, HttpRequest &request, const Principal &principal,
@@ -220,7 +219,7 @@ HttpResponse setStatus(ApiContext &context, HttpRequest &request, const Principa
                                    200, QJsonObject{{QStringLiteral("status"),
                                                      QJsonObject{{QStringLiteral("old"), target.status},
                                                                  {QStringLiteral("new"), status}}}}});
-    return HttpResponse::json(200, userToJson(*updated));
+    return userResponse(200, *updated);
 }
 
 } // namespace
@@ -234,7 +233,7 @@ void registerUserRoutes(Router &router, ApiContext &context)
     router.add("POST", QStringLiteral("/api/v2/users"),
                context.authenticated(std::bind(createUser, std::ref(context), _1, _2)));
     router.add("GET", user, context.onUser([](HttpRequest &, const Principal &, const User &target) {
-                   return HttpResponse::json(200, userToJson(target));
+                   return userResponse(200, target);
                }));
     router.add("DELETE", user, context.onUser(std::bind(deleteUser, std::ref(context), _1, _2, _3)));
     router.add("PUT", user + QStringLiteral("/password"),

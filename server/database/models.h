@@ -43,6 +43,13 @@ struct ApiKey
     QDateTime updatedAt;
 };
 
+// An API key read together with its user: what authenticating a request needs, in one query.
+struct ApiKeyWithUser
+{
+    ApiKey key;
+    User user;
+};
+
 struct AuditLog
 {
     QUuid id;
@@ -64,6 +71,7 @@ struct UserFilter
 {
     QString search;              // substring of username or email, case-insensitive
     QString status;              // empty: any
+    QUuid id;                    // set: only this user (for callers who may see only themselves)
     int limit = 0;               // 0: no limit
     int offset = 0;
 };

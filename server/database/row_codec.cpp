@@ -26,7 +26,10 @@ QJsonObject objectFrom(const QVariant &value)
 QStringList rolesFrom(const QVariant &value)
 {
     QStringList roles;
-    const QJsonArray array = QJsonDocument::fromJson(value.toString().toUtf8()).array();
+    const QString text = value.toString();
+    if (text == QLatin1String("[]"))
+        return roles; // most users hold no role: skip the JSON parser on every request
+    const QJsonArray array = QJsonDocument::fromJson(text.toUtf8()).array();
     for (const QJsonValue &role : array)
         roles.append(role.toString());
     return roles;
@@ -40,6 +43,8 @@ const QString RowCodec::userColumns = QStringLiteral(
 const QString RowCodec::apiKeyColumns = QStringLiteral(
     "id, hashed_secret, user_id, login_type, token_name, scope, lifetime_seconds, ip_address, "
     "last_used, expires_at, created_at, updated_at");
+const QString RowCodec::authKeyColumns = QStringLiteral(
+    "id, hashed_secret, user_id, login_type, lifetime_seconds, last_used, expires_at");
 const QString RowCodec::auditColumns = QStringLiteral(
     "id, time, user_id, ip_address, user_agent, resource_type, resource_id, resource_target, "
     "action, diff, status_code, request_id, additional_fields");
@@ -86,39 +91,63 @@ QDateTime RowCodec::utc(const QDateTime &value)
                            : QDateTime();
 }
 
-User RowCodec::user(const QSqlQuery &q)
+QString RowCodec::qualified(const QString &columns, const QString &alias)
 {
+    QStringList list = columns.split(QStringLiteral(", "));
+    for (QString &column : list)
+        column.prepend(alias + u'.');
+    return list.join(QStringLiteral(", "));
+}
+
+User RowCodec::user(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
     User user;
-    user.id = uuidFrom(q.value(0));
-    user.email = q.value(1).toString();
-    user.username = q.value(2).toString();
-    user.name = q.value(3).toString();
-    user.hashedPassword = q.value(4).toByteArray();
-    user.status = q.value(5).toString();
-    user.roles = rolesFrom(q.value(6));
-    user.loginType = q.value(7).toString();
-    user.createdAt = timeFrom(q.value(8));
-    user.updatedAt = timeFrom(q.value(9));
-    user.lastSeenAt = timeFrom(q.value(10));
-    user.deleted = q.value(11).toBool();
+    user.id = uuidFrom(q(0));
+    user.email = q(1).toString();
+    user.username = q(2).toString();
+    user.name = q(3).toString();
+    user.hashedPassword = q(4).toByteArray();
+    user.status = q(5).toString();
+    user.roles = rolesFrom(q(6));
+    user.loginType = q(7).toString();
+    user.createdAt = timeFrom(q(8));
+    user.updatedAt = timeFrom(q(9));
+    user.lastSeenAt = timeFrom(q(10));
+    user.deleted = q(11).toBool();
     return user;
 }
 
-ApiKey RowCodec::apiKey(const QSqlQuery &q)
+ApiKey RowCodec::apiKey(const QSqlQuery &row, int first)
 {
+    const auto q = [&row, first](int i) { return row.value(first + i); };
     ApiKey key;
-    key.id = q.value(0).toString();
-    key.hashedSecret = q.value(1).toByteArray();
-    key.userId = uuidFrom(q.value(2));
-    key.loginType = q.value(3).toString();
-    key.tokenName = q.value(4).toString();
-    key.scope = q.value(5).toString();
-    key.lifetimeSeconds = q.value(6).toLongLong();
-    key.ipAddress = q.value(7).toString();
-    key.lastUsed = timeFrom(q.value(8));
-    key.expiresAt = timeFrom(q.value(9));
-    key.createdAt = timeFrom(q.value(10));
-    key.updatedAt = timeFrom(q.value(11));
+    key.id = q(0).toString();
+    key.hashedSecret = q(1).toByteArray();
+    key.userId = uuidFrom(q(2));
+    key.loginType = q(3).toString();
+    key.tokenName = q(4).toString();
+    key.scope = q(5).toString();
+    key.lifetimeSeconds = q(6).toLongLong();
+    key.ipAddress = q(7).toString();
+    key.lastUsed = timeFrom(q(8));
+    key.expiresAt = timeFrom(q(9));
+    key.createdAt = timeFrom(q(10));
+    key.updatedAt = timeFrom(q(11));
+    return key;
+}
+
+ApiKey RowCodec::authKey(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    ApiKey key;
+    key.id = q(0).toString();
+    key.hashedSecret = q(1).toByteArray();
+    key.userId = uuidFrom(q(2));
+    key.loginType = q(3).toString();
+    key.lifetimeSeconds = q(4).toLongLong();
+    key.lastUsed = timeFrom(q(5));
+    key.expiresAt = timeFrom(q(6));
     return key;
 }
 

@@ -306,6 +306,10 @@ QString SqlStore::userFilterSql(const UserFilter &filter, QVariantList &values)
         where += QStringLiteral(" AND status = ?");
         values << filter.status;
     }
+    if (!filter.id.isNull()) {
+        where += QStringLiteral(" AND id = ?");
+        values << C::uuid(filter.id);
+    }
     return where;
 }
 
@@ -486,6 +490,24 @@ StoreResult<ApiKey> SqlStore::apiKeyById(const QString &id)
     if (!query->next())
         return notFound(QStringLiteral("API key"));
     return C::apiKey(*query);
+}
+
+StoreResult<ApiKeyWithUser> SqlStore::apiKeyWithUser(const QString &id)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    static const QString sql = QStringLiteral("SELECT ") +
+                               C::qualified(C::authKeyColumns, QStringLiteral("k")) +
+                               QStringLiteral(", ") + C::qualified(C::userColumns, QStringLiteral("u")) +
+                               QStringLiteral(" FROM api_keys k JOIN users u ON u.id = k.user_id"
+                                              " WHERE k.id = ? AND u.deleted = FALSE");
+    auto query = exec(*db, sql, {C::text(id)});
+    if (!query)
+        return query.error();
+    if (!query->next())
+        return notFound(QStringLiteral("API key"));
+    return ApiKeyWithUser{C::authKey(*query), C::user(*query, C::authKeyColumnCount)};
 }
 
 StoreResult<QList<ApiKey>> SqlStore::listApiKeys(const QUuid &userId, const QString &loginType)

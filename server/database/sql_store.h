@@ -43,6 +43,7 @@ public:
 
     StoreResult<ApiKey> insertApiKey(const ApiKey &key) override;
     StoreResult<ApiKey> apiKeyById(const QString &id) override;
+    StoreResult<ApiKeyWithUser> apiKeyWithUser(const QString &id) override;
     StoreResult<QList<ApiKey>> listApiKeys(const QUuid &userId, const QString &loginType) override;
     StoreResult<core::Ok> updateApiKeyUsage(const QString &id, const QDateTime &lastUsed,
                                             const QDateTime &expiresAt,

@@ -48,6 +48,10 @@ public:
     // API keys (sessions and tokens)
     virtual StoreResult<ApiKey> insertApiKey(const ApiKey &key) = 0; // Conflict on token_name
     virtual StoreResult<ApiKey> apiKeyById(const QString &id) = 0;
+    // What authenticating a request needs in one read: the key's id, hashed secret, user, login
+    // type, lifetime, last use and expiry (its other fields stay empty) with its whole user.
+    // NotFound when either is missing or the user is deleted.
+    virtual StoreResult<ApiKeyWithUser> apiKeyWithUser(const QString &id) = 0;
     // loginType empty: all of the user's keys
     virtual StoreResult<QList<ApiKey>> listApiKeys(const QUuid &userId,
                                                    const QString &loginType) = 0;

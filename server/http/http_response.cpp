@@ -55,6 +55,11 @@ HttpResponse HttpResponse::json(int status, const QJsonArray &array)
                     QJsonDocument(array).toJson(QJsonDocument::Compact));
 }
 
+HttpResponse HttpResponse::rawJson(int status, QByteArray json)
+{
+    return withBody(status, QByteArrayLiteral("application/json"), std::move(json));
+}
+
 HttpResponse HttpResponse::text(int status, const QByteArray &text)
 {
     return withBody(status, QByteArrayLiteral("text/plain; charset=utf-8"), text);

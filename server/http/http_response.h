@@ -22,6 +22,8 @@ struct HttpResponse
 
     static HttpResponse json(int status, const QJsonObject &object);
     static HttpResponse json(int status, const QJsonArray &array);
+    // A body that is already serialized JSON (see core::JsonWriter).
+    static HttpResponse rawJson(int status, QByteArray json);
     static HttpResponse text(int status, const QByteArray &text);
     static HttpResponse noContent();
     // The JSON error body of ARCHITECTURE.md with error.status.

@@ -126,6 +126,13 @@ void TestIdentityApi::createListAndSearchUsers()
 {
     for (const QString &name : {u"alice"_qs, u"bob"_qs, u"carol"_qs})
         QVERIFY(!m_api->createUser(m_owner, name).isEmpty());
+    // A member may read only their own account, so that is all their listing holds.
+    const QByteArray alice = m_api->login(u"alice@example.com"_qs, u"correct-horse-battery"_qs);
+    const ApiReply own = m_api->get(QStringLiteral("/api/v2/users"), alice);
+    QCOMPARE(own.json().value(u"count").toInt(), 1);
+    QCOMPARE(own.json().value(u"users").toArray().at(0).toObject().value(u"username").toString(),
+             QStringLiteral("alice"));
+    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users?q=bob"), alice).json().value(u"count").toInt(), 0);
     const ApiReply all = m_api->get(QStringLiteral("/api/v2/users"), m_owner);
     QCOMPARE(all.status, 200);
     QCOMPARE(all.json().value(u"count").toInt(), 4);

@@ -401,6 +401,21 @@ private Q_SLOTS:
         QVERIFY(!found->lastUsed.isValid());
         QCOMPARE(m_store->apiKeyById(QStringLiteral("nope")).error().kind, StoreError::NotFound);
 
+        auto withUser = m_store->apiKeyWithUser(QStringLiteral("tok1"));
+        QVERIFY(withUser);
+        QCOMPARE(withUser->key.id, QStringLiteral("tok1"));
+        QCOMPARE(withUser->key.loginType, QStringLiteral("token"));
+        QCOMPARE(withUser->key.lifetimeSeconds, found->lifetimeSeconds);
+        QCOMPARE(withUser->key.userId, user.id);
+        QCOMPARE(withUser->key.hashedSecret, found->hashedSecret);
+        QCOMPARE(withUser->key.expiresAt, found->expiresAt);
+        QCOMPARE(withUser->user.id, user.id);
+        QCOMPARE(withUser->user.username, QStringLiteral("erin"));
+        QCOMPARE(withUser->user.email, user.email);
+        QCOMPARE(withUser->user.createdAt, user.createdAt);
+        QCOMPARE(m_store->apiKeyWithUser(QStringLiteral("nope")).error().kind,
+                 StoreError::NotFound);
+
         QCOMPARE(m_store->listApiKeys(user.id, {})->size(), 3);
         QCOMPARE(m_store->listApiKeys(user.id, QStringLiteral("token"))->size(), 1);
         QCOMPARE(m_store->listApiKeys(user.id, QStringLiteral("password"))->size(), 2);
@@ -436,6 +451,8 @@ private Q_SLOTS:
         QVERIFY(m_store->deleteUser(user.id));
         QCOMPARE(m_store->listApiKeys(user.id, {})->size(), 0);
         QCOMPARE(m_store->apiKeyById(QStringLiteral("tok1")).error().kind, StoreError::NotFound);
+        QCOMPARE(m_store->apiKeyWithUser(QStringLiteral("tok1")).error().kind,
+                 StoreError::NotFound);
         QCOMPARE(m_store->listApiKeys(other.id, {})->size(), 1);
         QCOMPARE(
             m_store->insertApiKey(makeKey(user.id, QStringLiteral("tok5"), QStringLiteral("token")))
