@@ -12,7 +12,8 @@ ApiError ApiError::badRequest(const QString &message, const QString &detail)
 
 ApiError ApiError::invalidField(const QString &field, const QString &detail)
 {
-    return ApiError{400, QStringLiteral("Validation failed."), {}, {}}.withValidation(field, detail);
+    return ApiError{400, QStringLiteral("Validation failed."), {}, {}}.withValidation(field,
+                                                                                      detail);
 }
 
 ApiError ApiError::unauthorized(const QString &message, const QString &detail)

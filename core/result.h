@@ -1,7 +1,6 @@
 #pragma once
 
 #include <QString>
-
 #include <optional>
 #include <utility>
 #include <variant>
@@ -10,8 +9,7 @@ namespace coder::core {
 
 // A value or an error. std::expected arrives with C++23; this is the small stand-in
 // the conventions ask for until the toolchain has it.
-template <typename T, typename E>
-class Result
+template <typename T, typename E> class Result
 {
 public:
     Result(T value) : m_data(std::in_place_index<0>, std::move(value)) {}

@@ -2,7 +2,6 @@
 #include "server/coderd/server_command.h"
 
 #include <CLI/CLI.hpp>
-
 #include <QCoreApplication>
 
 int main(int argc, char **argv)

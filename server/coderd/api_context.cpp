@@ -9,8 +9,7 @@ Q_LOGGING_CATEGORY(lcApi, "coder.api")
 ApiContext::ApiContext(Store &store, const CoderdConfig &config)
     : store(store), config(config), authenticator(store), audit(store),
       loginLimiter(config.loginRateLimit)
-{
-}
+{}
 
 HttpHandler ApiContext::authenticated(AuthenticatedHandler handler)
 {
@@ -40,8 +39,7 @@ std::optional<core::ApiError> ApiContext::require(const Principal &principal, Ac
         return std::nullopt;
     const bool siteWide = object.owner.isNull();
     if (siteWide || (action != Action::Read && authorize(principal.subject, Action::Read, object)))
-        return core::ApiError::forbidden(
-            QStringLiteral("You do not have permission to do this."));
+        return core::ApiError::forbidden(QStringLiteral("You do not have permission to do this."));
     return core::ApiError::notFound(
         QStringLiteral("Resource not found or you do not have access to this resource"));
 }

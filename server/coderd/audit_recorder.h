@@ -18,9 +18,9 @@ public:
 
     struct Entry
     {
-        QUuid actor;            // null when nobody is logged in (a failed login)
-        QString action;         // create | write | delete | login | logout
-        QString resourceType;   // user | api_key
+        QUuid actor;          // null when nobody is logged in (a failed login)
+        QString action;       // create | write | delete | login | logout
+        QString resourceType; // user | api_key
         QString resourceId;
         QString resourceTarget; // a username, a token name
         int statusCode = 200;

@@ -3,19 +3,20 @@
 #include "json_codec.h"
 #include "request_params.h"
 
-
 namespace coder::server {
 
 void registerAuditRoutes(Router &router, ApiContext &context)
 {
     router.add("GET", QStringLiteral("/api/v2/audit"),
                context.authenticated([&context](HttpRequest &request, const Principal &principal) {
-                   if (auto denied = context.require(principal, Action::Read, {Resource::AuditLog, {}, {}}))
+                   if (auto denied =
+                           context.require(principal, Action::Read, {Resource::AuditLog, {}, {}}))
                        return HttpResponse::error(*denied);
                    auto page = parsePagination(request, 50, 1000);
                    if (!page)
                        return HttpResponse::error(page.error());
-                   StoreResult<QList<AuditLog>> logs = context.store.listAuditLogs(page->limit, page->offset);
+                   StoreResult<QList<AuditLog>> logs =
+                       context.store.listAuditLogs(page->limit, page->offset);
                    StoreResult<qint64> count = context.store.countAuditLogs();
                    if (!logs || !count)
                        return HttpResponse::error(ApiContext::storeError(

@@ -39,13 +39,14 @@ HttpResponse createFirstUser(ApiContext &context, HttpRequest &request)
     StoreResult<User> created = context.store.insertFirstUser(user);
     if (!created) {
         if (created.error().kind == StoreError::Conflict && created.error().field.isEmpty())
-            return HttpResponse::error(
-                core::ApiError::conflict(QStringLiteral("The initial user has already been created.")));
+            return HttpResponse::error(core::ApiError::conflict(
+                QStringLiteral("The initial user has already been created.")));
         return HttpResponse::error(ApiContext::storeError(created.error(), QStringLiteral("user")));
     }
-    context.audit.record(request, {created->id, QStringLiteral("create"), QStringLiteral("user"),
-                                   uuidText(created->id), created->username, 201,
-                                   QJsonObject{{QStringLiteral("roles"), QStringLiteral("owner")}}});
+    context.audit.record(request,
+                         {created->id, QStringLiteral("create"), QStringLiteral("user"),
+                          uuidText(created->id), created->username, 201,
+                          QJsonObject{{QStringLiteral("roles"), QStringLiteral("owner")}}});
     return HttpResponse::json(201, QJsonObject{{QStringLiteral("user_id"), uuidText(created->id)}});
 }
 
@@ -53,8 +54,10 @@ HttpResponse login(ApiContext &context, HttpRequest &request)
 {
     int retryAfter = 0;
     if (!context.loginLimiter.tryAcquire(request.peerAddress.toString(), &retryAfter)) {
-        core::ApiError error{429, QStringLiteral("Too many login attempts. Try again later."),
-                             QStringLiteral("Retry in %1 s.").arg(retryAfter), {}};
+        core::ApiError error{429,
+                             QStringLiteral("Too many login attempts. Try again later."),
+                             QStringLiteral("Retry in %1 s.").arg(retryAfter),
+                             {}};
         return HttpResponse::error(error).setHeader("Retry-After", QByteArray::number(retryAfter));
     }
     auto body = JsonBody::parse(request);
@@ -66,14 +69,16 @@ HttpResponse login(ApiContext &context, HttpRequest &request)
         return HttpResponse::error(*error);
 
     const auto refuse = [&](const QUuid &actor, const QString &message) {
-        context.audit.record(request, {actor, QStringLiteral("login"), QStringLiteral("api_key"),
-                                       {}, email, 401, {}});
+        context.audit.record(
+            request,
+            {actor, QStringLiteral("login"), QStringLiteral("api_key"), {}, email, 401, {}});
         return HttpResponse::error(core::ApiError::unauthorized(message));
     };
     StoreResult<User> user = context.store.userByEmail(email);
     if (!user) {
         if (user.error().kind != StoreError::NotFound)
-            return HttpResponse::error(ApiContext::storeError(user.error(), QStringLiteral("user")));
+            return HttpResponse::error(
+                ApiContext::storeError(user.error(), QStringLiteral("user")));
         PasswordHasher::verifyDummy(password);
         return refuse({}, QStringLiteral("Incorrect email or password."));
     }
@@ -96,9 +101,15 @@ HttpResponse login(ApiContext &context, HttpRequest &request)
     key.expiresAt = now.addSecs(key.lifetimeSeconds);
     StoreResult<ApiKey> inserted = context.store.insertApiKey(key);
     if (!inserted)
-        return HttpResponse::error(ApiContext::storeError(inserted.error(), QStringLiteral("session")));
-    context.audit.record(request, {user->id, QStringLiteral("login"), QStringLiteral("api_key"),
-                                   key.id, user->username, 201, {}});
+        return HttpResponse::error(
+            ApiContext::storeError(inserted.error(), QStringLiteral("session")));
+    context.audit.record(request, {user->id,
+                                   QStringLiteral("login"),
+                                   QStringLiteral("api_key"),
+                                   key.id,
+                                   user->username,
+                                   201,
+                                   {}});
     return HttpResponse::json(201, QJsonObject{{QStringLiteral("session_token"), token.toString()}})
         .setHeader("Set-Cookie", "coder_session_token=" + token.toString().toLatin1() +
                                      "; Path=/; HttpOnly; SameSite=Lax" +
@@ -109,11 +120,17 @@ HttpResponse logout(ApiContext &context, HttpRequest &request, const Principal &
 {
     StoreResult<core::Ok> deleted = context.store.deleteApiKey(principal.key.id);
     if (!deleted && deleted.error().kind != StoreError::NotFound)
-        return HttpResponse::error(ApiContext::storeError(deleted.error(), QStringLiteral("session")));
-    context.audit.record(request, {principal.user.id, QStringLiteral("logout"),
-                                   QStringLiteral("api_key"), principal.key.id,
-                                   principal.user.username, 200, {}});
-    return HttpResponse::json(200, QJsonObject{{QStringLiteral("message"), QStringLiteral("Logged out!")}})
+        return HttpResponse::error(
+            ApiContext::storeError(deleted.error(), QStringLiteral("session")));
+    context.audit.record(request, {principal.user.id,
+                                   QStringLiteral("logout"),
+                                   QStringLiteral("api_key"),
+                                   principal.key.id,
+                                   principal.user.username,
+                                   200,
+                                   {}});
+    return HttpResponse::json(
+               200, QJsonObject{{QStringLiteral("message"), QStringLiteral("Logged out!")}})
         .setHeader("Set-Cookie", "coder_session_token=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax");
 }
 

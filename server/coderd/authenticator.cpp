@@ -70,8 +70,8 @@ void Authenticator::recordUse(ApiKey &key, const User &user, const HttpRequest &
         return;
     key.lastUsed = now;
     if (key.loginType == QLatin1String("password"))
-        key.expiresAt = now.addSecs(key.lifetimeSeconds > 0 ? key.lifetimeSeconds
-                                                            : sessionLifetimeSeconds);
+        key.expiresAt =
+            now.addSecs(key.lifetimeSeconds > 0 ? key.lifetimeSeconds : sessionLifetimeSeconds);
     key.ipAddress = request.peerAddress.toString();
     if (!m_store.updateApiKeyUsage(key.id, key.lastUsed, key.expiresAt, key.ipAddress))
         qCWarning(lcAuth) << "could not record the use of api key" << key.id;

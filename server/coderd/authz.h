@@ -23,10 +23,10 @@ QString displayName(const QString &role);
 enum class Action { Create, Read, Update, UpdatePersonal, Delete, Assign };
 
 enum class Resource {
-    User,       // a user account; owner = that user
-    ApiKey,     // sessions and API tokens; owner = the key's user
-    Role,       // a role assignment; id = the role's name (Action::Assign)
-    AuditLog,   // site-wide
+    User,     // a user account; owner = that user
+    ApiKey,   // sessions and API tokens; owner = the key's user
+    Role,     // a role assignment; id = the role's name (Action::Assign)
+    AuditLog, // site-wide
 };
 
 struct Subject
@@ -38,8 +38,8 @@ struct Subject
 struct Object
 {
     Resource resource;
-    QUuid owner;  // null: a site-wide object (e.g. "all users")
-    QString id;   // for Resource::Role: the role name
+    QUuid owner; // null: a site-wide object (e.g. "all users")
+    QString id;  // for Resource::Role: the role name
 };
 
 // The one authorization decision of coderd: every route asks it before acting. Permissions

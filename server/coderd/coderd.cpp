@@ -48,13 +48,15 @@ core::Result<QSslConfiguration, QString> loadTls(const QString &certFile, const 
 {
     QFile cert(certFile);
     if (!cert.open(QIODevice::ReadOnly))
-        return QStringLiteral("cannot read --tls-cert-file %1: %2").arg(certFile, cert.errorString());
+        return QStringLiteral("cannot read --tls-cert-file %1: %2")
+            .arg(certFile, cert.errorString());
     const QList<QSslCertificate> chain = QSslCertificate::fromData(cert.readAll(), QSsl::Pem);
     if (chain.isEmpty())
         return QStringLiteral("--tls-cert-file %1 holds no PEM certificate").arg(certFile);
     QFile keyIn(keyFile);
     if (!keyIn.open(QIODevice::ReadOnly))
-        return QStringLiteral("cannot read --tls-key-file %1: %2").arg(keyFile, keyIn.errorString());
+        return QStringLiteral("cannot read --tls-key-file %1: %2")
+            .arg(keyFile, keyIn.errorString());
     const QByteArray pem = keyIn.readAll();
     QSslKey key;
     for (QSsl::KeyAlgorithm algorithm : {QSsl::Ec, QSsl::Rsa, QSsl::Dsa}) {
@@ -63,7 +65,8 @@ core::Result<QSslConfiguration, QString> loadTls(const QString &certFile, const 
             break;
     }
     if (key.isNull())
-        return QStringLiteral("--tls-key-file %1 holds no unencrypted PEM private key").arg(keyFile);
+        return QStringLiteral("--tls-key-file %1 holds no unencrypted PEM private key")
+            .arg(keyFile);
     QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
     tls.setLocalCertificateChain(chain);
     tls.setPrivateKey(key);
@@ -108,13 +111,15 @@ QString Coderd::start(const CoderdConfig &config)
     m_config = config;
     const std::optional<HostPort> listen = parseHostPort(m_config.httpAddress);
     if (!listen)
-        return QStringLiteral("invalid --http-address \"%1\": expected HOST:PORT, e.g. 127.0.0.1:3000")
+        return QStringLiteral(
+                   "invalid --http-address \"%1\": expected HOST:PORT, e.g. 127.0.0.1:3000")
             .arg(m_config.httpAddress);
     if (m_config.tlsCertFile.isEmpty() != m_config.tlsKeyFile.isEmpty())
         return QStringLiteral("--tls-cert-file and --tls-key-file must be given together");
     if (!m_config.accessUrl.isEmpty() &&
         (!m_config.accessUrl.isValid() || m_config.accessUrl.host().isEmpty() ||
-         !QStringList{QStringLiteral("http"), QStringLiteral("https")}.contains(m_config.accessUrl.scheme())))
+         !QStringList{QStringLiteral("http"), QStringLiteral("https")}.contains(
+             m_config.accessUrl.scheme())))
         return QStringLiteral("invalid --access-url \"%1\": expected an http(s) URL")
             .arg(m_config.accessUrl.toString());
 

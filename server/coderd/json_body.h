@@ -6,7 +6,6 @@
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
-
 #include <optional>
 
 namespace coder::server {
@@ -14,7 +13,8 @@ namespace coder::server {
 struct HttpRequest;
 
 // Reads a request's JSON object field by field, collecting one validation per bad field, so a
-// client learns about every problem at once: {"message": "Validation failed.", "validations": [...]}.
+// client learns about every problem at once: {"message": "Validation failed.", "validations":
+// [...]}.
 class JsonBody
 {
 public:

@@ -1,7 +1,6 @@
 #include "login_rate_limiter.h"
 
 #include <QMutexLocker>
-
 #include <algorithm>
 #include <cmath>
 
@@ -19,7 +18,8 @@ bool LoginRateLimiter::tryAcquire(const QString &address, int *retryAfterSeconds
     if (it == m_buckets.end())
         it = m_buckets.insert(address, Bucket{double(m_perMinute), nowMs});
     Bucket &bucket = *it;
-    bucket.tokens = std::min<double>(m_perMinute, bucket.tokens + (nowMs - bucket.updatedMs) * perMs);
+    bucket.tokens =
+        std::min<double>(m_perMinute, bucket.tokens + (nowMs - bucket.updatedMs) * perMs);
     bucket.updatedMs = nowMs;
     if (bucket.tokens >= 1.0) {
         bucket.tokens -= 1.0;

@@ -9,12 +9,13 @@ void registerMetaRoutes(Router &router, ApiContext &context)
                [](HttpRequest &) { return HttpResponse::text(200, "OK"); });
     router.add("GET", QStringLiteral("/api/v2/buildinfo"), [&context](HttpRequest &) {
         const QString url = context.config.accessUrl.toString(QUrl::StripTrailingSlash);
-        return HttpResponse::json(200, QJsonObject{
-                                           {QStringLiteral("version"), QStringLiteral(CODER_VERSION)},
-                                           {QStringLiteral("external_url"), url},
-                                           {QStringLiteral("dashboard_url"), url},
-                                           {QStringLiteral("workspace_proxy"), false},
-                                       });
+        return HttpResponse::json(200,
+                                  QJsonObject{
+                                      {QStringLiteral("version"), QStringLiteral(CODER_VERSION)},
+                                      {QStringLiteral("external_url"), url},
+                                      {QStringLiteral("dashboard_url"), url},
+                                      {QStringLiteral("workspace_proxy"), false},
+                                  });
     });
 }
 

@@ -2,7 +2,6 @@
 
 #include <QList>
 #include <QRandomGenerator>
-
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -30,7 +29,8 @@ QByteArray derive(const QString &password, const QByteArray &salt, int iteration
 
 bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
 {
-    return a.size() == b.size() && CRYPTO_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
+    return a.size() == b.size() &&
+           CRYPTO_memcmp(a.constData(), b.constData(), size_t(a.size())) == 0;
 }
 
 QByteArray PasswordHasher::hash(const QString &password, int iterations)

@@ -20,7 +20,8 @@ core::Result<Pagination, core::ApiError> parsePagination(const HttpRequest &requ
         bool ok = false;
         const int value = request.query.queryItemValue(name).toInt(&ok);
         if (!ok || value < 0 || value > max)
-            return core::ApiError::badRequest(QStringLiteral("Query parameters have invalid values."))
+            return core::ApiError::badRequest(
+                       QStringLiteral("Query parameters have invalid values."))
                 .withValidation(name, QStringLiteral("Must be an integer from 0 to %1.").arg(max));
         *target = value;
     }

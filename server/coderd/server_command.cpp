@@ -4,10 +4,8 @@
 #include "core/unix_signal_watcher.h"
 
 #include <CLI/CLI.hpp>
-
 #include <QCoreApplication>
 #include <QTimer>
-
 #include <csignal>
 #include <cstdio>
 #include <memory>

@@ -14,7 +14,6 @@ constexpr qint64 nanosPerSecond = 1'000'000'000;
 constexpr qint64 defaultLifetimeSeconds = 30LL * 24 * 3600;
 constexpr qint64 maxLifetimeSeconds = 365LL * 24 * 3600;
 
-
 HttpResponse listTokens(ApiContext &context, const Principal &principal, const User &target)
 {
     if (auto denied = context.require(principal, Action::Read, {Resource::ApiKey, target.id, {}}))
@@ -56,7 +55,8 @@ HttpResponse createToken(ApiContext &context, HttpRequest &request, const Princi
     if (scope.isEmpty())
         scope = QStringLiteral("all");
     if (scope != QLatin1String("all") && scope != QLatin1String("application_connect"))
-        body->invalid(QStringLiteral("scope"), QStringLiteral("Must be \"all\" or \"application_connect\"."));
+        body->invalid(QStringLiteral("scope"),
+                      QStringLiteral("Must be \"all\" or \"application_connect\"."));
     if (auto error = body->error())
         return HttpResponse::error(*error);
 
@@ -81,7 +81,8 @@ HttpResponse createToken(ApiContext &context, HttpRequest &request, const Princi
             return HttpResponse::error(core::ApiError::conflict(
                 QStringLiteral("A token named \"%1\" already exists.").arg(name),
                 QStringLiteral("token_name")));
-        return HttpResponse::error(ApiContext::storeError(inserted.error(), QStringLiteral("token")));
+        return HttpResponse::error(
+            ApiContext::storeError(inserted.error(), QStringLiteral("token")));
     }
     context.audit.record(request, {principal.user.id, QStringLiteral("create"),
                                    QStringLiteral("api_key"), key.id, name, 201,
@@ -100,9 +101,15 @@ HttpResponse deleteKey(ApiContext &context, HttpRequest &request, const Principa
     if (auto denied = context.require(principal, Action::Delete, {Resource::ApiKey, target.id, {}}))
         return HttpResponse::error(*denied);
     if (StoreResult<core::Ok> deleted = context.store.deleteApiKey(id); !deleted)
-        return HttpResponse::error(ApiContext::storeError(deleted.error(), QStringLiteral("API key")));
-    context.audit.record(request, {principal.user.id, QStringLiteral("delete"),
-                                   QStringLiteral("api_key"), id, key->tokenName, 204, {}});
+        return HttpResponse::error(
+            ApiContext::storeError(deleted.error(), QStringLiteral("API key")));
+    context.audit.record(request, {principal.user.id,
+                                   QStringLiteral("delete"),
+                                   QStringLiteral("api_key"),
+                                   id,
+                                   key->tokenName,
+                                   204,
+                                   {}});
     return HttpResponse::noContent();
 }
 
@@ -112,10 +119,11 @@ void registerTokenRoutes(Router &router, ApiContext &context)
 {
     using namespace std::placeholders;
     const QString keys = QStringLiteral("/api/v2/users/{user}/keys");
-    router.add("GET", keys + QStringLiteral("/tokens"),
-               context.onUser([&context](HttpRequest &, const Principal &principal, const User &target) {
-                   return listTokens(context, principal, target);
-               }));
+    router.add(
+        "GET", keys + QStringLiteral("/tokens"),
+        context.onUser([&context](HttpRequest &, const Principal &principal, const User &target) {
+            return listTokens(context, principal, target);
+        }));
     router.add("POST", keys + QStringLiteral("/tokens"),
                context.onUser(std::bind(createToken, std::ref(context), _1, _2, _3)));
     router.add("DELETE", keys + QStringLiteral("/{id}"),

@@ -90,9 +90,13 @@ HttpResponse createUser(ApiContext &context, HttpRequest &request, const Princip
     StoreResult<User> created = context.store.insertUser(user);
     if (!created)
         return failed(created.error());
-    context.audit.record(request, {principal.user.id, QStringLiteral("create"),
-                                   QStringLiteral("user"), uuidText(created->id), created->username,
-                                   201, {}});
+    context.audit.record(request, {principal.user.id,
+                                   QStringLiteral("create"),
+                                   QStringLiteral("user"),
+                                   uuidText(created->id),
+                                   created->username,
+                                   201,
+                                   {}});
     return userResponse(201, *created);
 }
 
@@ -108,11 +112,15 @@ HttpResponse deleteUser(ApiContext &context, HttpRequest &request, const Princip
         return HttpResponse::error(*denied);
     if (StoreResult<core::Ok> deleted = context.store.deleteUser(target.id); !deleted)
         return failed(deleted.error());
-    context.audit.record(request, {principal.user.id, QStringLiteral("delete"),
-                                   QStringLiteral("user"), uuidText(target.id), target.username,
-                                   200, {}});
-    return HttpResponse::json(200, QJsonObject{{QStringLiteral("message"),
-                                                QStringLiteral("User has been deleted!")}});
+    context.audit.record(request, {principal.user.id,
+                                   QStringLiteral("delete"),
+                                   QStringLiteral("user"),
+                                   uuidText(target.id),
+                                   target.username,
+                                   200,
+                                   {}});
+    return HttpResponse::json(
+        200, QJsonObject{{QStringLiteral("message"), QStringLiteral("User has been deleted!")}});
 }
 
 HttpResponse changePassword(ApiContext &context, HttpRequest &request, const Principal &principal,
@@ -135,9 +143,8 @@ HttpResponse changePassword(ApiContext &context, HttpRequest &request, const Pri
     if (auto error = body->error())
         return HttpResponse::error(*error);
     if (self && !PasswordHasher::verify(oldPassword, target.hashedPassword))
-        return HttpResponse::error(
-            core::ApiError::invalidField(QStringLiteral("old_password"),
-                                         QStringLiteral("Old password is incorrect.")));
+        return HttpResponse::error(core::ApiError::invalidField(
+            QStringLiteral("old_password"), QStringLiteral("Old password is incorrect.")));
     if (auto updated = context.store.updateUserPassword(target.id, PasswordHasher::hash(password));
         !updated)
         return failed(updated.error());
@@ -147,10 +154,10 @@ HttpResponse changePassword(ApiContext &context, HttpRequest &request, const Pri
             if (key.id != principal.key.id)
                 (void)context.store.deleteApiKey(key.id);
     }
-    context.audit.record(request, {principal.user.id, QStringLiteral("write"),
-                                   QStringLiteral("user"), uuidText(target.id), target.username,
-                                   204, QJsonObject{{QStringLiteral("password"),
-                                                     QStringLiteral("changed")}}});
+    context.audit.record(request,
+                         {principal.user.id, QStringLiteral("write"), QStringLiteral("user"),
+                          uuidText(target.id), target.username, 204,
+                          QJsonObject{{QStringLiteral("password"), QStringLiteral("changed")}}});
     return HttpResponse::noContent();
 }
 
@@ -179,8 +186,9 @@ HttpResponse putRoles(ApiContext &context, HttpRequest &request, const Principal
     wanted.removeDuplicates();
     for (const QString &role : std::as_const(wanted))
         if (!roles::assignable().contains(role))
-            body->invalid(QStringLiteral("roles"), QStringLiteral("Unknown role \"%1\"; one of: %2.")
-                                                       .arg(role, roles::assignable().join(u", ")));
+            body->invalid(QStringLiteral("roles"),
+                          QStringLiteral("Unknown role \"%1\"; one of: %2.")
+                              .arg(role, roles::assignable().join(u", ")));
     if (auto error = body->error())
         return HttpResponse::error(*error);
     for (const QString &role : roles::assignable()) {
@@ -193,11 +201,13 @@ HttpResponse putRoles(ApiContext &context, HttpRequest &request, const Principal
     StoreResult<User> updated = context.store.updateUserRoles(target.id, wanted);
     if (!updated)
         return failed(updated.error());
-    context.audit.record(request, {principal.user.id, QStringLiteral("write"),
-                                   QStringLiteral("user"), uuidText(target.id), target.username,
-                                   200, QJsonObject{{QStringLiteral("roles"),
-                                                     QJsonObject{{QStringLiteral("old"), QJsonArray::fromStringList(target.roles)},
-                                                                 {QStringLiteral("new"), QJsonArray::fromStringList(wanted)}}}}});
+    context.audit.record(
+        request,
+        {principal.user.id, QStringLiteral("write"), QStringLiteral("user"), uuidText(target.id),
+         target.username, 200,
+         QJsonObject{{QStringLiteral("roles"),
+                      QJsonObject{{QStringLiteral("old"), QJsonArray::fromStringList(target.roles)},
+                                  {QStringLiteral("new"), QJsonArray::fromStringList(wanted)}}}}});
     return userResponse(200, *updated);
 }
 
@@ -214,11 +224,12 @@ HttpResponse setStatus(ApiContext &context, HttpRequest &request, const Principa
     StoreResult<User> updated = context.store.updateUserStatus(target.id, status);
     if (!updated)
         return failed(updated.error());
-    context.audit.record(request, {principal.user.id, QStringLiteral("write"),
-                                   QStringLiteral("user"), uuidText(target.id), target.username,
-                                   200, QJsonObject{{QStringLiteral("status"),
-                                                     QJsonObject{{QStringLiteral("old"), target.status},
-                                                                 {QStringLiteral("new"), status}}}}});
+    context.audit.record(
+        request,
+        {principal.user.id, QStringLiteral("write"), QStringLiteral("user"), uuidText(target.id),
+         target.username, 200,
+         QJsonObject{{QStringLiteral("status"), QJsonObject{{QStringLiteral("old"), target.status},
+                                                            {QStringLiteral("new"), status}}}}});
     return userResponse(200, *updated);
 }
 
@@ -232,10 +243,12 @@ void registerUserRoutes(Router &router, ApiContext &context)
                context.authenticated(std::bind(listUsers, std::ref(context), _1, _2)));
     router.add("POST", QStringLiteral("/api/v2/users"),
                context.authenticated(std::bind(createUser, std::ref(context), _1, _2)));
-    router.add("GET", user, context.onUser([](HttpRequest &, const Principal &, const User &target) {
+    router.add("GET", user,
+               context.onUser([](HttpRequest &, const Principal &, const User &target) {
                    return userResponse(200, target);
                }));
-    router.add("DELETE", user, context.onUser(std::bind(deleteUser, std::ref(context), _1, _2, _3)));
+    router.add("DELETE", user,
+               context.onUser(std::bind(deleteUser, std::ref(context), _1, _2, _3)));
     router.add("PUT", user + QStringLiteral("/password"),
                context.onUser(std::bind(changePassword, std::ref(context), _1, _2, _3)));
     router.add("GET", user + QStringLiteral("/roles"),
@@ -244,8 +257,9 @@ void registerUserRoutes(Router &router, ApiContext &context)
                }));
     router.add("PUT", user + QStringLiteral("/roles"),
                context.onUser(std::bind(putRoles, std::ref(context), _1, _2, _3)));
-    for (const auto &[verb, status] : {std::pair{QStringLiteral("suspend"), QStringLiteral("suspended")},
-                                       std::pair{QStringLiteral("activate"), QStringLiteral("active")}})
+    for (const auto &[verb, status] :
+         {std::pair{QStringLiteral("suspend"), QStringLiteral("suspended")},
+          std::pair{QStringLiteral("activate"), QStringLiteral("active")}})
         router.add("PUT", user + QStringLiteral("/status/") + verb,
                    context.onUser(std::bind(setStatus, std::ref(context), _1, _2, _3, status)));
 }

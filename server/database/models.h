@@ -17,9 +17,9 @@ struct User
     QString email;
     QString username;
     QString name;
-    QByteArray hashedPassword;   // PasswordHasher's encoded form
+    QByteArray hashedPassword;                 // PasswordHasher's encoded form
     QString status = QStringLiteral("active"); // active | suspended
-    QStringList roles;           // site roles besides the implied "member"
+    QStringList roles;                         // site roles besides the implied "member"
     QString loginType = QStringLiteral("password");
     QDateTime createdAt;
     QDateTime updatedAt;
@@ -29,13 +29,13 @@ struct User
 
 struct ApiKey
 {
-    QString id;                  // the public part of "<id>-<secret>"
-    QByteArray hashedSecret;     // SHA-256 of the secret
+    QString id;              // the public part of "<id>-<secret>"
+    QByteArray hashedSecret; // SHA-256 of the secret
     QUuid userId;
-    QString loginType;           // "password" (a session) | "token" (an API token)
-    QString tokenName;           // unique per user for API tokens; empty for sessions
+    QString loginType; // "password" (a session) | "token" (an API token)
+    QString tokenName; // unique per user for API tokens; empty for sessions
     QString scope = QStringLiteral("all");
-    qint64 lifetimeSeconds = 0;  // sliding window for sessions, fixed lifetime for tokens
+    qint64 lifetimeSeconds = 0; // sliding window for sessions, fixed lifetime for tokens
     QString ipAddress;
     QDateTime lastUsed;
     QDateTime expiresAt;
@@ -54,13 +54,13 @@ struct AuditLog
 {
     QUuid id;
     QDateTime time;
-    QUuid userId;                // null for anonymous actions (e.g. a failed login)
+    QUuid userId; // null for anonymous actions (e.g. a failed login)
     QString ipAddress;
     QString userAgent;
-    QString resourceType;        // "user", "api_key", ...
+    QString resourceType; // "user", "api_key", ...
     QString resourceId;
-    QString resourceTarget;      // human name of the target (a username, a token name)
-    QString action;              // "create", "write", "delete", "login", "logout", ...
+    QString resourceTarget; // human name of the target (a username, a token name)
+    QString action;         // "create", "write", "delete", "login", "logout", ...
     QJsonObject diff;
     int statusCode = 0;
     QString requestId;
@@ -69,10 +69,10 @@ struct AuditLog
 
 struct UserFilter
 {
-    QString search;              // substring of username or email, case-insensitive
-    QString status;              // empty: any
-    QUuid id;                    // set: only this user (for callers who may see only themselves)
-    int limit = 0;               // 0: no limit
+    QString search; // substring of username or email, case-insensitive
+    QString status; // empty: any
+    QUuid id;       // set: only this user (for callers who may see only themselves)
+    int limit = 0;  // 0: no limit
     int offset = 0;
 };
 

@@ -497,11 +497,11 @@ StoreResult<ApiKeyWithUser> SqlStore::apiKeyWithUser(const QString &id)
     auto db = connection();
     if (!db)
         return db.error();
-    static const QString sql = QStringLiteral("SELECT ") +
-                               C::qualified(C::authKeyColumns, QStringLiteral("k")) +
-                               QStringLiteral(", ") + C::qualified(C::userColumns, QStringLiteral("u")) +
-                               QStringLiteral(" FROM api_keys k JOIN users u ON u.id = k.user_id"
-                                              " WHERE k.id = ? AND u.deleted = FALSE");
+    static const QString sql =
+        QStringLiteral("SELECT ") + C::qualified(C::authKeyColumns, QStringLiteral("k")) +
+        QStringLiteral(", ") + C::qualified(C::userColumns, QStringLiteral("u")) +
+        QStringLiteral(" FROM api_keys k JOIN users u ON u.id = k.user_id"
+                       " WHERE k.id = ? AND u.deleted = FALSE");
     auto query = exec(*db, sql, {C::text(id)});
     if (!query)
         return query.error();

@@ -11,12 +11,11 @@ namespace coder::server {
 struct StoreError
 {
     enum Kind { NotFound, Conflict, Internal } kind = Internal;
-    QString message;  // for Conflict: what clashed; for Internal: the driver's text (never a secret)
-    QString field;    // for Conflict: the field that must be unique ("username", "email", ...)
+    QString message; // for Conflict: what clashed; for Internal: the driver's text (never a secret)
+    QString field;   // for Conflict: the field that must be unique ("username", "email", ...)
 };
 
-template <typename T>
-using StoreResult = core::Result<T, StoreError>;
+template <typename T> using StoreResult = core::Result<T, StoreError>;
 
 // The one interface to coderd's database (ARCHITECTURE.md §3). Every method may be called from
 // any thread; each thread uses its own connection. Lookups never return deleted users.
@@ -37,7 +36,7 @@ public:
     virtual StoreResult<User> userByUsername(const QString &username) = 0; // case-insensitive
     virtual StoreResult<User> userByEmail(const QString &email) = 0;       // case-insensitive
     virtual StoreResult<QList<User>> listUsers(const UserFilter &filter) = 0;
-    virtual StoreResult<qint64> countUsers(const UserFilter &filter) = 0;  // ignores limit/offset
+    virtual StoreResult<qint64> countUsers(const UserFilter &filter) = 0; // ignores limit/offset
     virtual StoreResult<User> updateUserStatus(const QUuid &id, const QString &status) = 0;
     virtual StoreResult<User> updateUserRoles(const QUuid &id, const QStringList &roles) = 0;
     virtual StoreResult<User> updateUserPassword(const QUuid &id, const QByteArray &hash) = 0;

@@ -10,8 +10,8 @@ namespace coder::server {
 struct DatabaseConfig
 {
     enum class Backend { Sqlite, Postgres } backend = Backend::Sqlite;
-    QString sqlitePath;   // the database file; created 0600 with its WAL files
-    QString postgresUrl;  // postgres://user:password@host:port/dbname?host=/socket/dir
+    QString sqlitePath;  // the database file; created 0600 with its WAL files
+    QString postgresUrl; // postgres://user:password@host:port/dbname?host=/socket/dir
     // Numbered .sql files to apply instead of the built-in ones (tests of the migration runner).
     QString migrationsDirectory;
 };

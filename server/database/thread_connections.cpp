@@ -2,7 +2,6 @@
 
 #include <QMutexLocker>
 #include <QSqlError>
-
 #include <atomic>
 
 namespace coder::server {

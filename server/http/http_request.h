@@ -13,13 +13,13 @@ namespace coder::server {
 // One parsed HTTP/1.1 request. Header names are stored lower-cased.
 struct HttpRequest
 {
-    QByteArray method;                 // "GET", "POST", ...
-    QByteArray target;                 // the raw request target, e.g. "/api/v2/users?limit=5"
-    QString path;                      // percent-decoded path of the target
-    QUrlQuery query;                   // decoded query of the target
+    QByteArray method; // "GET", "POST", ...
+    QByteArray target; // the raw request target, e.g. "/api/v2/users?limit=5"
+    QString path;      // percent-decoded path of the target
+    QUrlQuery query;   // decoded query of the target
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
-    int httpMinor = 1;                 // HTTP/1.<minor>
+    int httpMinor = 1; // HTTP/1.<minor>
     QHostAddress peerAddress;
     quint16 peerPort = 0;
     bool tls = false;

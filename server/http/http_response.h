@@ -13,7 +13,8 @@ namespace coder::server {
 struct HttpResponse
 {
     int status = 200;
-    QList<QPair<QByteArray, QByteArray>> headers; // Content-Length and Connection are added on write
+    QList<QPair<QByteArray, QByteArray>>
+        headers; // Content-Length and Connection are added on write
     QByteArray body;
 
     // Replaces a header of the same name (case-insensitive) or appends it.

@@ -5,7 +5,6 @@
 #include <QHostAddress>
 #include <QObject>
 #include <QSslConfiguration>
-
 #include <functional>
 #include <memory>
 #include <optional>
@@ -15,13 +14,13 @@ namespace coder::server {
 struct HttpServerConfig
 {
     QHostAddress address = QHostAddress::LocalHost;
-    quint16 port = 0;                        // 0: any free port, see HttpServer::port()
-    int threads = 0;                         // event-loop threads; 0: one per core
-    qint64 maxHeaderBytes = 16 * 1024;       // request line + headers; past it 431
-    qint64 maxBodyBytes = 1024 * 1024;       // default body limit; past it 413
-    int headerTimeoutMs = 10'000;            // a request's head must arrive within this
-    int idleTimeoutMs = 60'000;              // keep-alive connections idle longer are closed
-    std::optional<QSslConfiguration> tls;    // set: HTTPS only
+    quint16 port = 0;                     // 0: any free port, see HttpServer::port()
+    int threads = 0;                      // event-loop threads; 0: one per core
+    qint64 maxHeaderBytes = 16 * 1024;    // request line + headers; past it 431
+    qint64 maxBodyBytes = 1024 * 1024;    // default body limit; past it 413
+    int headerTimeoutMs = 10'000;         // a request's head must arrive within this
+    int idleTimeoutMs = 60'000;           // keep-alive connections idle longer are closed
+    std::optional<QSslConfiguration> tls; // set: HTTPS only
     // Runs in each event-loop thread right before it exits (e.g. to close that thread's
     // database connection).
     std::function<void()> onThreadExit;

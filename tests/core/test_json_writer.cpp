@@ -19,10 +19,24 @@ void TestJsonWriter::nestingAndCommas()
 {
     JsonWriter json;
     json.beginObject()
-        .key("a").value(1)
-        .key("list").beginArray().value(true).value(false).null().beginObject().endObject().endArray()
-        .key("empty").beginArray().endArray()
-        .key("inner").beginObject().key("x").value("y").endObject()
+        .key("a")
+        .value(1)
+        .key("list")
+        .beginArray()
+        .value(true)
+        .value(false)
+        .null()
+        .beginObject()
+        .endObject()
+        .endArray()
+        .key("empty")
+        .beginArray()
+        .endArray()
+        .key("inner")
+        .beginObject()
+        .key("x")
+        .value("y")
+        .endObject()
         .endObject();
     QCOMPARE(json.data(),
              QByteArray(R"({"a":1,"list":[true,false,null,{}],"empty":[],"inner":{"x":"y"}})"));
@@ -36,8 +50,10 @@ void TestJsonWriter::stringsRoundTrip_data()
     QTest::addColumn<QString>("text");
     QTest::newRow("empty") << QString();
     QTest::newRow("quotes and backslashes") << QStringLiteral("say \"hi\" \\ C:\\path\\");
-    QTest::newRow("control characters") << QStringLiteral("a\nb\rc\td\be\ff") + QChar(0x01) + QChar(0x1f);
-    QTest::newRow("unicode") << QStringLiteral("Ó'Brien ✓ 日本語 ") + QString::fromUcs4(U"\U0001F600");
+    QTest::newRow("control characters")
+        << QStringLiteral("a\nb\rc\td\be\ff") + QChar(0x01) + QChar(0x1f);
+    QTest::newRow("unicode") << QStringLiteral("Ó'Brien ✓ 日本語 ") +
+                                    QString::fromUcs4(U"\U0001F600");
     QTest::newRow("json lookalike") << QStringLiteral(R"(","x":1,")");
     QTest::newRow("nul") << QString(QChar(0)) + QStringLiteral("after");
 }

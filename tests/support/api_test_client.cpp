@@ -91,11 +91,12 @@ ApiReply ApiTestClient::put(const QString &path, const QJsonObject &body, const 
 
 QByteArray ApiTestClient::login(const QString &email, const QString &password)
 {
-    const ApiReply reply = post(QStringLiteral("/api/v2/users/login"),
-                                {{QStringLiteral("email"), email},
-                                 {QStringLiteral("password"), password}});
+    const ApiReply reply =
+        post(QStringLiteral("/api/v2/users/login"),
+             {{QStringLiteral("email"), email}, {QStringLiteral("password"), password}});
     if (reply.status != 201) {
-        qWarning("login of %s failed: %d %s", qPrintable(email), reply.status, reply.body.constData());
+        qWarning("login of %s failed: %d %s", qPrintable(email), reply.status,
+                 reply.body.constData());
         return {};
     }
     return reply.json().value(QStringLiteral("session_token")).toString().toLatin1();
@@ -104,10 +105,10 @@ QByteArray ApiTestClient::login(const QString &email, const QString &password)
 QByteArray ApiTestClient::setupOwner(const QString &username, const QString &password)
 {
     const QString email = username + QStringLiteral("@example.com");
-    const ApiReply reply = post(QStringLiteral("/api/v2/users/first"),
-                                {{QStringLiteral("email"), email},
-                                 {QStringLiteral("username"), username},
-                                 {QStringLiteral("password"), password}});
+    const ApiReply reply =
+        post(QStringLiteral("/api/v2/users/first"), {{QStringLiteral("email"), email},
+                                                     {QStringLiteral("username"), username},
+                                                     {QStringLiteral("password"), password}});
     if (reply.status != 201) {
         qWarning("first user setup failed: %d %s", reply.status, reply.body.constData());
         return {};
@@ -130,9 +131,9 @@ QByteArray ApiTestClient::createUser(const QByteArray &adminToken, const QString
         return {};
     }
     if (!roles.isEmpty()) {
-        const ApiReply assigned = put(QStringLiteral("/api/v2/users/%1/roles").arg(username),
-                                      {{QStringLiteral("roles"), QJsonArray::fromStringList(roles)}},
-                                      adminToken);
+        const ApiReply assigned =
+            put(QStringLiteral("/api/v2/users/%1/roles").arg(username),
+                {{QStringLiteral("roles"), QJsonArray::fromStringList(roles)}}, adminToken);
         if (assigned.status != 200) {
             qWarning("assigning roles to %s failed: %d %s", qPrintable(username), assigned.status,
                      assigned.body.constData());

@@ -32,7 +32,8 @@ public:
     explicit ApiTestClient(QUrl base) : m_base(std::move(base)) {}
 
     ApiReply request(const QByteArray &method, const QString &path, const QByteArray &token = {},
-                     const QByteArray &body = {}, const QByteArray &contentType = "application/json");
+                     const QByteArray &body = {},
+                     const QByteArray &contentType = "application/json");
     ApiReply get(const QString &path, const QByteArray &token = {});
     ApiReply del(const QString &path, const QByteArray &token = {});
     ApiReply post(const QString &path, const QJsonObject &body, const QByteArray &token = {});

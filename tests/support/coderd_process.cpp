@@ -3,7 +3,6 @@
 #include <QDeadlineTimer>
 #include <QRegularExpression>
 #include <QtTest>
-
 #include <csignal>
 
 namespace coder::test {

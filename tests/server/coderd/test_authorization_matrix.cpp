@@ -8,14 +8,14 @@ using namespace coder::test;
 namespace {
 
 enum Subject { Anonymous, Member, OtherMember, UserAdmin, Owner, Suspended, Expired, SubjectCount };
-const char *const subjectNames[SubjectCount] = {"anonymous", "member",    "other-member", "user-admin",
-                                               "owner",     "suspended", "expired-token"};
+const char *const subjectNames[SubjectCount] = {
+    "anonymous", "member", "other-member", "user-admin", "owner", "suspended", "expired-token"};
 
 struct RouteCase
 {
     const char *method;
-    const char *path;      // {target}: a fresh member's username; {token}: the id of its token
-    const char *body;      // JSON; {target} is replaced too
+    const char *path; // {target}: a fresh member's username; {token}: the id of its token
+    const char *body; // JSON; {target} is replaced too
     int expected[SubjectCount];
 };
 
@@ -24,30 +24,38 @@ const RouteCase routes[] = {
     {"GET", "/healthz", "", {200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v2/buildinfo", "", {200, 200, 200, 200, 200, 200, 200}},
     {"GET", "/api/v2/users/first", "", {200, 200, 200, 200, 200, 200, 200}},
-    {"POST", "/api/v2/users/first",
+    {"POST",
+     "/api/v2/users/first",
      R"({"email":"x@example.com","username":"x","password":"correct-horse-battery"})",
      {409, 409, 409, 409, 409, 409, 409}},
-    {"POST", "/api/v2/users/login",
+    {"POST",
+     "/api/v2/users/login",
      R"({"email":"{target}@example.com","password":"correct-horse-battery"})",
      {201, 201, 201, 201, 201, 201, 201}},
     {"POST", "/api/v2/users/logout", "", {401, 200, 200, 200, 200, 401, 401}},
     {"GET", "/api/v2/users", "", {401, 200, 200, 200, 200, 401, 401}},
-    {"POST", "/api/v2/users",
+    {"POST",
+     "/api/v2/users",
      R"({"email":"new-{target}@example.com","username":"new-{target}","password":"correct-horse-battery"})",
      {401, 403, 403, 201, 201, 401, 401}},
     {"GET", "/api/v2/users/{target}", "", {401, 200, 404, 200, 200, 401, 401}},
     {"GET", "/api/v2/users/me", "", {401, 200, 200, 200, 200, 401, 401}},
     {"DELETE", "/api/v2/users/{target}", "", {401, 403, 404, 200, 200, 401, 401}},
-    {"PUT", "/api/v2/users/{target}/password",
+    {"PUT",
+     "/api/v2/users/{target}/password",
      R"({"old_password":"correct-horse-battery","password":"another-long-password"})",
      {401, 204, 404, 204, 204, 401, 401}},
     {"GET", "/api/v2/users/{target}/roles", "", {401, 200, 404, 200, 200, 401, 401}},
-    {"PUT", "/api/v2/users/{target}/roles", R"({"roles":["auditor"]})",
+    {"PUT",
+     "/api/v2/users/{target}/roles",
+     R"({"roles":["auditor"]})",
      {401, 403, 404, 200, 200, 401, 401}},
     {"PUT", "/api/v2/users/{target}/status/suspend", "", {401, 403, 404, 200, 200, 401, 401}},
     {"PUT", "/api/v2/users/{target}/status/activate", "", {401, 403, 404, 200, 200, 401, 401}},
     {"GET", "/api/v2/users/{target}/keys/tokens", "", {401, 200, 404, 404, 200, 401, 401}},
-    {"POST", "/api/v2/users/{target}/keys/tokens", R"({"token_name":"made-by-caller"})",
+    {"POST",
+     "/api/v2/users/{target}/keys/tokens",
+     R"({"token_name":"made-by-caller"})",
      {401, 201, 404, 404, 201, 401, 401}},
     {"DELETE", "/api/v2/users/{target}/keys/{token}", "", {401, 204, 404, 404, 204, 401, 401}},
     {"GET", "/api/v2/audit", "", {401, 403, 403, 403, 200, 401, 401}},
@@ -84,14 +92,15 @@ void TestAuthorizationMatrix::initTestCase()
     m_owner = api.setupOwner();
     QVERIFY(!m_owner.isEmpty());
     m_other = api.createUser(m_owner, QStringLiteral("other"));
-    m_userAdmin = api.createUser(m_owner, QStringLiteral("useradmin"), {QStringLiteral("user-admin")});
+    m_userAdmin =
+        api.createUser(m_owner, QStringLiteral("useradmin"), {QStringLiteral("user-admin")});
     m_suspended = api.createUser(m_owner, QStringLiteral("suspended"));
     QVERIFY(!m_other.isEmpty() && !m_userAdmin.isEmpty() && !m_suspended.isEmpty());
-    QCOMPARE(api.put(QStringLiteral("/api/v2/users/suspended/status/suspend"), {}, m_owner).status, 200);
-    const ApiReply shortLived = api.post(QStringLiteral("/api/v2/users/me/keys/tokens"),
-                                         {{u"token_name"_qs, u"short"_qs},
-                                          {u"lifetime"_qs, 1'000'000'000LL}},
-                                         m_owner);
+    QCOMPARE(api.put(QStringLiteral("/api/v2/users/suspended/status/suspend"), {}, m_owner).status,
+             200);
+    const ApiReply shortLived =
+        api.post(QStringLiteral("/api/v2/users/me/keys/tokens"),
+                 {{u"token_name"_qs, u"short"_qs}, {u"lifetime"_qs, 1'000'000'000LL}}, m_owner);
     QCOMPARE(shortLived.status, 201);
     m_expired = shortLived.json().value(u"key").toString().toLatin1();
     QTest::qWait(1100);
@@ -103,7 +112,8 @@ void TestAuthorizationMatrix::matrix_data()
     QTest::addColumn<int>("subject");
     for (int r = 0; r < int(std::size(routes)); ++r)
         for (int s = 0; s < SubjectCount; ++s)
-            QTest::addRow("%s %s as %s", routes[r].method, routes[r].path, subjectNames[s]) << r << s;
+            QTest::addRow("%s %s as %s", routes[r].method, routes[r].path, subjectNames[s])
+                << r << s;
 }
 
 QByteArray TestAuthorizationMatrix::tokenFor(Subject subject, const QByteArray &targetSession,
@@ -156,9 +166,11 @@ void TestAuthorizationMatrix::matrix()
     body.replace("{target}", target.toLatin1());
     const ApiReply reply = api.request(c.method, path, caller, body);
     QVERIFY2(reply.status == c.expected[subject],
-             qPrintable(QStringLiteral("got %1 %2").arg(reply.status).arg(QString::fromUtf8(reply.body))));
+             qPrintable(
+                 QStringLiteral("got %1 %2").arg(reply.status).arg(QString::fromUtf8(reply.body))));
     if (reply.status >= 400)
-        QVERIFY2(!reply.json().value(u"message").toString().isEmpty(), "errors are JSON with a message");
+        QVERIFY2(!reply.json().value(u"message").toString().isEmpty(),
+                 "errors are JSON with a message");
 }
 
 QTEST_GUILESS_MAIN(TestAuthorizationMatrix)

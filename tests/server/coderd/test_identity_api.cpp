@@ -79,18 +79,18 @@ void TestIdentityApi::firstUserFlow()
 
 void TestIdentityApi::loginAndMe()
 {
-    const ApiReply wrong = m_api->post(QStringLiteral("/api/v2/users/login"),
-                                       {{u"email"_qs, u"admin@example.com"_qs},
-                                        {u"password"_qs, u"wrong-password"_qs}});
+    const ApiReply wrong = m_api->post(
+        QStringLiteral("/api/v2/users/login"),
+        {{u"email"_qs, u"admin@example.com"_qs}, {u"password"_qs, u"wrong-password"_qs}});
     QCOMPARE(wrong.status, 401);
-    const ApiReply unknown = m_api->post(QStringLiteral("/api/v2/users/login"),
-                                         {{u"email"_qs, u"nobody@example.com"_qs},
-                                          {u"password"_qs, u"wrong-password"_qs}});
+    const ApiReply unknown = m_api->post(
+        QStringLiteral("/api/v2/users/login"),
+        {{u"email"_qs, u"nobody@example.com"_qs}, {u"password"_qs, u"wrong-password"_qs}});
     QCOMPARE(unknown.status, 401);
     QCOMPARE(unknown.json().value(u"message"), wrong.json().value(u"message"));
 
-    const QByteArray token = m_api->login(QStringLiteral("ADMIN@example.com"),
-                                          QStringLiteral("correct-horse-battery"));
+    const QByteArray token =
+        m_api->login(QStringLiteral("ADMIN@example.com"), QStringLiteral("correct-horse-battery"));
     QVERIFY2(!token.isEmpty(), "email is case-insensitive");
     const ApiReply me = m_api->get(QStringLiteral("/api/v2/users/me"), token);
     QCOMPARE(me.status, 200);
@@ -100,26 +100,34 @@ void TestIdentityApi::loginAndMe()
     QCOMPARE(user.value(u"roles").toArray().first().toObject().value(u"name").toString(),
              QStringLiteral("owner"));
     QVERIFY(!QUuid::fromString(user.value(u"id").toString()).isNull());
-    QVERIFY(QDateTime::fromString(user.value(u"created_at").toString(), Qt::ISODateWithMs).isValid());
+    QVERIFY(
+        QDateTime::fromString(user.value(u"created_at").toString(), Qt::ISODateWithMs).isValid());
     QVERIFY(user.value(u"created_at").toString().endsWith(u'Z'));
     QVERIFY(!user.contains(u"hashed_password"));
 
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me")).status, 401);
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me"), "garbage").status, 401);
-    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me"), "abcdefghij-0123456789012345678901").status,
-             401);
+    QCOMPARE(
+        m_api->get(QStringLiteral("/api/v2/users/me"), "abcdefghij-0123456789012345678901").status,
+        401);
 }
 
 void TestIdentityApi::userLookupByIdNameAndMe()
 {
-    const QString id = m_api->get(QStringLiteral("/api/v2/users/me"), m_owner).json().value(u"id").toString();
-    for (const QString &key : {id, QStringLiteral("admin"), QStringLiteral("ADMIN"), QStringLiteral("me")}) {
+    const QString id =
+        m_api->get(QStringLiteral("/api/v2/users/me"), m_owner).json().value(u"id").toString();
+    for (const QString &key :
+         {id, QStringLiteral("admin"), QStringLiteral("ADMIN"), QStringLiteral("me")}) {
         const ApiReply reply = m_api->get(QStringLiteral("/api/v2/users/") + key, m_owner);
         QCOMPARE(reply.status, 200);
         QCOMPARE(reply.json().value(u"id").toString(), id);
     }
-    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/%1").arg(QUuid::createUuid().toString(QUuid::WithoutBraces)),
-                        m_owner).status, 404);
+    QCOMPARE(m_api
+                 ->get(QStringLiteral("/api/v2/users/%1")
+                           .arg(QUuid::createUuid().toString(QUuid::WithoutBraces)),
+                       m_owner)
+                 .status,
+             404);
 }
 
 void TestIdentityApi::createListAndSearchUsers()
@@ -132,7 +140,8 @@ void TestIdentityApi::createListAndSearchUsers()
     QCOMPARE(own.json().value(u"count").toInt(), 1);
     QCOMPARE(own.json().value(u"users").toArray().at(0).toObject().value(u"username").toString(),
              QStringLiteral("alice"));
-    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users?q=bob"), alice).json().value(u"count").toInt(), 0);
+    QCOMPARE(
+        m_api->get(QStringLiteral("/api/v2/users?q=bob"), alice).json().value(u"count").toInt(), 0);
     const ApiReply all = m_api->get(QStringLiteral("/api/v2/users"), m_owner);
     QCOMPARE(all.status, 200);
     QCOMPARE(all.json().value(u"count").toInt(), 4);
@@ -160,23 +169,31 @@ void TestIdentityApi::createListAndSearchUsers()
                                                 m_owner);
     QCOMPARE(duplicateEmail.status, 409);
     QCOMPARE(duplicateEmail.invalidFields(), QStringList{u"email"_qs});
-    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users"), m_owner).json().value(u"count").toInt(), 4);
+    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users"), m_owner).json().value(u"count").toInt(),
+             4);
 }
 
 void TestIdentityApi::suspendRefusesLoginAndSessions()
 {
     const QByteArray dave = m_api->createUser(m_owner, u"dave"_qs);
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me"), dave).status, 200);
-    const ApiReply suspended = m_api->put(QStringLiteral("/api/v2/users/dave/status/suspend"), {}, m_owner);
+    const ApiReply suspended =
+        m_api->put(QStringLiteral("/api/v2/users/dave/status/suspend"), {}, m_owner);
     QCOMPARE(suspended.status, 200);
     QCOMPARE(suspended.json().value(u"status").toString(), QStringLiteral("suspended"));
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me"), dave).status, 401);
     QVERIFY(m_api->login(u"dave@example.com"_qs, u"correct-horse-battery"_qs).isEmpty());
-    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users?q=status:suspended"), m_owner).json().value(u"count").toInt(), 1);
+    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users?q=status:suspended"), m_owner)
+                 .json()
+                 .value(u"count")
+                 .toInt(),
+             1);
 
-    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/dave/status/activate"), {}, m_owner).status, 200);
+    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/dave/status/activate"), {}, m_owner).status,
+             200);
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me"), dave).status, 200);
-    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/me/status/suspend"), {}, m_owner).status, 400);
+    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/me/status/suspend"), {}, m_owner).status,
+             400);
 }
 
 void TestIdentityApi::rolesAreAssigned()
@@ -188,12 +205,20 @@ void TestIdentityApi::rolesAreAssigned()
     QCOMPARE(roles.json().value(u"roles").toArray().at(0).toObject().value(u"name").toString(),
              QStringLiteral("user-admin"));
     // A user admin assigns roles but not owner, and cannot change their own.
-    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/bob/roles"),
-                        {{u"roles"_qs, QJsonArray{u"auditor"_qs}}}, erin).status, 200);
-    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/bob/roles"),
-                        {{u"roles"_qs, QJsonArray{u"owner"_qs}}}, erin).status, 403);
-    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/erin/roles"),
-                        {{u"roles"_qs, QJsonArray{}}}, erin).status, 400);
+    QCOMPARE(m_api
+                 ->put(QStringLiteral("/api/v2/users/bob/roles"),
+                       {{u"roles"_qs, QJsonArray{u"auditor"_qs}}}, erin)
+                 .status,
+             200);
+    QCOMPARE(m_api
+                 ->put(QStringLiteral("/api/v2/users/bob/roles"),
+                       {{u"roles"_qs, QJsonArray{u"owner"_qs}}}, erin)
+                 .status,
+             403);
+    QCOMPARE(
+        m_api->put(QStringLiteral("/api/v2/users/erin/roles"), {{u"roles"_qs, QJsonArray{}}}, erin)
+            .status,
+        400);
     const ApiReply unknown = m_api->put(QStringLiteral("/api/v2/users/bob/roles"),
                                         {{u"roles"_qs, QJsonArray{u"superuser"_qs}}}, m_owner);
     QCOMPARE(unknown.status, 400);
@@ -207,21 +232,29 @@ void TestIdentityApi::passwordChangeEndsOtherSessions()
 {
     const QByteArray first = m_api->createUser(m_owner, u"frank"_qs);
     const QByteArray second = m_api->login(u"frank@example.com"_qs, u"correct-horse-battery"_qs);
-    const ApiReply wrongOld = m_api->put(QStringLiteral("/api/v2/users/me/password"),
-                                         {{u"old_password"_qs, u"not-it-at-all"_qs},
-                                          {u"password"_qs, u"a-new-long-password"_qs}}, first);
+    const ApiReply wrongOld = m_api->put(
+        QStringLiteral("/api/v2/users/me/password"),
+        {{u"old_password"_qs, u"not-it-at-all"_qs}, {u"password"_qs, u"a-new-long-password"_qs}},
+        first);
     QCOMPARE(wrongOld.status, 400);
     QCOMPARE(wrongOld.invalidFields(), QStringList{u"old_password"_qs});
-    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/me/password"),
-                        {{u"old_password"_qs, u"correct-horse-battery"_qs},
-                         {u"password"_qs, u"a-new-long-password"_qs}}, first).status, 204);
+    QCOMPARE(m_api
+                 ->put(QStringLiteral("/api/v2/users/me/password"),
+                       {{u"old_password"_qs, u"correct-horse-battery"_qs},
+                        {u"password"_qs, u"a-new-long-password"_qs}},
+                       first)
+                 .status,
+             204);
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me"), first).status, 200);
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me"), second).status, 401);
     QVERIFY(m_api->login(u"frank@example.com"_qs, u"correct-horse-battery"_qs).isEmpty());
     QVERIFY(!m_api->login(u"frank@example.com"_qs, u"a-new-long-password"_qs).isEmpty());
     // An owner resets someone else's password without knowing the old one.
-    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/frank/password"),
-                        {{u"password"_qs, u"reset-by-the-owner"_qs}}, m_owner).status, 204);
+    QCOMPARE(m_api
+                 ->put(QStringLiteral("/api/v2/users/frank/password"),
+                       {{u"password"_qs, u"reset-by-the-owner"_qs}}, m_owner)
+                 .status,
+             204);
     QVERIFY(!m_api->login(u"frank@example.com"_qs, u"reset-by-the-owner"_qs).isEmpty());
 }
 
@@ -232,10 +265,14 @@ void TestIdentityApi::tokensLifecycle()
                                          {{u"token_name"_qs, u"ci"_qs}}, grace);
     QCOMPARE(created.status, 201);
     const QByteArray key = created.json().value(u"key").toString().toLatin1();
-    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me"), key).json().value(u"username").toString(),
-             QStringLiteral("grace"));
-    QCOMPARE(m_api->post(QStringLiteral("/api/v2/users/me/keys/tokens"),
-                         {{u"token_name"_qs, u"ci"_qs}}, grace).status, 409);
+    QCOMPARE(
+        m_api->get(QStringLiteral("/api/v2/users/me"), key).json().value(u"username").toString(),
+        QStringLiteral("grace"));
+    QCOMPARE(m_api
+                 ->post(QStringLiteral("/api/v2/users/me/keys/tokens"),
+                        {{u"token_name"_qs, u"ci"_qs}}, grace)
+                 .status,
+             409);
 
     const ApiReply list = m_api->get(QStringLiteral("/api/v2/users/me/keys/tokens"), grace);
     QCOMPARE(list.status, 200);
@@ -245,16 +282,22 @@ void TestIdentityApi::tokensLifecycle()
     QCOMPARE(token.value(u"login_type").toString(), QStringLiteral("token"));
     QVERIFY(!token.contains(u"hashed_secret"));
     QCOMPARE(token.value(u"id").toString(), QString::fromLatin1(key.left(10)));
-    const QDateTime expires = QDateTime::fromString(token.value(u"expires_at").toString(), Qt::ISODateWithMs);
+    const QDateTime expires =
+        QDateTime::fromString(token.value(u"expires_at").toString(), Qt::ISODateWithMs);
     QVERIFY(expires > QDateTime::currentDateTimeUtc().addDays(29));
 
     // Another member cannot see or remove it; the owner can.
     const QByteArray heidi = m_api->createUser(m_owner, u"heidi"_qs);
-    const QString path = QStringLiteral("/api/v2/users/grace/keys/") + token.value(u"id").toString();
+    const QString path =
+        QStringLiteral("/api/v2/users/grace/keys/") + token.value(u"id").toString();
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/grace/keys/tokens"), heidi).status, 404);
     QCOMPARE(m_api->del(path, heidi).status, 404);
-    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/grace/keys/tokens"), m_owner).array().size(), 1);
-    QCOMPARE(m_api->del(QStringLiteral("/api/v2/users/me/keys/") + token.value(u"id").toString(), heidi).status, 404);
+    QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/grace/keys/tokens"), m_owner).array().size(),
+             1);
+    QCOMPARE(
+        m_api->del(QStringLiteral("/api/v2/users/me/keys/") + token.value(u"id").toString(), heidi)
+            .status,
+        404);
     QCOMPARE(m_api->del(path, grace).status, 204);
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/users/me"), key).status, 401);
     QCOMPARE(m_api->del(path, grace).status, 404);
@@ -262,9 +305,9 @@ void TestIdentityApi::tokensLifecycle()
 
 void TestIdentityApi::expiredTokenIsRefused()
 {
-    const ApiReply created = m_api->post(QStringLiteral("/api/v2/users/me/keys/tokens"),
-                                         {{u"token_name"_qs, u"short"_qs},
-                                          {u"lifetime"_qs, 1'000'000'000LL}}, m_owner);
+    const ApiReply created =
+        m_api->post(QStringLiteral("/api/v2/users/me/keys/tokens"),
+                    {{u"token_name"_qs, u"short"_qs}, {u"lifetime"_qs, 1'000'000'000LL}}, m_owner);
     QCOMPARE(created.status, 201);
     const QByteArray key = created.json().value(u"key").toString().toLatin1();
     QTest::qWait(1100);
@@ -284,9 +327,9 @@ void TestIdentityApi::logoutRevokesSession()
 
 void TestIdentityApi::cookieAuthenticates()
 {
-    const ApiReply login = m_api->post(QStringLiteral("/api/v2/users/login"),
-                                       {{u"email"_qs, u"admin@example.com"_qs},
-                                        {u"password"_qs, u"correct-horse-battery"_qs}});
+    const ApiReply login = m_api->post(
+        QStringLiteral("/api/v2/users/login"),
+        {{u"email"_qs, u"admin@example.com"_qs}, {u"password"_qs, u"correct-horse-battery"_qs}});
     QVERIFY(login.header("set-cookie").startsWith("coder_session_token="));
     QVERIFY(login.header("set-cookie").contains("HttpOnly"));
     const QByteArray token = login.json().value(u"session_token").toString().toLatin1();
@@ -318,7 +361,8 @@ void TestIdentityApi::auditLogRecordsMutations()
     QSet<QString> seen;
     for (const QJsonValue &v : logs) {
         const QJsonObject entry = v.toObject();
-        seen.insert(entry.value(u"action").toString() + u'/' + entry.value(u"resource_type").toString());
+        seen.insert(entry.value(u"action").toString() + u'/' +
+                    entry.value(u"resource_type").toString());
         QCOMPARE(entry.value(u"ip").toString(), QStringLiteral("127.0.0.1"));
         QVERIFY(!QByteArray(audit.body).contains("correct-horse-battery"));
     }
@@ -326,9 +370,11 @@ void TestIdentityApi::auditLogRecordsMutations()
                                  "delete/user", "create/api_key", "delete/api_key"})
         QVERIFY2(seen.contains(QLatin1String(expected)), expected);
     // Newest first.
-    QVERIFY(logs.first().toObject().value(u"time").toString() >= logs.last().toObject().value(u"time").toString());
-    const ApiReply denied = m_api->get(QStringLiteral("/api/v2/audit"),
-                                       m_api->login(u"heidi@example.com"_qs, u"correct-horse-battery"_qs));
+    QVERIFY(logs.first().toObject().value(u"time").toString() >=
+            logs.last().toObject().value(u"time").toString());
+    const ApiReply denied =
+        m_api->get(QStringLiteral("/api/v2/audit"),
+                   m_api->login(u"heidi@example.com"_qs, u"correct-horse-battery"_qs));
     QCOMPARE(denied.status, 403);
 }
 
@@ -340,9 +386,9 @@ void TestIdentityApi::loginRateLimit()
     int refused = 0;
     QByteArray retryAfter;
     for (int i = 0; i < 6; ++i) {
-        const ApiReply reply = api.post(QStringLiteral("/api/v2/users/login"),
-                                        {{u"email"_qs, u"a@example.com"_qs},
-                                         {u"password"_qs, u"whatever-it-is"_qs}});
+        const ApiReply reply =
+            api.post(QStringLiteral("/api/v2/users/login"),
+                     {{u"email"_qs, u"a@example.com"_qs}, {u"password"_qs, u"whatever-it-is"_qs}});
         if (reply.status == 429) {
             ++refused;
             retryAfter = reply.header("retry-after");
@@ -364,7 +410,8 @@ void TestIdentityApi::dataDirAndDatabaseArePrivate()
              QFile::Permissions());
     const QFileInfo db(m_coderd.dataDir() + QStringLiteral("/coder.db"));
     QVERIFY(db.exists());
-    QCOMPARE(db.permissions() & (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther),
+    QCOMPARE(db.permissions() &
+                 (QFile::ReadGroup | QFile::WriteGroup | QFile::ReadOther | QFile::WriteOther),
              QFile::Permissions());
 }
 

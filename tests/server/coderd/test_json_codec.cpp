@@ -20,9 +20,11 @@ void TestJsonCodec::rfc3339MatchesQt_data()
 {
     QTest::addColumn<qint64>("millis");
     QTest::newRow("epoch") << qint64(0);
-    QTest::newRow("leap day") << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 999), Qt::UTC).toMSecsSinceEpoch();
+    QTest::newRow("leap day")
+        << QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 999), Qt::UTC).toMSecsSinceEpoch();
     QTest::newRow("before epoch") << qint64(-86'400'001);
-    QTest::newRow("far future") << QDateTime(QDate(9999, 12, 31), QTime(1, 2, 3, 4), Qt::UTC).toMSecsSinceEpoch();
+    QTest::newRow("far future")
+        << QDateTime(QDate(9999, 12, 31), QTime(1, 2, 3, 4), Qt::UTC).toMSecsSinceEpoch();
     QRandomGenerator random(42);
     for (int i = 0; i < 50; ++i)
         QTest::addRow("random %d", i) << qint64(random.bounded(4'102'444'800'000LL));

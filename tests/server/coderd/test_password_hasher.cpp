@@ -62,9 +62,9 @@ void TestPasswordHasher::apiTokensRoundTrip()
 void TestPasswordHasher::apiTokenParseRejectsBadShapes()
 {
     for (const QByteArray &bad : {QByteArray(), QByteArray("x"), QByteArray("abcdefghij-short"),
-                                 QByteArray("ABCDEFGHIJ-0123456789012345678901"),
-                                 QByteArray("abcdefghij_0123456789012345678901"),
-                                 QByteArray("abcdefghij-01234567890123456789!!")})
+                                  QByteArray("ABCDEFGHIJ-0123456789012345678901"),
+                                  QByteArray("abcdefghij_0123456789012345678901"),
+                                  QByteArray("abcdefghij-01234567890123456789!!")})
         QVERIFY2(!ApiToken::parse(bad), bad.constData());
     QVERIFY(constantTimeEquals("abc", "abc"));
     QVERIFY(!constantTimeEquals("abc", "abd"));

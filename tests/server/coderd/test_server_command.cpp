@@ -3,7 +3,6 @@
 #include "tests/support/coderd_process.h"
 
 #include <QtTest>
-
 #include <csignal>
 
 using namespace coder::test;
@@ -29,13 +28,15 @@ private:
 void TestServerCommand::printsBoundPortAndAccessUrl()
 {
     CoderdProcess coderd;
-    QVERIFY(coderd.start({QStringLiteral("--access-url"), QStringLiteral("https://coder.example.com")}));
+    QVERIFY(coderd.start(
+        {QStringLiteral("--access-url"), QStringLiteral("https://coder.example.com")}));
     QVERIFY(coderd.url().port() > 0);
     QVERIFY(coderd.output().contains(u"Access URL: https://coder.example.com"_qs));
     QVERIFY(coderd.output().contains(u"Database: SQLite at "_qs));
     ApiTestClient api(coderd.url());
     const ApiReply info = api.get(QStringLiteral("/api/v2/buildinfo"));
-    QCOMPARE(info.json().value(u"external_url").toString(), QStringLiteral("https://coder.example.com"));
+    QCOMPARE(info.json().value(u"external_url").toString(),
+             QStringLiteral("https://coder.example.com"));
 }
 
 void TestServerCommand::environmentEquivalents()
@@ -45,7 +46,8 @@ void TestServerCommand::environmentEquivalents()
     env.insert(QStringLiteral("CODER_ACCESS_URL"), QStringLiteral("http://from-env.example.com"));
     env.insert(QStringLiteral("CODER_DATA_DIR"), dataDir.path() + QStringLiteral("/nested/data"));
     CoderdProcess coderd;
-    QVERIFY(coderd.start({QStringLiteral("--data-dir"), dataDir.path() + QStringLiteral("/nested/data")}, env));
+    QVERIFY(coderd.start(
+        {QStringLiteral("--data-dir"), dataDir.path() + QStringLiteral("/nested/data")}, env));
     QVERIFY(coderd.output().contains(u"http://from-env.example.com"_qs));
     QVERIFY(QFileInfo::exists(dataDir.path() + QStringLiteral("/nested/data/coder.db")));
 }
@@ -57,14 +59,18 @@ void TestServerCommand::servesHttps()
     const QString key = dir.filePath(QStringLiteral("key.pem"));
     QProcess openssl;
     openssl.start(QStringLiteral("openssl"),
-                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), QStringLiteral("ec"),
-                   QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
-                   QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=localhost"),
-                   QStringLiteral("-keyout"), key, QStringLiteral("-out"), cert});
-    QVERIFY2(openssl.waitForFinished(30'000) && openssl.exitCode() == 0, openssl.readAllStandardError().constData());
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("ec"), QStringLiteral("-pkeyopt"),
+                   QStringLiteral("ec_paramgen_curve:prime256v1"), QStringLiteral("-nodes"),
+                   QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                   QStringLiteral("/CN=localhost"), QStringLiteral("-keyout"), key,
+                   QStringLiteral("-out"), cert});
+    QVERIFY2(openssl.waitForFinished(30'000) && openssl.exitCode() == 0,
+             openssl.readAllStandardError().constData());
 
     CoderdProcess coderd;
-    QVERIFY(coderd.start({QStringLiteral("--tls-cert-file"), cert, QStringLiteral("--tls-key-file"), key}));
+    QVERIFY(coderd.start(
+        {QStringLiteral("--tls-cert-file"), cert, QStringLiteral("--tls-key-file"), key}));
     QCOMPARE(coderd.url().scheme(), QStringLiteral("https"));
     QVERIFY(coderd.output().contains(u"Started HTTPS listener"_qs));
 
@@ -107,12 +113,21 @@ void TestServerCommand::badFlagsAreClearErrors_data()
 {
     QTest::addColumn<QStringList>("args");
     QTest::addColumn<QString>("message");
-    QTest::newRow("address without port") << QStringList{u"--http-address"_qs, u"127.0.0.1"_qs} << u"invalid --http-address"_qs;
-    QTest::newRow("port out of range") << QStringList{u"--http-address"_qs, u"127.0.0.1:70000"_qs} << u"invalid --http-address"_qs;
-    QTest::newRow("cert without key") << QStringList{u"--tls-cert-file"_qs, u"/nonexistent.pem"_qs} << u"must be given together"_qs;
-    QTest::newRow("missing cert file") << QStringList{u"--http-address"_qs, u"127.0.0.1:0"_qs, u"--tls-cert-file"_qs, u"/nonexistent.pem"_qs, u"--tls-key-file"_qs, u"/nonexistent.key"_qs} << u"cannot read --tls-cert-file"_qs;
-    QTest::newRow("bad access url") << QStringList{u"--http-address"_qs, u"127.0.0.1:0"_qs, u"--access-url"_qs, u"ftp://x"_qs} << u"invalid --access-url"_qs;
-    QTest::newRow("threads not a number") << QStringList{u"--threads"_qs, u"many"_qs} << u"--threads"_qs;
+    QTest::newRow("address without port")
+        << QStringList{u"--http-address"_qs, u"127.0.0.1"_qs} << u"invalid --http-address"_qs;
+    QTest::newRow("port out of range")
+        << QStringList{u"--http-address"_qs, u"127.0.0.1:70000"_qs} << u"invalid --http-address"_qs;
+    QTest::newRow("cert without key") << QStringList{u"--tls-cert-file"_qs, u"/nonexistent.pem"_qs}
+                                      << u"must be given together"_qs;
+    QTest::newRow("missing cert file")
+        << QStringList{u"--http-address"_qs,   u"127.0.0.1:0"_qs,    u"--tls-cert-file"_qs,
+                       u"/nonexistent.pem"_qs, u"--tls-key-file"_qs, u"/nonexistent.key"_qs}
+        << u"cannot read --tls-cert-file"_qs;
+    QTest::newRow("bad access url")
+        << QStringList{u"--http-address"_qs, u"127.0.0.1:0"_qs, u"--access-url"_qs, u"ftp://x"_qs}
+        << u"invalid --access-url"_qs;
+    QTest::newRow("threads not a number")
+        << QStringList{u"--threads"_qs, u"many"_qs} << u"--threads"_qs;
 }
 
 void TestServerCommand::badFlagsAreClearErrors()
@@ -129,10 +144,11 @@ void TestServerCommand::postgresErrorHidesPassword()
 {
     // Nothing listens on port 1: the connection fails, and the message must not echo the password.
     int exitCode = 0;
-    const QString output = failingRun({QStringLiteral("--http-address"), QStringLiteral("127.0.0.1:0"),
-                                       QStringLiteral("--postgres-url"),
-                                       QStringLiteral("postgres://coder:sup3r-s3cret@127.0.0.1:1/coder")},
-                                      &exitCode);
+    const QString output =
+        failingRun({QStringLiteral("--http-address"), QStringLiteral("127.0.0.1:0"),
+                    QStringLiteral("--postgres-url"),
+                    QStringLiteral("postgres://coder:sup3r-s3cret@127.0.0.1:1/coder")},
+                   &exitCode);
     QVERIFY(exitCode != 0);
     QVERIFY2(!output.contains(u"sup3r-s3cret"_qs), qPrintable(output));
     QVERIFY2(output.contains(u"error"_qs), qPrintable(output));
