@@ -4,6 +4,10 @@
 CODER_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CODER_BUILD_DIR=${CODER_BUILD_DIR:-$CODER_ROOT/build}
 
+# ccache hits across clones in other folders (CI builds a fresh clone each run).
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$CODER_ROOT}
+export CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+
 log() { printf '==> %s\n' "$*" >&2; }
 
 as_root() {
