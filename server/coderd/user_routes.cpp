@@ -28,13 +28,19 @@ HttpResponse failed(const StoreError &error, const QString &what = QStringLitera
     return HttpResponse::error(ApiContext::storeError(error, what));
 }
 
-// Only an owner may act on an owner's account (suspend, delete, reset its password).
-std::optional<core::ApiError> requireOwnerForOwner(ApiContext &context, const Principal &principal,
-                                                   const User &target)
+// The checks before changing someone else's account: the permission for the action, never on
+// oneself (a lockout waiting to happen), and only an owner acts on an owner's account.
+std::optional<core::ApiError> guardAccountChange(ApiContext &context, const Principal &principal,
+                                                 const User &target, Action action,
+                                                 const QString &selfRefusal)
 {
-    if (!target.roles.contains(roles::owner))
-        return std::nullopt;
-    return context.require(principal, Action::Assign, {Resource::Role, {}, roles::owner});
+    if (auto denied = context.require(principal, action, {Resource::User, target.id, {}}))
+        return denied;
+    if (target.id == principal.user.id)
+        return core::ApiError::badRequest(selfRefusal);
+    if (target.roles.contains(roles::owner))
+        return context.require(principal, Action::Assign, {Resource::Role, {}, roles::owner});
+    return std::nullopt;
 }
 
 // ?q= takes Coder's filter syntax: "status:suspended" terms plus free text to search.
@@ -103,13 +109,9 @@ HttpResponse createUser(ApiContext &context, HttpRequest &request, const Princip
 HttpResponse deleteUser(ApiContext &context, HttpRequest &request, const Principal &principal,
                         const User &target)
 {
-    if (auto denied = context.require(principal, Action::Delete, {Resource::User, target.id, {}}))
-        return HttpResponse::error(*denied);
-    if (target.id == principal.user.id)
-        return HttpResponse::error(
-            core::ApiError::badRequest(QStringLiteral("You cannot delete yourself.")));
-    if (auto denied = requireOwnerForOwner(context, principal, target))
-        return HttpResponse::error(*denied);
+    if (auto refused = guardAccountChange(context, principal, target, Action::Delete,
+                                          QStringLiteral("You cannot delete yourself.")))
+        return HttpResponse::error(*refused);
     if (StoreResult<core::Ok> deleted = context.store.deleteUser(target.id); !deleted)
         return failed(deleted.error());
     context.audit.record(request, {principal.user.id,
@@ -126,12 +128,13 @@ HttpResponse deleteUser(ApiContext &context, HttpRequest &request, const Princip
 HttpResponse changePassword(ApiContext &context, HttpRequest &request, const Principal &principal,
                             const User &target)
 {
+    // One's own password is personal (and needs the old one); anyone else's is an account
+    // change like the others.
     const bool self = target.id == principal.user.id;
-    const Action action = self ? Action::UpdatePersonal : Action::Update;
-    if (auto denied = context.require(principal, action, {Resource::User, target.id, {}}))
-        return HttpResponse::error(*denied);
-    if (auto denied = requireOwnerForOwner(context, principal, target); denied && !self)
-        return HttpResponse::error(*denied);
+    if (auto refused = self ? context.require(principal, Action::UpdatePersonal,
+                                              {Resource::User, target.id, {}})
+                            : guardAccountChange(context, principal, target, Action::Update, {}))
+        return HttpResponse::error(*refused);
     auto body = JsonBody::parse(request);
     if (!body)
         return HttpResponse::error(body.error());
@@ -173,11 +176,9 @@ HttpResponse getRoles(const User &target)
 HttpResponse putRoles(ApiContext &context, HttpRequest &request, const Principal &principal,
                       const User &target)
 {
-    if (auto denied = context.require(principal, Action::Update, {Resource::User, target.id, {}}))
-        return HttpResponse::error(*denied);
-    if (target.id == principal.user.id)
-        return HttpResponse::error(
-            core::ApiError::badRequest(QStringLiteral("You cannot change your own roles.")));
+    if (auto refused = guardAccountChange(context, principal, target, Action::Update,
+                                          QStringLiteral("You cannot change your own roles.")))
+        return HttpResponse::error(*refused);
     auto body = JsonBody::parse(request);
     if (!body)
         return HttpResponse::error(body.error());
@@ -214,13 +215,10 @@ HttpResponse putRoles(ApiContext &context, HttpRequest &request, const Principal
 HttpResponse setStatus(ApiContext &context, HttpRequest &request, const Principal &principal,
                        const User &target, const QString &status)
 {
-    if (auto denied = context.require(principal, Action::Update, {Resource::User, target.id, {}}))
-        return HttpResponse::error(*denied);
-    if (target.id == principal.user.id)
-        return HttpResponse::error(core::ApiError::badRequest(
-            QStringLiteral("You cannot change the status of your own account.")));
-    if (auto denied = requireOwnerForOwner(context, principal, target))
-        return HttpResponse::error(*denied);
+    if (auto refused =
+            guardAccountChange(context, principal, target, Action::Update,
+                               QStringLiteral("You cannot change the status of your own account.")))
+        return HttpResponse::error(*refused);
     StoreResult<User> updated = context.store.updateUserStatus(target.id, status);
     if (!updated)
         return failed(updated.error());

@@ -223,6 +223,15 @@ void TestIdentityApi::rolesAreAssigned()
                                         {{u"roles"_qs, QJsonArray{u"superuser"_qs}}}, m_owner);
     QCOMPARE(unknown.status, 400);
     QCOMPARE(unknown.invalidFields(), QStringList{u"roles"_qs});
+    // Only an owner acts on an owner's account.
+    QCOMPARE(m_api->put(QStringLiteral("/api/v2/users/admin/status/suspend"), {}, erin).status,
+             403);
+    QCOMPARE(m_api->del(QStringLiteral("/api/v2/users/admin"), erin).status, 403);
+    QCOMPARE(m_api
+                 ->put(QStringLiteral("/api/v2/users/admin/password"),
+                       {{u"password"_qs, u"taken-over-by-erin"_qs}}, erin)
+                 .status,
+             403);
     // Roles take effect at once: the auditor now reads the audit log.
     const QByteArray bob = m_api->login(u"bob@example.com"_qs, u"correct-horse-battery"_qs);
     QCOMPARE(m_api->get(QStringLiteral("/api/v2/audit"), bob).status, 200);
