@@ -40,11 +40,11 @@ QStringList rolesFrom(const QVariant &value)
 const QString RowCodec::userColumns = QStringLiteral(
     "id, email, username, name, hashed_password, status, rbac_roles, login_type, created_at, "
     "updated_at, last_seen_at, deleted");
-const QString RowCodec::apiKeyColumns = QStringLiteral(
-    "id, hashed_secret, user_id, login_type, token_name, scope, lifetime_seconds, ip_address, "
-    "last_used, expires_at, created_at, updated_at");
+// The authentication fields first: authKey() reads them, apiKey() reads those and the rest.
 const QString RowCodec::authKeyColumns = QStringLiteral(
     "id, hashed_secret, user_id, login_type, lifetime_seconds, last_used, expires_at");
+const QString RowCodec::apiKeyColumns =
+    authKeyColumns + QStringLiteral(", token_name, scope, ip_address, created_at, updated_at");
 const QString RowCodec::auditColumns = QStringLiteral(
     "id, time, user_id, ip_address, user_agent, resource_type, resource_id, resource_target, "
     "action, diff, status_code, request_id, additional_fields");
@@ -118,25 +118,6 @@ User RowCodec::user(const QSqlQuery &row, int first)
     return user;
 }
 
-ApiKey RowCodec::apiKey(const QSqlQuery &row, int first)
-{
-    const auto q = [&row, first](int i) { return row.value(first + i); };
-    ApiKey key;
-    key.id = q(0).toString();
-    key.hashedSecret = q(1).toByteArray();
-    key.userId = uuidFrom(q(2));
-    key.loginType = q(3).toString();
-    key.tokenName = q(4).toString();
-    key.scope = q(5).toString();
-    key.lifetimeSeconds = q(6).toLongLong();
-    key.ipAddress = q(7).toString();
-    key.lastUsed = timeFrom(q(8));
-    key.expiresAt = timeFrom(q(9));
-    key.createdAt = timeFrom(q(10));
-    key.updatedAt = timeFrom(q(11));
-    return key;
-}
-
 ApiKey RowCodec::authKey(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
@@ -148,6 +129,18 @@ ApiKey RowCodec::authKey(const QSqlQuery &row, int first)
     key.lifetimeSeconds = q(4).toLongLong();
     key.lastUsed = timeFrom(q(5));
     key.expiresAt = timeFrom(q(6));
+    return key;
+}
+
+ApiKey RowCodec::apiKey(const QSqlQuery &row, int first)
+{
+    ApiKey key = authKey(row, first);
+    const auto q = [&row, first](int i) { return row.value(first + authKeyColumnCount + i); };
+    key.tokenName = q(0).toString();
+    key.scope = q(1).toString();
+    key.ipAddress = q(2).toString();
+    key.createdAt = timeFrom(q(3));
+    key.updatedAt = timeFrom(q(4));
     return key;
 }
 

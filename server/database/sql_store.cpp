@@ -464,9 +464,9 @@ StoreResult<ApiKey> SqlStore::insertApiKey(const ApiKey &input)
                  QStringLiteral("INSERT INTO api_keys (") + C::apiKeyColumns +
                      QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                  {C::text(key.id), C::bytes(key.hashedSecret), C::uuid(key.userId),
-                  C::text(key.loginType), C::text(key.tokenName), C::text(key.scope),
-                  key.lifetimeSeconds, C::text(key.ipAddress), C::millis(key.lastUsed),
-                  C::millis(key.expiresAt), C::millis(key.createdAt), C::millis(key.updatedAt)},
+                  C::text(key.loginType), key.lifetimeSeconds, C::millis(key.lastUsed),
+                  C::millis(key.expiresAt), C::text(key.tokenName), C::text(key.scope),
+                  C::text(key.ipAddress), C::millis(key.createdAt), C::millis(key.updatedAt)},
                  &transaction);
         if (!query)
             return query.error();
