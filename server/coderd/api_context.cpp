@@ -8,7 +8,7 @@ Q_LOGGING_CATEGORY(lcApi, "coder.api")
 
 ApiContext::ApiContext(Store &store, const CoderdConfig &config)
     : store(store), config(config), authenticator(store), audit(store),
-      loginLimiter(config.loginRateLimit)
+      loginLimiter(config.loginRateLimit), m_accessUrl(config.accessUrl)
 {}
 
 HttpHandler ApiContext::authenticated(AuthenticatedHandler handler)
@@ -61,6 +61,18 @@ core::Result<User, core::ApiError> ApiContext::resolveUser(const QString &param,
         return core::ApiError::notFound(
             QStringLiteral("Resource not found or you do not have access to this resource"));
     return *user;
+}
+
+QUrl ApiContext::accessUrl() const
+{
+    QReadLocker lock(&m_accessUrlLock);
+    return m_accessUrl;
+}
+
+void ApiContext::setAccessUrl(const QUrl &url)
+{
+    QWriteLocker lock(&m_accessUrlLock);
+    m_accessUrl = url;
 }
 
 core::ApiError ApiContext::storeError(const StoreError &error, const QString &what)

@@ -7,6 +7,8 @@
 #include "server/database/store.h"
 #include "server/http/router.h"
 
+#include <QReadWriteLock>
+#include <QUrl>
 #include <functional>
 #include <optional>
 
@@ -45,6 +47,15 @@ public:
 
     // Maps a store failure to the API error to answer; logs internal ones.
     static core::ApiError storeError(const StoreError &error, const QString &what);
+
+    // The deployment's URL: config.accessUrl, or the listener's URL, which is known only once
+    // the event-loop threads already serve, hence the lock.
+    QUrl accessUrl() const;
+    void setAccessUrl(const QUrl &url);
+
+private:
+    mutable QReadWriteLock m_accessUrlLock;
+    QUrl m_accessUrl;
 };
 
 } // namespace coder::server

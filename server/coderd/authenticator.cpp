@@ -33,8 +33,19 @@ Subject Authenticator::subjectOf(const User &user)
 core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRequest &request)
 {
     QByteArray presented = request.header("coder-session-token");
-    if (presented.isEmpty())
+    if (presented.isEmpty()) {
         presented = request.cookie("coder_session_token");
+        // A browser sends the cookie with requests other sites make it send. Asking for a JSON
+        // content type on changes makes a cross-origin page need a CORS preflight, which this
+        // server never grants.
+        const bool safe =
+            request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
+        if (!presented.isEmpty() && !safe &&
+            !request.header("content-type").startsWith("application/json"))
+            return core::ApiError::forbidden(
+                QStringLiteral("Requests authenticated by the session cookie must send "
+                               "Content-Type: application/json."));
+    }
     if (presented.isEmpty())
         return unauthorized(QStringLiteral("You must be logged in to do this: no session token "
                                            "was given (header Coder-Session-Token)."));
@@ -60,7 +71,9 @@ core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRe
         return unauthorized(QStringLiteral("Your account has been suspended. Contact an "
                                            "administrator to reactivate it."));
     recordUse(key, user, request);
-    return Principal{user, key, subjectOf(user)};
+    Subject subject = subjectOf(user);
+    subject.scope = key.scope;
+    return Principal{user, key, subject};
 }
 
 void Authenticator::recordUse(ApiKey &key, const User &user, const HttpRequest &request)

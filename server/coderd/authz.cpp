@@ -82,6 +82,10 @@ bool authorize(const Subject &subject, Action action, const Object &object)
 {
     if (subject.userId.isNull())
         return false;
+    // An application_connect token only reaches workspace apps, which are served outside
+    // this API (no route authorizes through it): here it may do nothing.
+    if (subject.scope != QLatin1String("all"))
+        return false;
     for (const QString &role : subject.roles)
         if (siteAllows(role, action, object))
             return true;

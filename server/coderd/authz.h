@@ -33,6 +33,8 @@ struct Subject
 {
     QUuid userId;
     QSet<QString> roles; // includes roles::member
+    // The presented key's scope: "all", or "application_connect" (only workspace apps).
+    QString scope = QStringLiteral("all");
 };
 
 struct Object

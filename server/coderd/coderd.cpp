@@ -173,7 +173,7 @@ QString Coderd::start(const CoderdConfig &config)
     m_listenUrl.setHost(shown.toString());
     m_listenUrl.setPort(m_http->port());
     if (m_config.accessUrl.isEmpty())
-        m_config.accessUrl = m_listenUrl;
+        m_context->setAccessUrl(m_listenUrl);
     return {};
 }
 
@@ -186,6 +186,11 @@ void Coderd::stop()
     m_router.reset();
     m_context.reset();
     m_store.reset();
+}
+
+QUrl Coderd::accessUrl() const
+{
+    return m_context ? m_context->accessUrl() : m_config.accessUrl;
 }
 
 QString Coderd::databaseDescription() const

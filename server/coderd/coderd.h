@@ -27,7 +27,7 @@ public:
     void stop();
 
     QUrl listenUrl() const { return m_listenUrl; }
-    QUrl accessUrl() const { return m_config.accessUrl; }
+    QUrl accessUrl() const;
     QString databaseDescription() const;
 
     static QString defaultDataDir();

@@ -5,7 +5,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonParseError>
-#include <cmath>
 
 namespace coder::server {
 
@@ -51,13 +50,14 @@ std::optional<qint64> JsonBody::integer(const QString &field, bool required)
     if (!present(field, required))
         return std::nullopt;
     const QJsonValue value = m_object.value(field);
-    const double number = value.toDouble(std::nan(""));
-    // Beyond 2^53 a double cannot hold every integer: refuse rather than round.
-    if (!value.isDouble() || std::trunc(number) != number || std::fabs(number) > 9.007e15) {
+    // toInteger() keeps all 64 bits of a JSON integer; two different defaults tell a real
+    // integer from a refusal (a fraction, a string, out of range).
+    const qint64 a = value.toInteger(0);
+    if (!value.isDouble() || a != value.toInteger(1)) {
         invalid(field, QStringLiteral("Must be an integer."));
         return std::nullopt;
     }
-    return static_cast<qint64>(number);
+    return a;
 }
 
 QStringList JsonBody::stringList(const QString &field, bool required)

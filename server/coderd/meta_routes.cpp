@@ -8,7 +8,7 @@ void registerMetaRoutes(Router &router, ApiContext &context)
     router.add("GET", QStringLiteral("/healthz"),
                [](HttpRequest &) { return HttpResponse::text(200, "OK"); });
     router.add("GET", QStringLiteral("/api/v2/buildinfo"), [&context](HttpRequest &) {
-        const QString url = context.config.accessUrl.toString(QUrl::StripTrailingSlash);
+        const QString url = context.accessUrl().toString(QUrl::StripTrailingSlash);
         return HttpResponse::json(200,
                                   QJsonObject{
                                       {QStringLiteral("version"), QStringLiteral(CODER_VERSION)},

@@ -45,7 +45,7 @@ HttpResponse createToken(ApiContext &context, HttpRequest &request, const Princi
         body->invalid(QStringLiteral("token_name"),
                       QStringLiteral("Must be 1 to 64 letters, digits, '.', '_' or '-'."));
     qint64 lifetime = defaultLifetimeSeconds;
-    if (lifetimeNanos) {
+    if (lifetimeNanos && *lifetimeNanos != 0) { // Coder's SDK sends 0 for "the default"
         lifetime = *lifetimeNanos / nanosPerSecond;
         if (lifetime < 1 || lifetime > maxLifetimeSeconds)
             body->invalid(QStringLiteral("lifetime"),
@@ -95,6 +95,8 @@ HttpResponse deleteKey(ApiContext &context, HttpRequest &request, const Principa
 {
     const QString id = request.pathParam(QStringLiteral("id"));
     StoreResult<ApiKey> key = context.store.apiKeyById(id);
+    if (!key && key.error().kind != StoreError::NotFound)
+        return HttpResponse::error(ApiContext::storeError(key.error(), QStringLiteral("API key")));
     // A key of someone else is reported exactly like a missing one.
     if (!key || key->userId != target.id)
         return HttpResponse::error(core::ApiError::notFound(QStringLiteral("No API key found.")));

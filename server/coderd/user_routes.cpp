@@ -148,15 +148,12 @@ HttpResponse changePassword(ApiContext &context, HttpRequest &request, const Pri
     if (self && !PasswordHasher::verify(oldPassword, target.hashedPassword))
         return HttpResponse::error(core::ApiError::invalidField(
             QStringLiteral("old_password"), QStringLiteral("Old password is incorrect.")));
-    if (auto updated = context.store.updateUserPassword(target.id, PasswordHasher::hash(password));
+    // Other sessions end with the change: whoever knew the old password is out.
+    const QString keep = self ? principal.key.id : QString();
+    if (auto updated =
+            context.store.updateUserPassword(target.id, PasswordHasher::hash(password), keep);
         !updated)
         return failed(updated.error());
-    // A new password ends every other session of the account.
-    if (auto keys = context.store.listApiKeys(target.id, QStringLiteral("password"))) {
-        for (const ApiKey &key : std::as_const(*keys))
-            if (key.id != principal.key.id)
-                (void)context.store.deleteApiKey(key.id);
-    }
     context.audit.record(request,
                          {principal.user.id, QStringLiteral("write"), QStringLiteral("user"),
                           uuidText(target.id), target.username, 204,

@@ -42,9 +42,9 @@ const QString RowCodec::userColumns = QStringLiteral(
     "updated_at, last_seen_at, deleted");
 // The authentication fields first: authKey() reads them, apiKey() reads those and the rest.
 const QString RowCodec::authKeyColumns = QStringLiteral(
-    "id, hashed_secret, user_id, login_type, lifetime_seconds, last_used, expires_at");
+    "id, hashed_secret, user_id, login_type, scope, lifetime_seconds, last_used, expires_at");
 const QString RowCodec::apiKeyColumns =
-    authKeyColumns + QStringLiteral(", token_name, scope, ip_address, created_at, updated_at");
+    authKeyColumns + QStringLiteral(", token_name, ip_address, created_at, updated_at");
 const QString RowCodec::auditColumns = QStringLiteral(
     "id, time, user_id, ip_address, user_agent, resource_type, resource_id, resource_target, "
     "action, diff, status_code, request_id, additional_fields");
@@ -126,9 +126,10 @@ ApiKey RowCodec::authKey(const QSqlQuery &row, int first)
     key.hashedSecret = q(1).toByteArray();
     key.userId = uuidFrom(q(2));
     key.loginType = q(3).toString();
-    key.lifetimeSeconds = q(4).toLongLong();
-    key.lastUsed = timeFrom(q(5));
-    key.expiresAt = timeFrom(q(6));
+    key.scope = q(4).toString();
+    key.lifetimeSeconds = q(5).toLongLong();
+    key.lastUsed = timeFrom(q(6));
+    key.expiresAt = timeFrom(q(7));
     return key;
 }
 
@@ -137,10 +138,9 @@ ApiKey RowCodec::apiKey(const QSqlQuery &row, int first)
     ApiKey key = authKey(row, first);
     const auto q = [&row, first](int i) { return row.value(first + authKeyColumnCount + i); };
     key.tokenName = q(0).toString();
-    key.scope = q(1).toString();
-    key.ipAddress = q(2).toString();
-    key.createdAt = timeFrom(q(3));
-    key.updatedAt = timeFrom(q(4));
+    key.ipAddress = q(1).toString();
+    key.createdAt = timeFrom(q(2));
+    key.updatedAt = timeFrom(q(3));
     return key;
 }
 

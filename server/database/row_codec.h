@@ -37,7 +37,7 @@ public:
     static User user(const QSqlQuery &query, int first = 0);
     static ApiKey apiKey(const QSqlQuery &query, int first = 0);
     static ApiKey authKey(const QSqlQuery &query, int first = 0);
-    static constexpr int authKeyColumnCount = 7;
+    static constexpr int authKeyColumnCount = 8;
     static AuditLog auditLog(const QSqlQuery &query);
 };
 

@@ -349,7 +349,7 @@ StoreResult<qint64> SqlStore::countUsers(const UserFilter &filter)
 }
 
 StoreResult<User> SqlStore::updateUserColumn(const QUuid &id, const QString &assignment,
-                                             const QVariant &value)
+                                             const QVariant &value, Transaction *transaction)
 {
     auto db = connection();
     if (!db)
@@ -359,7 +359,7 @@ StoreResult<User> SqlStore::updateUserColumn(const QUuid &id, const QString &ass
                           QStringLiteral(", updated_at = ? WHERE id = ? AND deleted = FALSE "
                                          "RETURNING ") +
                           C::userColumns,
-                      {value, QDateTime::currentMSecsSinceEpoch(), C::uuid(id)});
+                      {value, QDateTime::currentMSecsSinceEpoch(), C::uuid(id)}, transaction);
     if (!query)
         return query.error();
     if (!query->next())
@@ -380,9 +380,30 @@ StoreResult<User> SqlStore::updateUserRoles(const QUuid &id, const QStringList &
     return updateUserColumn(id, QStringLiteral("rbac_roles = ?"), C::rolesJson(roles));
 }
 
-StoreResult<User> SqlStore::updateUserPassword(const QUuid &id, const QByteArray &hash)
+StoreResult<User> SqlStore::updateUserPassword(const QUuid &id, const QByteArray &hash,
+                                               const QString &keepSessionId)
 {
-    return updateUserColumn(id, QStringLiteral("hashed_password = ?"), C::bytes(hash));
+    auto db = connection();
+    if (!db)
+        return db.error();
+    Transaction transaction(*db);
+    if (QSqlError error = transaction.begin(beginWriteStatement()); error.isValid())
+        return errorFrom(error);
+    StoreResult<User> user =
+        updateUserColumn(id, QStringLiteral("hashed_password = ?"), C::bytes(hash), &transaction);
+    if (!user)
+        return user.error();
+    {
+        auto query = exec(*db,
+                          QStringLiteral("DELETE FROM api_keys WHERE user_id = ? AND "
+                                         "login_type = 'password' AND id <> ?"),
+                          {C::uuid(id), C::text(keepSessionId)}, &transaction);
+        if (!query)
+            return query.error();
+    }
+    if (QSqlError error = transaction.commit(); error.isValid())
+        return errorFrom(error);
+    return user;
 }
 
 StoreResult<core::Ok> SqlStore::updateUserLastSeen(const QUuid &id, const QDateTime &at)
@@ -464,8 +485,8 @@ StoreResult<ApiKey> SqlStore::insertApiKey(const ApiKey &input)
                  QStringLiteral("INSERT INTO api_keys (") + C::apiKeyColumns +
                      QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                  {C::text(key.id), C::bytes(key.hashedSecret), C::uuid(key.userId),
-                  C::text(key.loginType), key.lifetimeSeconds, C::millis(key.lastUsed),
-                  C::millis(key.expiresAt), C::text(key.tokenName), C::text(key.scope),
+                  C::text(key.loginType), C::text(key.scope), key.lifetimeSeconds,
+                  C::millis(key.lastUsed), C::millis(key.expiresAt), C::text(key.tokenName),
                   C::text(key.ipAddress), C::millis(key.createdAt), C::millis(key.updatedAt)},
                  &transaction);
         if (!query)

@@ -37,7 +37,8 @@ public:
     StoreResult<qint64> countUsers(const UserFilter &filter) override;
     StoreResult<User> updateUserStatus(const QUuid &id, const QString &status) override;
     StoreResult<User> updateUserRoles(const QUuid &id, const QStringList &roles) override;
-    StoreResult<User> updateUserPassword(const QUuid &id, const QByteArray &hash) override;
+    StoreResult<User> updateUserPassword(const QUuid &id, const QByteArray &hash,
+                                         const QString &keepSessionId) override;
     StoreResult<core::Ok> updateUserLastSeen(const QUuid &id, const QDateTime &at) override;
     StoreResult<core::Ok> deleteUser(const QUuid &id) override;
 
@@ -111,7 +112,7 @@ private:
                                      Transaction *transaction = nullptr);
     StoreResult<User> userWhere(const QString &condition, const QVariant &value);
     StoreResult<User> updateUserColumn(const QUuid &id, const QString &assignment,
-                                       const QVariant &value);
+                                       const QVariant &value, Transaction *transaction = nullptr);
     StoreResult<core::Ok> changeApiKeys(const QString &sql, const QVariantList &values,
                                         bool mustExist);
     static QString userFilterSql(const UserFilter &filter, QVariantList &values);

@@ -39,7 +39,10 @@ public:
     virtual StoreResult<qint64> countUsers(const UserFilter &filter) = 0; // ignores limit/offset
     virtual StoreResult<User> updateUserStatus(const QUuid &id, const QString &status) = 0;
     virtual StoreResult<User> updateUserRoles(const QUuid &id, const QStringList &roles) = 0;
-    virtual StoreResult<User> updateUserPassword(const QUuid &id, const QByteArray &hash) = 0;
+    // Sets the password and, in the same transaction, ends every session (login type
+    // "password") of the user except keepSessionId: a new password must lock out old logins.
+    virtual StoreResult<User> updateUserPassword(const QUuid &id, const QByteArray &hash,
+                                                 const QString &keepSessionId) = 0;
     virtual StoreResult<core::Ok> updateUserLastSeen(const QUuid &id, const QDateTime &at) = 0;
     // Soft delete: the row stays for the audit log, its name and email become free again.
     virtual StoreResult<core::Ok> deleteUser(const QUuid &id) = 0;
@@ -48,7 +51,7 @@ public:
     virtual StoreResult<ApiKey> insertApiKey(const ApiKey &key) = 0; // Conflict on token_name
     virtual StoreResult<ApiKey> apiKeyById(const QString &id) = 0;
     // What authenticating a request needs in one read: the key's id, hashed secret, user, login
-    // type, lifetime, last use and expiry (its other fields stay empty) with its whole user.
+    // type, scope, lifetime, last use and expiry (its other fields stay empty) with its whole user.
     // NotFound when either is missing or the user is deleted.
     virtual StoreResult<ApiKeyWithUser> apiKeyWithUser(const QString &id) = 0;
     // loginType empty: all of the user's keys

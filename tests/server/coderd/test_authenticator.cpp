@@ -20,6 +20,7 @@ private Q_SLOTS:
     void recentUseWritesNothing();
     void wrongSecretAndDeletedUserAreRefused();
     void cookieIsAccepted();
+    void applicationConnectTokenMayDoNothingHere();
 
 private:
     // Inserts a key for m_user that was last used `idleSeconds` ago and expires in `leftSeconds`.
@@ -132,8 +133,34 @@ void TestAuthenticator::cookieIsAccepted()
     const QByteArray token = insertKey(u"password"_qs, 0, 600);
     Authenticator auth(*m_store);
     HttpRequest request;
+    request.method = "GET";
     request.headers.append({"cookie", "theme=dark; coder_session_token=" + token});
     QVERIFY(auth.authenticate(request).ok());
+    // A change authenticated by the cookie alone must be JSON (cross-site request forgery).
+    request.method = "POST";
+    QCOMPARE(auth.authenticate(request).error().status, 403);
+    request.headers.append(qMakePair(QByteArray("content-type"), QByteArray("text/plain")));
+    QCOMPARE(auth.authenticate(request).error().status, 403);
+    request.headers.last().second = "application/json";
+    QVERIFY(auth.authenticate(request).ok());
+    // The header needs no such care: browsers never add it on their own.
+    QVERIFY(auth.authenticate(requestWith(token)).ok());
+}
+
+void TestAuthenticator::applicationConnectTokenMayDoNothingHere()
+{
+    const QByteArray token = insertKey(u"token"_qs, 0, 600);
+    const QString id = QString::fromLatin1(token.left(10));
+    Authenticator auth(*m_store);
+    QCOMPARE(auth.authenticate(requestWith(token))->subject.scope, QStringLiteral("all"));
+    ApiKey scoped = *m_store->apiKeyById(id);
+    QVERIFY(m_store->deleteApiKey(id));
+    scoped.scope = QStringLiteral("application_connect");
+    QVERIFY(m_store->insertApiKey(scoped));
+    auto principal = auth.authenticate(requestWith(token));
+    QVERIFY(principal.ok());
+    QCOMPARE(principal->subject.scope, QStringLiteral("application_connect"));
+    QVERIFY(!authorize(principal->subject, Action::Read, {Resource::User, m_user.id, {}}));
 }
 
 QTEST_GUILESS_MAIN(TestAuthenticator)

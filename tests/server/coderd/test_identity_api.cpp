@@ -23,6 +23,7 @@ private Q_SLOTS:
     void passwordChangeEndsOtherSessions();
     void tokensLifecycle();
     void expiredTokenIsRefused();
+    void tokenLifetimes();
     void logoutRevokesSession();
     void cookieAuthenticates();
     void deletedUserFreesName();
@@ -323,6 +324,38 @@ void TestIdentityApi::expiredTokenIsRefused()
     const ApiReply refused = m_api->get(QStringLiteral("/api/v2/users/me"), key);
     QCOMPARE(refused.status, 401);
     QVERIFY(refused.json().value(u"message").toString().contains(u"expired"));
+}
+
+void TestIdentityApi::tokenLifetimes()
+{
+    const QByteArray dan = m_api->createUser(m_owner, u"dan"_qs);
+    const qint64 yearNanos = 365LL * 24 * 3600 * 1'000'000'000LL;
+    QCOMPARE(m_api
+                 ->post(QStringLiteral("/api/v2/users/me/keys/tokens"),
+                        {{u"token_name"_qs, u"year"_qs}, {u"lifetime"_qs, yearNanos}}, dan)
+                 .status,
+             201);
+    // Coder's SDK sends 0 when no lifetime was chosen: the default (30 days) applies.
+    QCOMPARE(m_api
+                 ->post(QStringLiteral("/api/v2/users/me/keys/tokens"),
+                        {{u"token_name"_qs, u"default"_qs}, {u"lifetime"_qs, 0}}, dan)
+                 .status,
+             201);
+    QCOMPARE(m_api
+                 ->post(QStringLiteral("/api/v2/users/me/keys/tokens"),
+                        {{u"token_name"_qs, u"too-long"_qs}, {u"lifetime"_qs, yearNanos * 2}}, dan)
+                 .status,
+             400);
+    QHash<QString, qint64> daysLeft;
+    for (const QJsonValue &v :
+         m_api->get(QStringLiteral("/api/v2/users/me/keys/tokens"), dan).array()) {
+        const QJsonObject token = v.toObject();
+        daysLeft[token.value(u"token_name").toString()] = QDateTime::currentDateTimeUtc().daysTo(
+            QDateTime::fromString(token.value(u"expires_at").toString(), Qt::ISODateWithMs));
+    }
+    QCOMPARE(daysLeft.size(), 2);
+    QVERIFY(daysLeft.value(u"year"_qs) >= 364);
+    QVERIFY(daysLeft.value(u"default"_qs) >= 29 && daysLeft.value(u"default"_qs) <= 30);
 }
 
 void TestIdentityApi::logoutRevokesSession()

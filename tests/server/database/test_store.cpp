@@ -274,8 +274,19 @@ private Q_SLOTS:
                  (QStringList{u"owner"_s, u"template-admin"_s}));
         QVERIFY(m_store->updateUserRoles(alice.id, {}));
         QCOMPARE(m_store->userById(alice.id)->roles, QStringList{});
-        QVERIFY(m_store->updateUserPassword(alice.id, QByteArrayLiteral("new-hash")));
+        // A new password ends the other sessions in the same transaction; tokens stay.
+        for (const char *session : {"sess-keep", "sess-gone"})
+            QVERIFY(m_store->insertApiKey(
+                makeKey(alice.id, QLatin1String(session), QStringLiteral("password"))));
+        QVERIFY(m_store->insertApiKey(makeKey(alice.id, QStringLiteral("tok-stays"),
+                                              QStringLiteral("token"), QStringLiteral("ci"))));
+        QVERIFY(m_store->updateUserPassword(alice.id, QByteArrayLiteral("new-hash"),
+                                            QStringLiteral("sess-keep")));
         QCOMPARE(m_store->userById(alice.id)->hashedPassword, QByteArrayLiteral("new-hash"));
+        QVERIFY(m_store->apiKeyById(QStringLiteral("sess-keep")));
+        QVERIFY(m_store->apiKeyById(QStringLiteral("tok-stays")));
+        QCOMPARE(m_store->apiKeyById(QStringLiteral("sess-gone")).error().kind,
+                 StoreError::NotFound);
         const QDateTime seen = QDateTime::fromMSecsSinceEpoch(1'750'000'000'001, Qt::UTC);
         QVERIFY(m_store->updateUserLastSeen(alice.id, seen));
         QCOMPARE(m_store->userById(alice.id)->lastSeenAt, seen);
@@ -289,7 +300,7 @@ private Q_SLOTS:
             QCOMPARE(m_store->updateUserStatus(id, QStringLiteral("active")).error().kind,
                      StoreError::NotFound);
             QCOMPARE(m_store->updateUserRoles(id, {}).error().kind, StoreError::NotFound);
-            QCOMPARE(m_store->updateUserPassword(id, "x").error().kind, StoreError::NotFound);
+            QCOMPARE(m_store->updateUserPassword(id, "x", {}).error().kind, StoreError::NotFound);
             QCOMPARE(m_store->updateUserLastSeen(id, seen).error().kind, StoreError::NotFound);
         }
         // The row itself stays (the audit log points at it).
