@@ -116,10 +116,13 @@ void SecretStore::remove(const QString &key, RemoveCallback done)
             return deliver([done, error = m_keychainFailure] { done(error); });
         return deliver([done, removeFile] { done(removeFile()); });
     }
-    runKeychainJob(JobKind::Remove, key, {}, [this, done, removeFile](KeychainOutcome outcome) {
-        if (!outcome.ok && !outcome.notFound && m_options.mode == Mode::Keychain)
+    runKeychainJob(JobKind::Remove, key, {}, [done, removeFile](KeychainOutcome outcome) {
+        const Result<Ok, QString> file = removeFile();
+        // A secret the keychain could not delete is still there: saying "removed" would leave
+        // a token behind that the user believes gone.
+        if (!outcome.ok && !outcome.notFound)
             return done(outcome.error);
-        done(removeFile());
+        done(file);
     });
 }
 
