@@ -1,5 +1,6 @@
 #include "audit_recorder.h"
 
+#include "json_codec.h"
 #include "server/database/store.h"
 #include "server/http/http_request.h"
 
@@ -27,6 +28,19 @@ void AuditRecorder::record(const HttpRequest &request, const Entry &entry)
     if (!m_store.insertAuditLog(row))
         qCWarning(lcAudit) << "could not write the audit log entry for" << entry.action
                            << entry.resourceType << entry.resourceId;
+}
+
+void AuditRecorder::recordUserChange(const HttpRequest &request, const QUuid &actor,
+                                     const QString &action, const User &target, int statusCode,
+                                     const QJsonObject &diff)
+{
+    record(request, {actor, action, QStringLiteral("user"), uuidText(target.id), target.username,
+                     statusCode, diff});
+}
+
+QJsonObject AuditRecorder::change(const QJsonValue &before, const QJsonValue &after)
+{
+    return {{QStringLiteral("old"), before}, {QStringLiteral("new"), after}};
 }
 
 } // namespace coder::server

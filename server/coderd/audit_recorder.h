@@ -1,5 +1,7 @@
 #pragma once
 
+#include "server/database/models.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <QUuid>
@@ -28,6 +30,11 @@ public:
     };
 
     void record(const HttpRequest &request, const Entry &entry);
+    // A change to a user account (resource "user", target its username).
+    void recordUserChange(const HttpRequest &request, const QUuid &actor, const QString &action,
+                          const User &target, int statusCode, const QJsonObject &diff = {});
+    // The diff entry of a changed field: {"old": ..., "new": ...}.
+    static QJsonObject change(const QJsonValue &before, const QJsonValue &after);
 
 private:
     Store &m_store;

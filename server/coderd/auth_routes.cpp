@@ -2,17 +2,13 @@
 #include "api_routes.h"
 #include "api_token.h"
 #include "json_body.h"
+#include "json_codec.h"
 #include "password_hasher.h"
 #include "request_params.h"
 
 namespace coder::server {
 
 namespace {
-
-QString uuidText(const QUuid &id)
-{
-    return id.toString(QUuid::WithoutBraces);
-}
 
 HttpResponse getFirstUser(ApiContext &context)
 {
@@ -43,10 +39,8 @@ HttpResponse createFirstUser(ApiContext &context, HttpRequest &request)
                 QStringLiteral("The initial user has already been created.")));
         return HttpResponse::error(ApiContext::storeError(created.error(), QStringLiteral("user")));
     }
-    context.audit.record(request,
-                         {created->id, QStringLiteral("create"), QStringLiteral("user"),
-                          uuidText(created->id), created->username, 201,
-                          QJsonObject{{QStringLiteral("roles"), QStringLiteral("owner")}}});
+    context.audit.recordUserChange(request, created->id, QStringLiteral("create"), *created, 201,
+                                   {{QStringLiteral("roles"), QStringLiteral("owner")}});
     return HttpResponse::json(201, QJsonObject{{QStringLiteral("user_id"), uuidText(created->id)}});
 }
 

@@ -22,9 +22,9 @@ core::ApiError unauthorized(const QString &message)
 }
 } // namespace
 
-Subject Authenticator::subjectOf(const User &user)
+Subject Authenticator::subjectOf(const User &user, const ApiKey &key)
 {
-    Subject subject{user.id, {roles::member}};
+    Subject subject{user.id, {roles::member}, key.scope};
     for (const QString &role : user.roles)
         subject.roles.insert(role);
     return subject;
@@ -71,9 +71,7 @@ core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRe
         return unauthorized(QStringLiteral("Your account has been suspended. Contact an "
                                            "administrator to reactivate it."));
     recordUse(key, user, request);
-    Subject subject = subjectOf(user);
-    subject.scope = key.scope;
-    return Principal{user, key, subject};
+    return Principal{user, key, subjectOf(user, key)};
 }
 
 void Authenticator::recordUse(ApiKey &key, const User &user, const HttpRequest &request)

@@ -30,7 +30,8 @@ public:
 
     core::Result<Principal, core::ApiError> authenticate(const HttpRequest &request);
 
-    static Subject subjectOf(const User &user);
+    // The RBAC subject of a request made by user with key (roles, and the key's scope).
+    static Subject subjectOf(const User &user, const ApiKey &key);
 
 private:
     void recordUse(ApiKey &key, const User &user, const HttpRequest &request);

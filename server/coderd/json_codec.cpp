@@ -27,12 +27,12 @@ QString toRfc3339(const QDateTime &time)
     return QString::fromLatin1(text, length);
 }
 
-namespace {
-
 QString uuidText(const QUuid &id)
 {
     return id.isNull() ? QString() : id.toString(QUuid::WithoutBraces);
 }
+
+namespace {
 
 QByteArray compact(const QJsonObject &object)
 {

@@ -11,11 +11,6 @@ namespace coder::server {
 
 namespace {
 
-QString uuidText(const QUuid &id)
-{
-    return id.toString(QUuid::WithoutBraces);
-}
-
 HttpResponse userResponse(int status, const User &user)
 {
     core::JsonWriter json;
@@ -96,13 +91,8 @@ HttpResponse createUser(ApiContext &context, HttpRequest &request, const Princip
     StoreResult<User> created = context.store.insertUser(user);
     if (!created)
         return failed(created.error());
-    context.audit.record(request, {principal.user.id,
-                                   QStringLiteral("create"),
-                                   QStringLiteral("user"),
-                                   uuidText(created->id),
-                                   created->username,
-                                   201,
-                                   {}});
+    context.audit.recordUserChange(request, principal.user.id, QStringLiteral("create"), *created,
+                                   201);
     return userResponse(201, *created);
 }
 
@@ -114,13 +104,8 @@ HttpResponse deleteUser(ApiContext &context, HttpRequest &request, const Princip
         return HttpResponse::error(*refused);
     if (StoreResult<core::Ok> deleted = context.store.deleteUser(target.id); !deleted)
         return failed(deleted.error());
-    context.audit.record(request, {principal.user.id,
-                                   QStringLiteral("delete"),
-                                   QStringLiteral("user"),
-                                   uuidText(target.id),
-                                   target.username,
-                                   200,
-                                   {}});
+    context.audit.recordUserChange(request, principal.user.id, QStringLiteral("delete"), target,
+                                   200);
     return HttpResponse::json(
         200, QJsonObject{{QStringLiteral("message"), QStringLiteral("User has been deleted!")}});
 }
@@ -154,10 +139,8 @@ HttpResponse changePassword(ApiContext &context, HttpRequest &request, const Pri
             context.store.updateUserPassword(target.id, PasswordHasher::hash(password), keep);
         !updated)
         return failed(updated.error());
-    context.audit.record(request,
-                         {principal.user.id, QStringLiteral("write"), QStringLiteral("user"),
-                          uuidText(target.id), target.username, 204,
-                          QJsonObject{{QStringLiteral("password"), QStringLiteral("changed")}}});
+    context.audit.recordUserChange(request, principal.user.id, QStringLiteral("write"), target, 204,
+                                   {{QStringLiteral("password"), QStringLiteral("changed")}});
     return HttpResponse::noContent();
 }
 
@@ -199,13 +182,10 @@ HttpResponse putRoles(ApiContext &context, HttpRequest &request, const Principal
     StoreResult<User> updated = context.store.updateUserRoles(target.id, wanted);
     if (!updated)
         return failed(updated.error());
-    context.audit.record(
-        request,
-        {principal.user.id, QStringLiteral("write"), QStringLiteral("user"), uuidText(target.id),
-         target.username, 200,
-         QJsonObject{{QStringLiteral("roles"),
-                      QJsonObject{{QStringLiteral("old"), QJsonArray::fromStringList(target.roles)},
-                                  {QStringLiteral("new"), QJsonArray::fromStringList(wanted)}}}}});
+    context.audit.recordUserChange(
+        request, principal.user.id, QStringLiteral("write"), target, 200,
+        {{QStringLiteral("roles"), AuditRecorder::change(QJsonArray::fromStringList(target.roles),
+                                                         QJsonArray::fromStringList(wanted))}});
     return userResponse(200, *updated);
 }
 
@@ -219,12 +199,9 @@ HttpResponse setStatus(ApiContext &context, HttpRequest &request, const Principa
     StoreResult<User> updated = context.store.updateUserStatus(target.id, status);
     if (!updated)
         return failed(updated.error());
-    context.audit.record(
-        request,
-        {principal.user.id, QStringLiteral("write"), QStringLiteral("user"), uuidText(target.id),
-         target.username, 200,
-         QJsonObject{{QStringLiteral("status"), QJsonObject{{QStringLiteral("old"), target.status},
-                                                            {QStringLiteral("new"), status}}}}});
+    context.audit.recordUserChange(
+        request, principal.user.id, QStringLiteral("write"), target, 200,
+        {{QStringLiteral("status"), AuditRecorder::change(target.status, status)}});
     return userResponse(200, *updated);
 }
 

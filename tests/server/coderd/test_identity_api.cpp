@@ -411,6 +411,21 @@ void TestIdentityApi::auditLogRecordsMutations()
     for (const char *expected : {"create/user", "login/api_key", "logout/api_key", "write/user",
                                  "delete/user", "create/api_key", "delete/api_key"})
         QVERIFY2(seen.contains(QLatin1String(expected)), expected);
+    // A change names its target and what changed, old and new.
+    const auto suspension = std::find_if(logs.begin(), logs.end(), [](const QJsonValue &v) {
+        return v.toObject().value(u"resource_target").toString() == u"dave"_qs &&
+               v.toObject().value(u"diff").toObject().contains(u"status");
+    });
+    QVERIFY(suspension != logs.end());
+    const QJsonObject suspended = suspension->toObject();
+    QCOMPARE(suspended.value(u"action").toString(), QStringLiteral("write"));
+    QVERIFY(!QUuid::fromString(suspended.value(u"resource_id").toString()).isNull());
+    QVERIFY(!QUuid::fromString(suspended.value(u"user_id").toString()).isNull());
+    const QJsonObject statusChange =
+        suspended.value(u"diff").toObject().value(u"status").toObject();
+    QVERIFY(statusChange.value(u"old").toString() != statusChange.value(u"new").toString());
+    QVERIFY(QStringList({u"active"_qs, u"suspended"_qs})
+                .contains(statusChange.value(u"new").toString()));
     // Newest first.
     QVERIFY(logs.first().toObject().value(u"time").toString() >=
             logs.last().toObject().value(u"time").toString());
