@@ -199,6 +199,24 @@ StoreError SqlStore::errorFrom(const QSqlError &error) const
     return StoreError{StoreError::Internal, redact(error.text().trimmed()), {}};
 }
 
+template <typename T>
+StoreResult<T> SqlStore::inWriteTransaction(
+    const std::function<StoreResult<T>(QSqlDatabase &, Transaction &)> &body)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    Transaction transaction(*db);
+    if (QSqlError error = transaction.begin(beginWriteStatement()); error.isValid())
+        return errorFrom(error);
+    StoreResult<T> result = body(*db, transaction);
+    if (!result)
+        return result; // the Transaction rolls back
+    if (QSqlError error = transaction.commit(); error.isValid())
+        return errorFrom(error);
+    return result;
+}
+
 // ---- users ----
 
 StoreResult<User> SqlStore::insertUserWith(QSqlDatabase &db, const User &input,
@@ -234,33 +252,25 @@ StoreResult<User> SqlStore::insertUser(const User &user)
 
 StoreResult<User> SqlStore::insertFirstUser(const User &user)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    Transaction transaction(*db);
-    if (QSqlError error = transaction.begin(beginWriteStatement()); error.isValid())
-        return errorFrom(error);
-    if (const QString lock = firstUserLockStatement(); !lock.isEmpty()) {
-        if (auto locked = exec(*db, lock, {}, &transaction); !locked)
-            return locked.error();
-    }
-    {
-        auto count = exec(*db, QStringLiteral("SELECT count(*) FROM users"), {}, &transaction);
-        if (!count)
-            return count.error();
-        if (!count->next())
-            return errorFrom(count->lastError());
-        if (count->value(0).toLongLong() > 0)
-            return StoreError{StoreError::Conflict,
-                              QStringLiteral("The first user has already been created."),
-                              {}};
-    }
-    auto inserted = insertUserWith(*db, user, &transaction);
-    if (!inserted)
-        return inserted.error();
-    if (QSqlError error = transaction.commit(); error.isValid())
-        return errorFrom(error);
-    return inserted;
+    return inWriteTransaction<User>([&](QSqlDatabase &db,
+                                        Transaction &transaction) -> StoreResult<User> {
+        if (const QString lock = firstUserLockStatement(); !lock.isEmpty()) {
+            if (auto locked = exec(db, lock, {}, &transaction); !locked)
+                return locked.error();
+        }
+        {
+            auto count = exec(db, QStringLiteral("SELECT count(*) FROM users"), {}, &transaction);
+            if (!count)
+                return count.error();
+            if (!count->next())
+                return errorFrom(count->lastError());
+            if (count->value(0).toLongLong() > 0)
+                return StoreError{StoreError::Conflict,
+                                  QStringLiteral("The first user has already been created."),
+                                  {}};
+        }
+        return insertUserWith(db, user, &transaction);
+    });
 }
 
 StoreResult<User> SqlStore::userWhere(const QString &condition, const QVariant &value)
@@ -383,27 +393,22 @@ StoreResult<User> SqlStore::updateUserRoles(const QUuid &id, const QStringList &
 StoreResult<User> SqlStore::updateUserPassword(const QUuid &id, const QByteArray &hash,
                                                const QString &keepSessionId)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    Transaction transaction(*db);
-    if (QSqlError error = transaction.begin(beginWriteStatement()); error.isValid())
-        return errorFrom(error);
-    StoreResult<User> user =
-        updateUserColumn(id, QStringLiteral("hashed_password = ?"), C::bytes(hash), &transaction);
-    if (!user)
-        return user.error();
-    {
-        auto query = exec(*db,
-                          QStringLiteral("DELETE FROM api_keys WHERE user_id = ? AND "
-                                         "login_type = 'password' AND id <> ?"),
-                          {C::uuid(id), C::text(keepSessionId)}, &transaction);
-        if (!query)
-            return query.error();
-    }
-    if (QSqlError error = transaction.commit(); error.isValid())
-        return errorFrom(error);
-    return user;
+    return inWriteTransaction<User>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<User> {
+            StoreResult<User> user = updateUserColumn(id, QStringLiteral("hashed_password = ?"),
+                                                      C::bytes(hash), &transaction);
+            if (!user)
+                return user.error();
+            {
+                auto query = exec(db,
+                                  QStringLiteral("DELETE FROM api_keys WHERE user_id = ? AND "
+                                                 "login_type = 'password' AND id <> ?"),
+                                  {C::uuid(id), C::text(keepSessionId)}, &transaction);
+                if (!query)
+                    return query.error();
+            }
+            return user;
+        });
 }
 
 StoreResult<core::Ok> SqlStore::updateUserLastSeen(const QUuid &id, const QDateTime &at)
@@ -423,31 +428,26 @@ StoreResult<core::Ok> SqlStore::updateUserLastSeen(const QUuid &id, const QDateT
 
 StoreResult<core::Ok> SqlStore::deleteUser(const QUuid &id)
 {
-    auto db = connection();
-    if (!db)
-        return db.error();
-    Transaction transaction(*db);
-    if (QSqlError error = transaction.begin(beginWriteStatement()); error.isValid())
-        return errorFrom(error);
-    {
-        auto query = exec(*db,
-                          QStringLiteral("UPDATE users SET deleted = TRUE, updated_at = ? "
-                                         "WHERE id = ? AND deleted = FALSE"),
-                          {QDateTime::currentMSecsSinceEpoch(), C::uuid(id)}, &transaction);
-        if (!query)
-            return query.error();
-        if (query->numRowsAffected() == 0)
-            return notFound(QStringLiteral("User"));
-    }
-    {
-        auto query = exec(*db, QStringLiteral("DELETE FROM api_keys WHERE user_id = ?"),
-                          {C::uuid(id)}, &transaction);
-        if (!query)
-            return query.error();
-    }
-    if (QSqlError error = transaction.commit(); error.isValid())
-        return errorFrom(error);
-    return core::Ok{};
+    return inWriteTransaction<core::Ok>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<core::Ok> {
+            {
+                auto query = exec(db,
+                                  QStringLiteral("UPDATE users SET deleted = TRUE, updated_at = ? "
+                                                 "WHERE id = ? AND deleted = FALSE"),
+                                  {QDateTime::currentMSecsSinceEpoch(), C::uuid(id)}, &transaction);
+                if (!query)
+                    return query.error();
+                if (query->numRowsAffected() == 0)
+                    return notFound(QStringLiteral("User"));
+            }
+            {
+                auto query = exec(db, QStringLiteral("DELETE FROM api_keys WHERE user_id = ?"),
+                                  {C::uuid(id)}, &transaction);
+                if (!query)
+                    return query.error();
+            }
+            return core::Ok{};
+        });
 }
 
 // ---- API keys ----
@@ -461,40 +461,36 @@ StoreResult<ApiKey> SqlStore::insertApiKey(const ApiKey &input)
     key.lastUsed = C::utc(key.lastUsed);
     key.expiresAt = C::utc(key.expiresAt);
 
-    auto db = connection();
-    if (!db)
-        return db.error();
     // The user check and the insert share a transaction that holds the user row, so a
     // concurrent deleteUser cannot leave a key behind for a deleted user.
-    Transaction transaction(*db);
-    if (QSqlError error = transaction.begin(beginWriteStatement()); error.isValid())
-        return errorFrom(error);
-    {
-        auto owner = exec(*db,
-                          QStringLiteral("SELECT 1 FROM users WHERE id = ? AND deleted = FALSE") +
-                              shareLockSuffix(),
-                          {C::uuid(key.userId)}, &transaction);
-        if (!owner)
-            return owner.error();
-        if (!owner->next())
-            return notFound(QStringLiteral("User"));
-    }
-    {
-        auto query =
-            exec(*db,
-                 QStringLiteral("INSERT INTO api_keys (") + C::apiKeyColumns +
-                     QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                 {C::text(key.id), C::bytes(key.hashedSecret), C::uuid(key.userId),
-                  C::text(key.loginType), C::text(key.scope), key.lifetimeSeconds,
-                  C::millis(key.lastUsed), C::millis(key.expiresAt), C::text(key.tokenName),
-                  C::text(key.ipAddress), C::millis(key.createdAt), C::millis(key.updatedAt)},
-                 &transaction);
-        if (!query)
-            return query.error();
-    }
-    if (QSqlError error = transaction.commit(); error.isValid())
-        return errorFrom(error);
-    return key;
+    return inWriteTransaction<ApiKey>([&](QSqlDatabase &db,
+                                          Transaction &transaction) -> StoreResult<ApiKey> {
+        {
+            auto owner =
+                exec(db,
+                     QStringLiteral("SELECT 1 FROM users WHERE id = ? AND deleted = FALSE") +
+                         shareLockSuffix(),
+                     {C::uuid(key.userId)}, &transaction);
+            if (!owner)
+                return owner.error();
+            if (!owner->next())
+                return notFound(QStringLiteral("User"));
+        }
+        {
+            auto query =
+                exec(db,
+                     QStringLiteral("INSERT INTO api_keys (") + C::apiKeyColumns +
+                         QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                     {C::text(key.id), C::bytes(key.hashedSecret), C::uuid(key.userId),
+                      C::text(key.loginType), C::text(key.scope), key.lifetimeSeconds,
+                      C::millis(key.lastUsed), C::millis(key.expiresAt), C::text(key.tokenName),
+                      C::text(key.ipAddress), C::millis(key.createdAt), C::millis(key.updatedAt)},
+                     &transaction);
+            if (!query)
+                return query.error();
+        }
+        return key;
+    });
 }
 
 StoreResult<ApiKey> SqlStore::apiKeyById(const QString &id)

@@ -8,6 +8,7 @@
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QVariantList>
+#include <functional>
 
 namespace coder::server {
 
@@ -108,6 +109,11 @@ private:
                                 const QVariantList &values = {},
                                 Transaction *transaction = nullptr);
     StoreError errorFrom(const QSqlError &error) const;
+    // Runs body in one write transaction on this thread's connection: committed when body
+    // succeeds, rolled back when it fails.
+    template <typename T>
+    StoreResult<T>
+    inWriteTransaction(const std::function<StoreResult<T>(QSqlDatabase &, Transaction &)> &body);
     StoreResult<User> insertUserWith(QSqlDatabase &db, const User &user,
                                      Transaction *transaction = nullptr);
     StoreResult<User> userWhere(const QString &condition, const QVariant &value);
