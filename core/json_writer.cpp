@@ -1,5 +1,7 @@
 #include "json_writer.h"
 
+#include <algorithm>
+
 namespace coder::core {
 
 void JsonWriter::separate()
@@ -104,7 +106,14 @@ JsonWriter &JsonWriter::value(const QString &text)
 JsonWriter &JsonWriter::value(QLatin1String latin1)
 {
     separate();
-    writeEscaped(QString(latin1).toUtf8());
+    const QByteArrayView bytes(latin1.data(), latin1.size());
+    // ASCII is the same in Latin-1 and UTF-8: only other text needs converting.
+    const bool ascii = std::all_of(bytes.begin(), bytes.end(),
+                                   [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii)
+        writeEscaped(bytes);
+    else
+        writeEscaped(QString(latin1).toUtf8());
     return *this;
 }
 
