@@ -1,5 +1,7 @@
 #include "api_client.h"
 
+#include "core/log_follower.h"
+
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -32,6 +34,17 @@ QString ApiClient::segment(const QString &value)
 void ApiClient::request(const QByteArray &method, const QString &path, const QUrlQuery &query,
                         const std::optional<QJsonDocument> &body, Callback<QJsonDocument> done)
 {
+    if (body)
+        send(method, path, query, body->toJson(QJsonDocument::Compact),
+             QStringLiteral("application/json"), std::move(done));
+    else
+        send(method, path, query, {}, {}, std::move(done));
+}
+
+void ApiClient::send(const QByteArray &method, const QString &path, const QUrlQuery &query,
+                     const QByteArray &payload, const QString &contentType,
+                     Callback<QJsonDocument> done)
+{
     QUrl url = m_baseUrl;
     QString basePath = m_baseUrl.path(QUrl::FullyEncoded);
     while (basePath.endsWith(u'/'))
@@ -49,11 +62,8 @@ void ApiClient::request(const QByteArray &method, const QString &path, const QUr
     if (m_timeout.count() > 0)
         request.setTransferTimeout(static_cast<int>(m_timeout.count()));
 
-    QByteArray payload;
-    if (body) {
-        payload = body->toJson(QJsonDocument::Compact);
-        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    }
+    if (!contentType.isEmpty())
+        request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
     QNetworkReply *reply = m_network->sendCustomRequest(request, method, payload);
     connect(reply, &QNetworkReply::finished, this, [this, reply, done] {
         reply->deleteLater();
@@ -281,6 +291,214 @@ void ApiClient::deleteApiKey(const QString &user, const QString &keyId, Callback
                    [done](Result<QJsonDocument, ApiError> result) {
                        result ? done(Ok{}) : done(result.error());
                    });
+}
+
+template <typename T>
+ApiClient::Callback<QJsonDocument> ApiClient::decodeList(Callback<QList<T>> done)
+{
+    return [done = std::move(done)](Result<QJsonDocument, ApiError> result) {
+        if (!result)
+            return done(result.error());
+        // Go encodes an empty slice as null.
+        if (!result->isArray() && !result->isNull())
+            return done(invalidResponse(QStringLiteral("the server"),
+                                        QStringLiteral("expected a JSON array")));
+        auto list = listFromJson<T>(result->array());
+        if (!list)
+            return done(invalidResponse(QStringLiteral("the server"), list.error()));
+        done(std::move(list.value()));
+    };
+}
+
+ApiClient::Callback<QJsonDocument> ApiClient::ignoreBody(Callback<Ok> done)
+{
+    return [done = std::move(done)](Result<QJsonDocument, ApiError> result) {
+        result ? done(Ok{}) : done(result.error());
+    };
+}
+
+void ApiClient::uploadFile(const QByteArray &tar, Callback<QString> done)
+{
+    send(QByteArrayLiteral("POST"), QStringLiteral("/api/v2/files"), {}, tar,
+         QStringLiteral("application/x-tar"), [done](Result<QJsonDocument, ApiError> result) {
+             if (!result)
+                 return done(result.error());
+             const QString hash = result->object().value(QStringLiteral("hash")).toString();
+             if (hash.isEmpty())
+                 return done(invalidResponse(QStringLiteral("the server"),
+                                             QStringLiteral("no \"hash\" in the upload answer")));
+             done(hash);
+         });
+}
+
+void ApiClient::createTemplateVersion(const QString &org,
+                                      const CreateTemplateVersionRequest &request,
+                                      Callback<TemplateVersion> done)
+{
+    post(QStringLiteral("/api/v2/organizations/%1/templateversions").arg(segment(org)),
+         request.toJson(), decodeObject<TemplateVersion>(std::move(done)));
+}
+
+void ApiClient::templateVersion(const QString &versionId, Callback<TemplateVersion> done)
+{
+    get(QStringLiteral("/api/v2/templateversions/") + segment(versionId),
+        decodeObject<TemplateVersion>(std::move(done)));
+}
+
+void ApiClient::templateVersionRichParameters(const QString &versionId,
+                                              Callback<QList<TemplateVersionParameter>> done)
+{
+    get(QStringLiteral("/api/v2/templateversions/%1/rich-parameters").arg(segment(versionId)),
+        decodeList<TemplateVersionParameter>(std::move(done)));
+}
+
+void ApiClient::templates(const QString &org, Callback<QList<Template>> done)
+{
+    get(QStringLiteral("/api/v2/organizations/%1/templates").arg(segment(org)),
+        decodeList<Template>(std::move(done)));
+}
+
+void ApiClient::templateByName(const QString &org, const QString &name, Callback<Template> done)
+{
+    get(QStringLiteral("/api/v2/organizations/%1/templates/%2").arg(segment(org), segment(name)),
+        decodeObject<Template>(std::move(done)));
+}
+
+void ApiClient::createTemplate(const QString &org, const CreateTemplateRequest &request,
+                               Callback<Template> done)
+{
+    post(QStringLiteral("/api/v2/organizations/%1/templates").arg(segment(org)), request.toJson(),
+         decodeObject<Template>(std::move(done)));
+}
+
+void ApiClient::updateActiveVersion(const QString &templateId, const QString &versionId,
+                                    Callback<Ok> done)
+{
+    request(QByteArrayLiteral("PATCH"),
+            QStringLiteral("/api/v2/templates/%1/versions").arg(segment(templateId)), {},
+            QJsonDocument(QJsonObject{{QStringLiteral("id"), versionId}}),
+            ignoreBody(std::move(done)));
+}
+
+void ApiClient::templateVersions(const QString &templateId, Callback<QList<TemplateVersion>> done)
+{
+    get(QStringLiteral("/api/v2/templates/%1/versions").arg(segment(templateId)),
+        decodeList<TemplateVersion>(std::move(done)));
+}
+
+void ApiClient::deleteTemplate(const QString &templateId, Callback<Ok> done)
+{
+    deleteResource(QStringLiteral("/api/v2/templates/") + segment(templateId),
+                   ignoreBody(std::move(done)));
+}
+
+void ApiClient::createWorkspace(const QString &user, const CreateWorkspaceRequest &request,
+                                Callback<Workspace> done)
+{
+    post(QStringLiteral("/api/v2/users/%1/workspaces").arg(segment(user)), request.toJson(),
+         decodeObject<Workspace>(std::move(done)));
+}
+
+void ApiClient::workspaces(const QString &query, Callback<WorkspacesPage> done, int limit,
+                           int offset)
+{
+    QUrlQuery params;
+    if (!query.isEmpty())
+        params.addQueryItem(QStringLiteral("q"),
+                            QString::fromLatin1(QUrl::toPercentEncoding(query)));
+    if (limit > 0)
+        params.addQueryItem(QStringLiteral("limit"), QString::number(limit));
+    if (offset > 0)
+        params.addQueryItem(QStringLiteral("offset"), QString::number(offset));
+    get(QStringLiteral("/api/v2/workspaces"), decodeObject<WorkspacesPage>(std::move(done)),
+        params);
+}
+
+void ApiClient::workspaceByOwnerAndName(const QString &owner, const QString &name,
+                                        Callback<Workspace> done, bool includeDeleted)
+{
+    QUrlQuery params;
+    if (includeDeleted)
+        params.addQueryItem(QStringLiteral("include_deleted"), QStringLiteral("true"));
+    get(QStringLiteral("/api/v2/users/%1/workspace/%2").arg(segment(owner), segment(name)),
+        decodeObject<Workspace>(std::move(done)), params);
+}
+
+void ApiClient::workspace(const QString &workspaceId, Callback<Workspace> done)
+{
+    get(QStringLiteral("/api/v2/workspaces/") + segment(workspaceId),
+        decodeObject<Workspace>(std::move(done)));
+}
+
+void ApiClient::createWorkspaceBuild(const QString &workspaceId,
+                                     const CreateWorkspaceBuildRequest &request,
+                                     Callback<WorkspaceBuild> done)
+{
+    post(QStringLiteral("/api/v2/workspaces/%1/builds").arg(segment(workspaceId)), request.toJson(),
+         decodeObject<WorkspaceBuild>(std::move(done)));
+}
+
+void ApiClient::workspaceBuild(const QString &buildId, Callback<WorkspaceBuild> done)
+{
+    get(QStringLiteral("/api/v2/workspacebuilds/") + segment(buildId),
+        decodeObject<WorkspaceBuild>(std::move(done)));
+}
+
+void ApiClient::cancelWorkspaceBuild(const QString &buildId, Callback<Ok> done)
+{
+    request(QByteArrayLiteral("PATCH"),
+            QStringLiteral("/api/v2/workspacebuilds/%1/cancel").arg(segment(buildId)), {},
+            QJsonDocument(QJsonObject{}), ignoreBody(std::move(done)));
+}
+
+void ApiClient::putAutostart(const QString &workspaceId, const std::optional<QString> &schedule,
+                             Callback<Ok> done)
+{
+    const QJsonObject body{{QStringLiteral("schedule"),
+                            schedule ? QJsonValue(*schedule) : QJsonValue(QJsonValue::Null)}};
+    put(QStringLiteral("/api/v2/workspaces/%1/autostart").arg(segment(workspaceId)), body,
+        ignoreBody(std::move(done)));
+}
+
+void ApiClient::putTtl(const QString &workspaceId, std::optional<qint64> ttlMs, Callback<Ok> done)
+{
+    const QJsonObject body{
+        {QStringLiteral("ttl_ms"), ttlMs ? QJsonValue(*ttlMs) : QJsonValue(QJsonValue::Null)}};
+    put(QStringLiteral("/api/v2/workspaces/%1/ttl").arg(segment(workspaceId)), body,
+        ignoreBody(std::move(done)));
+}
+
+void ApiClient::extend(const QString &workspaceId, const QDateTime &deadline, Callback<Ok> done)
+{
+    put(QStringLiteral("/api/v2/workspaces/%1/extend").arg(segment(workspaceId)),
+        QJsonObject{{QStringLiteral("deadline"), formatApiTime(deadline)}},
+        ignoreBody(std::move(done)));
+}
+
+QString ApiClient::templateVersionLogsPath(const QString &versionId)
+{
+    return QStringLiteral("/api/v2/templateversions/%1/logs").arg(segment(versionId));
+}
+
+QString ApiClient::workspaceBuildLogsPath(const QString &buildId)
+{
+    return QStringLiteral("/api/v2/workspacebuilds/%1/logs").arg(segment(buildId));
+}
+
+void ApiClient::jobLogs(const QString &logsPath, qint64 after,
+                        Callback<QList<ProvisionerJobLog>> done)
+{
+    QUrlQuery params;
+    if (after > 0)
+        params.addQueryItem(QStringLiteral("after"), QString::number(after));
+    get(logsPath, decodeList<ProvisionerJobLog>(std::move(done)), params);
+}
+
+LogFollower *ApiClient::followLogs(const QString &logsPath, qint64 after)
+{
+    auto *follower = new LogFollower(m_baseUrl, m_sessionToken, this);
+    follower->start(logsPath, after);
+    return follower;
 }
 
 } // namespace coder::core

@@ -3,6 +3,7 @@
 #include "core/api_error.h"
 #include "core/api_types.h"
 #include "core/result.h"
+#include "core/workspace_types.h"
 
 #include <QJsonDocument>
 #include <QObject>
@@ -17,6 +18,8 @@ class QNetworkAccessManager;
 class QNetworkReply;
 
 namespace coder::core {
+
+class LogFollower;
 
 // Asynchronous client of coderd's /api/v2. Every call completes exactly once with a value or
 // an ApiError: non-2xx answers become ApiError::fromResponse, transport failures an ApiError
@@ -71,14 +74,64 @@ public:
                      Callback<QString> done);
     void deleteApiKey(const QString &user, const QString &keyId, Callback<Ok> done);
 
+    // Templates. `org` is an organization id, its name or "default".
+    // POST /files with a tar archive (Content-Type application/x-tar); yields the file id.
+    void uploadFile(const QByteArray &tar, Callback<QString> done);
+    void createTemplateVersion(const QString &org, const CreateTemplateVersionRequest &request,
+                               Callback<TemplateVersion> done);
+    void templateVersion(const QString &versionId, Callback<TemplateVersion> done);
+    void templateVersionRichParameters(const QString &versionId,
+                                       Callback<QList<TemplateVersionParameter>> done);
+    void templates(const QString &org, Callback<QList<Template>> done);
+    void templateByName(const QString &org, const QString &name, Callback<Template> done);
+    void createTemplate(const QString &org, const CreateTemplateRequest &request,
+                        Callback<Template> done);
+    void updateActiveVersion(const QString &templateId, const QString &versionId,
+                             Callback<Ok> done);
+    void templateVersions(const QString &templateId, Callback<QList<TemplateVersion>> done);
+    void deleteTemplate(const QString &templateId, Callback<Ok> done);
+
+    // Workspaces. `user` is an id, a username or "me".
+    void createWorkspace(const QString &user, const CreateWorkspaceRequest &request,
+                         Callback<Workspace> done);
+    // `query` is Coder's search ("owner:me template:T status:running name:N"); one page.
+    void workspaces(const QString &query, Callback<WorkspacesPage> done, int limit = 0,
+                    int offset = 0);
+    void workspaceByOwnerAndName(const QString &owner, const QString &name,
+                                 Callback<Workspace> done, bool includeDeleted = false);
+    void workspace(const QString &workspaceId, Callback<Workspace> done);
+    void createWorkspaceBuild(const QString &workspaceId,
+                              const CreateWorkspaceBuildRequest &request,
+                              Callback<WorkspaceBuild> done);
+    void workspaceBuild(const QString &buildId, Callback<WorkspaceBuild> done);
+    void cancelWorkspaceBuild(const QString &buildId, Callback<Ok> done);
+    // nullopt: no automatic start (or stop).
+    void putAutostart(const QString &workspaceId, const std::optional<QString> &schedule,
+                      Callback<Ok> done);
+    void putTtl(const QString &workspaceId, std::optional<qint64> ttlMs, Callback<Ok> done);
+    void extend(const QString &workspaceId, const QDateTime &deadline, Callback<Ok> done);
+
+    // Provisioner job logs: the paths of a template version's import and a build's job.
+    static QString templateVersionLogsPath(const QString &versionId);
+    static QString workspaceBuildLogsPath(const QString &buildId);
+    // The logs so far (no follow); logs with an id larger than `after`.
+    void jobLogs(const QString &logsPath, qint64 after, Callback<QList<ProvisionerJobLog>> done);
+    // Starts following a job's logs over a WebSocket with this client's URL and token. The
+    // follower is a child of the client; delete it (or let the client go) when done.
+    LogFollower *followLogs(const QString &logsPath, qint64 after = 0);
+
     // Percent-encodes one path segment (a username may not contain '/', but a typo might).
     static QString segment(const QString &value);
 
 private:
+    void send(const QByteArray &method, const QString &path, const QUrlQuery &query,
+              const QByteArray &payload, const QString &contentType, Callback<QJsonDocument> done);
     void handleReply(QNetworkReply *reply, const Callback<QJsonDocument> &done);
     ApiError transportError(QNetworkReply *reply) const;
 
     template <typename T> static Callback<QJsonDocument> decodeObject(Callback<T> done);
+    template <typename T> static Callback<QJsonDocument> decodeList(Callback<QList<T>> done);
+    static Callback<QJsonDocument> ignoreBody(Callback<Ok> done);
 
     QNetworkAccessManager *m_network;
     QUrl m_baseUrl;

@@ -1,5 +1,7 @@
 #include "api_types.h"
 
+#include "json_fields.h"
+
 #include <QRegularExpression>
 #include <QTimeZone>
 
@@ -7,27 +9,9 @@ namespace coder::core {
 
 namespace {
 
-// Reads a string field that must be present and non-empty.
-std::optional<QString> requiredString(const QJsonObject &object, const QString &field,
-                                      QString &error)
-{
-    const QJsonValue value = object.value(field);
-    if (!value.isString() || value.toString().isEmpty()) {
-        error = QStringLiteral("missing or invalid field \"%1\"").arg(field);
-        return std::nullopt;
-    }
-    return value.toString();
-}
-
-QString optionalString(const QJsonObject &object, const QString &field)
-{
-    return object.value(field).toString();
-}
-
-QDateTime optionalTime(const QJsonObject &object, const QString &field)
-{
-    return parseApiTime(object.value(field).toString());
-}
+using json_fields::optionalString;
+using json_fields::optionalTime;
+using json_fields::requiredString;
 
 } // namespace
 

@@ -1,5 +1,7 @@
 #include "client_context.h"
 
+#include "core/cli/terminal_prompt.h"
+
 #include <CLI/CLI.hpp>
 #include <QCoreApplication>
 #include <QDir>
@@ -159,6 +161,22 @@ void ClientContext::finish(int code)
     std::fflush(stdout);
     std::fflush(stderr);
     QCoreApplication::exit(code);
+}
+
+bool ClientContext::confirm(const QString &question, bool yes)
+{
+    if (yes)
+        return true;
+    if (!TerminalPrompt::stdinIsTerminal()) {
+        fail(QStringLiteral("\"%1\" needs an answer, but stdin is not a terminal: pass --yes (-y) "
+                            "to confirm")
+                 .arg(question));
+        return false;
+    }
+    if (TerminalPrompt::confirm(question))
+        return true;
+    fail(QStringLiteral("canceled"));
+    return false;
 }
 
 void ClientContext::runOnEventLoop(std::function<void()> body)

@@ -62,6 +62,9 @@ public:
     // "You are not logged in. Try logging in using 'coder login <url>'.", exit 1.
     void failNotLoggedIn();
     void finish(int code = 0);
+    // True when `yes` (the command's --yes) or when the user answers yes on the terminal;
+    // otherwise prints why (canceled, or no terminal to ask: pass --yes), exits 1 and is false.
+    bool confirm(const QString &question, bool yes);
 
     // Runs a command body on the event loop until it calls finish(); then ends the CLI11
     // parse with that exit code (a silent CLI::RuntimeError, as `coder server` does).

@@ -21,6 +21,16 @@ HttpHandler ApiContext::authenticated(AuthenticatedHandler handler)
     };
 }
 
+WebSocketHandler ApiContext::authenticatedWebSocket(AuthenticatedWebSocket handler)
+{
+    return [this, handler = std::move(handler)](HttpRequest &request) {
+        core::Result<Principal, core::ApiError> principal = authenticator.authenticate(request);
+        if (!principal)
+            return WebSocketDecision{HttpResponse::error(principal.error()), {}};
+        return handler(request, *principal);
+    };
+}
+
 HttpHandler ApiContext::onUser(UserHandler handler)
 {
     return authenticated(
@@ -61,6 +71,19 @@ core::Result<User, core::ApiError> ApiContext::resolveUser(const QString &param,
         return core::ApiError::notFound(
             QStringLiteral("Resource not found or you do not have access to this resource"));
     return *user;
+}
+
+core::Result<Organization, core::ApiError> ApiContext::resolveOrganization(const QString &param)
+{
+    StoreResult<Organization> organization = [&]() -> StoreResult<Organization> {
+        if (param == QLatin1String("default"))
+            return store.defaultOrganization();
+        const QUuid id = QUuid::fromString(param);
+        return id.isNull() ? store.organizationByName(param) : store.organizationById(id);
+    }();
+    if (!organization)
+        return storeError(organization.error(), QStringLiteral("organization"));
+    return *organization;
 }
 
 QUrl ApiContext::accessUrl() const

@@ -14,6 +14,10 @@
 
 namespace coder::server {
 
+class ProvisionerJobServer;
+class Pubsub;
+class WorkspaceBuilder;
+
 // What every route handler needs, handed in explicitly (no singletons).
 class ApiContext
 {
@@ -25,10 +29,19 @@ public:
     Authenticator authenticator;
     AuditRecorder audit;
     LoginRateLimiter loginLimiter;
+    // Set by Coderd before the routes serve.
+    Pubsub *pubsub = nullptr;
+    ProvisionerJobServer *jobs = nullptr;
+    WorkspaceBuilder *builder = nullptr;
 
     using AuthenticatedHandler = std::function<HttpResponse(HttpRequest &, const Principal &)>;
     // Wraps a handler so it only runs for an authenticated, active user.
     HttpHandler authenticated(AuthenticatedHandler handler);
+
+    using AuthenticatedWebSocket =
+        std::function<WebSocketDecision(HttpRequest &, const Principal &)>;
+    // The same for a WebSocket route: an unauthenticated upgrade is refused before the handshake.
+    WebSocketHandler authenticatedWebSocket(AuthenticatedWebSocket handler);
 
     using UserHandler =
         std::function<HttpResponse(HttpRequest &, const Principal &, const User &target)>;
@@ -44,6 +57,9 @@ public:
     // Resolves a {user} path parameter: "me", a UUID or a username. 404 when absent.
     core::Result<User, core::ApiError> resolveUser(const QString &param,
                                                    const Principal &principal);
+
+    // Resolves an {organization} path parameter: "default", a UUID or a name. 404 when absent.
+    core::Result<Organization, core::ApiError> resolveOrganization(const QString &param);
 
     // Maps a store failure to the API error to answer; logs internal ones.
     static core::ApiError storeError(const StoreError &error, const QString &what);

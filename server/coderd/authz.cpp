@@ -63,7 +63,16 @@ bool siteAllows(const QString &role, Action action, const Object &object)
     if (role == roles::auditor)
         return grants({{AuditLog, {Read}}, {User, {Read}}}, object.resource, action);
     if (role == roles::templateAdmin)
-        return grants({{User, {Read}}}, object.resource, action);
+        // Template admins manage templates and see (but do not build) everyone's workspaces.
+        return grants({{User, {Read}},
+                       {Template, {Create, Read, Update, Delete}},
+                       {File, {Create, Read}},
+                       {Workspace, {Read}},
+                       {ProvisionerDaemon, {Read}}},
+                      object.resource, action);
+    if (role == roles::member)
+        // Every user reads the organization and the templates, to build from them.
+        return grants({{Organization, {Read}}, {Template, {Read}}}, object.resource, action);
     return false;
 }
 
@@ -72,7 +81,9 @@ bool ownerAllows(Action action, const Object &object)
 {
     using enum Action;
     using enum Resource;
-    return grants({{User, {Read, UpdatePersonal}}, {ApiKey, {Create, Read, Delete}}},
+    return grants({{User, {Read, UpdatePersonal}},
+                   {ApiKey, {Create, Read, Delete}},
+                   {Workspace, {Create, Read, Update, Delete}}},
                   object.resource, action);
 }
 

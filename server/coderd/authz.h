@@ -23,10 +23,15 @@ QString displayName(const QString &role);
 enum class Action { Create, Read, Update, UpdatePersonal, Delete, Assign };
 
 enum class Resource {
-    User,     // a user account; owner = that user
-    ApiKey,   // sessions and API tokens; owner = the key's user
-    Role,     // a role assignment; id = the role's name (Action::Assign)
-    AuditLog, // site-wide
+    User,              // a user account; owner = that user
+    ApiKey,            // sessions and API tokens; owner = the key's user
+    Role,              // a role assignment; id = the role's name (Action::Assign)
+    AuditLog,          // site-wide
+    Organization,      // read by every user
+    Template,          // templates and their versions; site-wide
+    File,              // uploaded template archives; site-wide
+    Workspace,         // owner = the workspace's owner; builds act on their workspace
+    ProvisionerDaemon, // site-wide
 };
 
 struct Subject

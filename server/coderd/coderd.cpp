@@ -2,6 +2,8 @@
 
 #include "api_context.h"
 #include "api_routes.h"
+#include "provisioning_service.h"
+#include "server/database/pubsub_factory.h"
 #include "server/database/store_factory.h"
 #include "server/http/http_server.h"
 
@@ -10,6 +12,7 @@
 #include <QSslCertificate>
 #include <QSslKey>
 #include <QStandardPaths>
+#include <QSysInfo>
 
 namespace coder::server {
 
@@ -148,22 +151,39 @@ QString Coderd::start(const CoderdConfig &config)
     if (!store)
         return store.error();
     m_store = std::move(*store);
+    auto pubsub = openPubsub(database);
+    if (!pubsub) {
+        m_store.reset();
+        return pubsub.error();
+    }
+    m_pubsub = std::move(*pubsub);
 
     m_context = std::make_unique<ApiContext>(*m_store, m_config);
+    ApiContext *context = m_context.get();
+    m_provisioning = std::make_unique<ProvisioningService>(
+        *m_store, *m_pubsub, m_config, [context] { return context->accessUrl(); });
+    m_context->pubsub = m_pubsub.get();
+    m_context->jobs = &m_provisioning->jobs();
+    m_context->builder = &m_provisioning->builder();
     m_router = std::make_shared<Router>();
     registerMetaRoutes(*m_router, *m_context);
     registerAuthRoutes(*m_router, *m_context);
     registerUserRoutes(*m_router, *m_context);
     registerTokenRoutes(*m_router, *m_context);
     registerAuditRoutes(*m_router, *m_context);
+    registerFileRoutes(*m_router, *m_context);
+    registerTemplateRoutes(*m_router, *m_context);
+    registerTemplateVersionRoutes(*m_router, *m_context);
+    registerWorkspaceRoutes(*m_router, *m_context);
+    registerWorkspaceBuildRoutes(*m_router, *m_context);
+    registerProvisionerDaemonRoutes(*m_router, *m_context);
 
     Store *storePtr = m_store.get();
     http.onThreadExit = [storePtr] { storePtr->closeThreadConnection(); };
     m_http = std::make_unique<HttpServer>(m_router, http);
     if (QString error = m_http->listen(); !error.isEmpty()) {
         m_http.reset();
-        m_context.reset();
-        m_store.reset();
+        releaseState();
         return QStringLiteral("cannot listen on %1: %2").arg(m_config.httpAddress, error);
     }
     m_listenUrl.setScheme(http.tls ? QStringLiteral("https") : QStringLiteral("http"));
@@ -174,7 +194,22 @@ QString Coderd::start(const CoderdConfig &config)
     m_listenUrl.setPort(m_http->port());
     if (m_config.accessUrl.isEmpty())
         m_context->setAccessUrl(m_listenUrl);
+    if (QString error = m_provisioning->start(QSysInfo::machineHostName()); !error.isEmpty()) {
+        stop();
+        return error;
+    }
     return {};
+}
+
+void Coderd::releaseState()
+{
+    m_provisioning.reset(); // waits for the built-in daemons' running jobs
+    m_router.reset();
+    m_context.reset();
+    if (m_pubsub)
+        m_pubsub->close();
+    m_pubsub.reset();
+    m_store.reset();
 }
 
 void Coderd::stop()
@@ -183,9 +218,7 @@ void Coderd::stop()
         return;
     m_http->shutdown();
     m_http.reset();
-    m_router.reset();
-    m_context.reset();
-    m_store.reset();
+    releaseState();
 }
 
 QUrl Coderd::accessUrl() const

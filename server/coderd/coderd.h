@@ -10,6 +10,8 @@ namespace coder::server {
 
 class ApiContext;
 class HttpServer;
+class ProvisioningService;
+class Pubsub;
 class Router;
 class Store;
 
@@ -34,11 +36,14 @@ public:
 
 private:
     QString prepareDataDir();
+    void releaseState();
 
     CoderdConfig m_config;
     QUrl m_listenUrl;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<Pubsub> m_pubsub;
     std::unique_ptr<ApiContext> m_context;
+    std::unique_ptr<ProvisioningService> m_provisioning;
     std::shared_ptr<Router> m_router;
     std::unique_ptr<HttpServer> m_http;
 };

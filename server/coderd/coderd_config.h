@@ -16,6 +16,15 @@ struct CoderdConfig
     QString tlsKeyFile;
     int threads = 0;         // HTTP event-loop threads; 0: one per core
     int loginRateLimit = 30; // login attempts per minute per client address; 0: unlimited
+
+    // Provisioning
+    int provisionerDaemons = 3;   // built-in daemons, each running one job at a time
+    QString provisionerDaemonPsk; // set: external daemons may connect with this key
+    QString processSandbox = QStringLiteral("none"); // none | bwrap (process provisioner)
+    QString dockerHost; // unix socket of the Docker daemon; empty: default
+    int provisionerHeartbeatIntervalMs = 5000;
+    int provisionerHeartbeatTimeoutMs = 60000; // a running job without heartbeat is failed
+    int autobuildPollIntervalMs = 60000;       // how often autostart/autostop are checked
 };
 
 } // namespace coder::server

@@ -80,6 +80,37 @@ QStringList JsonBody::stringList(const QString &field, bool required)
     return list;
 }
 
+std::optional<bool> JsonBody::boolean(const QString &field, bool required)
+{
+    if (!present(field, required))
+        return std::nullopt;
+    const QJsonValue value = m_object.value(field);
+    if (!value.isBool()) {
+        invalid(field, QStringLiteral("Must be true or false."));
+        return std::nullopt;
+    }
+    return value.toBool();
+}
+
+QMap<QString, QString> JsonBody::stringMap(const QString &field, bool required)
+{
+    if (!present(field, required))
+        return {};
+    const QJsonValue value = m_object.value(field);
+    QMap<QString, QString> map;
+    const QJsonObject object = value.toObject();
+    for (auto it = object.constBegin(); value.isObject() && it != object.constEnd(); ++it) {
+        if (!it.value().isString()) {
+            invalid(field, QStringLiteral("Must be an object of strings."));
+            return {};
+        }
+        map.insert(it.key(), it.value().toString());
+    }
+    if (!value.isObject())
+        invalid(field, QStringLiteral("Must be an object of strings."));
+    return map;
+}
+
 void JsonBody::invalid(const QString &field, const QString &detail)
 {
     for (const auto &v : std::as_const(m_validations))

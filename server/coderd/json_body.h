@@ -4,6 +4,7 @@
 #include "core/result.h"
 
 #include <QJsonObject>
+#include <QMap>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -24,6 +25,13 @@ public:
     QString string(const QString &field, bool required = true);
     std::optional<qint64> integer(const QString &field, bool required = true);
     QStringList stringList(const QString &field, bool required = true);
+    std::optional<bool> boolean(const QString &field, bool required = false);
+    // A JSON object of strings ({"k": "v"}).
+    QMap<QString, QString> stringMap(const QString &field, bool required = false);
+    // The field as sent (undefined when absent): for shapes a route checks itself.
+    QJsonValue raw(const QString &field) const { return m_object.value(field); }
+    // Present with an explicit null (e.g. "ttl_ms": null to clear a setting).
+    bool isNull(const QString &field) const { return m_object.value(field).isNull(); }
     bool has(const QString &field) const { return m_object.contains(field); }
 
     void invalid(const QString &field, const QString &detail);

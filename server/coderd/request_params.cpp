@@ -30,6 +30,16 @@ core::Result<Pagination, core::ApiError> parsePagination(const HttpRequest &requ
     return page;
 }
 
+core::Result<QUuid, core::ApiError> uuidParam(const HttpRequest &request, const QString &name)
+{
+    const QUuid id = QUuid::fromString(request.pathParam(name));
+    if (id.isNull())
+        return core::ApiError::badRequest(
+            QStringLiteral("Invalid UUID \"%1\".").arg(request.pathParam(name)),
+            QStringLiteral("The %1 in the path must be a UUID.").arg(name));
+    return id;
+}
+
 QString usernameProblem(const QString &username)
 {
     // Coder's rule: letters and digits in groups joined by single hyphens, at most 32.

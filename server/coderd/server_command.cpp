@@ -24,6 +24,13 @@ struct ServerOptions
     std::string tlsKeyFile;
     int threads = 0;
     int loginRateLimit = 30;
+    int provisionerDaemons = 3;
+    std::string provisionerDaemonPsk;
+    std::string processSandbox = "none";
+    std::string dockerHost;
+    double heartbeatIntervalSeconds = 5;
+    double heartbeatTimeoutSeconds = 60;
+    double autobuildPollSeconds = 60;
 };
 
 QString q(const std::string &s)
@@ -42,6 +49,16 @@ int runServer(const ServerOptions &options)
     config.tlsKeyFile = q(options.tlsKeyFile);
     config.threads = options.threads;
     config.loginRateLimit = options.loginRateLimit;
+    config.provisionerDaemons = options.provisionerDaemons;
+    config.provisionerDaemonPsk = q(options.provisionerDaemonPsk);
+    config.processSandbox = q(options.processSandbox);
+    QString dockerHost = q(options.dockerHost);
+    if (dockerHost.startsWith(QLatin1String("unix://")))
+        dockerHost = dockerHost.mid(7);
+    config.dockerHost = dockerHost;
+    config.provisionerHeartbeatIntervalMs = int(options.heartbeatIntervalSeconds * 1000);
+    config.provisionerHeartbeatTimeoutMs = int(options.heartbeatTimeoutSeconds * 1000);
+    config.autobuildPollIntervalMs = int(options.autobuildPollSeconds * 1000);
 
     std::signal(SIGPIPE, SIG_IGN);
     core::UnixSignalWatcher signalWatcher({SIGINT, SIGTERM});
@@ -101,6 +118,38 @@ void registerServerCommand(CLI::App &app)
         ->envname("CODER_LOGIN_RATE_LIMIT")
         ->capture_default_str()
         ->check(CLI::Range(0, 1000000));
+    cmd->add_option("--provisioner-daemons", options->provisionerDaemons,
+                    "Built-in provisioner daemons, each running one build at a time")
+        ->envname("CODER_PROVISIONER_DAEMONS")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 64));
+    cmd->add_option("--provisioner-daemon-psk", options->provisionerDaemonPsk,
+                    "Pre-shared key external provisioner daemons connect with (unset: none may)")
+        ->envname("CODER_PROVISIONER_DAEMON_PSK");
+    cmd->add_option("--process-sandbox", options->processSandbox,
+                    "How the process provisioner runs workspaces: none, or bwrap (bubblewrap)")
+        ->envname("CODER_PROCESS_SANDBOX")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"none", "bwrap"}));
+    cmd->add_option("--docker-host", options->dockerHost,
+                    "Docker daemon socket for the docker provisioner (default: "
+                    "unix:///var/run/docker.sock)")
+        ->envname("DOCKER_HOST");
+    cmd->add_option("--provisioner-heartbeat-interval", options->heartbeatIntervalSeconds,
+                    "Seconds between heartbeats of a running job")
+        ->envname("CODER_PROVISIONER_HEARTBEAT_INTERVAL")
+        ->capture_default_str()
+        ->check(CLI::Range(0.05, 3600.0));
+    cmd->add_option("--provisioner-heartbeat-timeout", options->heartbeatTimeoutSeconds,
+                    "Seconds without a heartbeat after which a running job is failed")
+        ->envname("CODER_PROVISIONER_HEARTBEAT_TIMEOUT")
+        ->capture_default_str()
+        ->check(CLI::Range(0.2, 86400.0));
+    cmd->add_option("--autobuild-poll-interval", options->autobuildPollSeconds,
+                    "Seconds between checks for workspaces to autostart or autostop")
+        ->envname("CODER_AUTOBUILD_POLL_INTERVAL")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 86400.0));
     cmd->callback([options] { throw CLI::RuntimeError(runServer(*options)); });
 }
 

@@ -60,6 +60,12 @@ QString PostgresStore::firstUserLockStatement() const
     return QStringLiteral("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE");
 }
 
+// jsonb containment of flat objects is exactly "every key/value of the job's is the daemon's".
+QString PostgresStore::jobTagsSubsetCondition() const
+{
+    return QStringLiteral("CAST(provisioner_jobs.tags AS jsonb) <@ CAST(? AS jsonb)");
+}
+
 MigrationRunner::Dialect PostgresStore::migrationDialect() const
 {
     return {QStringLiteral("BEGIN"),

@@ -22,6 +22,9 @@ protected:
     QString beginWriteStatement() const override { return QStringLiteral("BEGIN"); }
     QString firstUserLockStatement() const override;
     QString shareLockSuffix() const override { return QStringLiteral(" FOR SHARE"); }
+    QString updateLockSuffix() const override { return QStringLiteral(" FOR UPDATE"); }
+    QString skipLockedSuffix() const override { return QStringLiteral(" FOR UPDATE SKIP LOCKED"); }
+    QString jobTagsSubsetCondition() const override;
     MigrationRunner::Dialect migrationDialect() const override;
     bool isUniqueViolation(const QSqlError &error) const override;
     bool isForeignKeyViolation(const QSqlError &error) const override;

@@ -1,8 +1,9 @@
 #include "sql_store.h"
 
+#include "provisioning_row_codec.h"
 #include "row_codec.h"
+#include "sql_store_detail.h"
 
-#include <limits>
 #include <optional>
 
 namespace coder::server {
@@ -10,63 +11,11 @@ namespace coder::server {
 namespace {
 
 using C = RowCodec;
-
-// LIKE with '!' as the escape character, so user input matches literally.
-QString likePattern(const QString &search)
-{
-    QString escaped;
-    for (QChar c : search) {
-        if (c == u'!' || c == u'%' || c == u'_')
-            escaped.append(u'!');
-        escaped.append(c);
-    }
-    return u'%' + escaped + u'%';
-}
-
-qint64 limitValue(int limit)
-{
-    return limit > 0 ? qint64(limit) : std::numeric_limits<qint64>::max();
-}
-
-StoreError notFound(const QString &what)
-{
-    return StoreError{StoreError::NotFound, what + QStringLiteral(" not found."), {}};
-}
+using sql::likePattern;
+using sql::limitValue;
+using sql::notFound;
 
 } // namespace
-
-// Rolls back unless committed, so every early return leaves the connection clean.
-class SqlStore::Transaction
-{
-public:
-    explicit Transaction(const QSqlDatabase &db) : m_db(db) {}
-    ~Transaction()
-    {
-        if (m_active)
-            QSqlQuery(m_db).exec(QStringLiteral("ROLLBACK"));
-        m_failed.clear();
-    }
-    Transaction(const Transaction &) = delete;
-    Transaction &operator=(const Transaction &) = delete;
-
-    QSqlError begin(const QString &statement) { return run(statement, true); }
-    QSqlError commit() { return run(QStringLiteral("COMMIT"), false); }
-    void keepUntilRollback(QSqlQuery query) { m_failed.append(std::move(query)); }
-
-private:
-    QSqlError run(const QString &statement, bool activeAfter)
-    {
-        QSqlQuery query(m_db);
-        if (!query.exec(statement))
-            return query.lastError();
-        m_active = activeAfter;
-        return {};
-    }
-
-    QSqlDatabase m_db;
-    bool m_active = false;
-    QList<QSqlQuery> m_failed;
-};
 
 SqlStore::SqlStore(const QString &driver)
     : m_connections(
@@ -189,6 +138,8 @@ StoreError SqlStore::errorFrom(const QSqlError &error) const
                 (!index.columns.isEmpty() && first.contains(index.columns)))
                 return StoreError{StoreError::Conflict, index.message, index.field};
         }
+        if (auto conflict = ProvisioningRowCodec::uniqueConflict(first))
+            return *conflict;
         return StoreError{StoreError::Conflict,
                           QStringLiteral("A row with this id already exists."),
                           QStringLiteral("id")};
@@ -197,24 +148,6 @@ StoreError SqlStore::errorFrom(const QSqlError &error) const
         return StoreError{
             StoreError::NotFound, QStringLiteral("The referenced row does not exist."), {}};
     return StoreError{StoreError::Internal, redact(error.text().trimmed()), {}};
-}
-
-template <typename T>
-StoreResult<T> SqlStore::inWriteTransaction(
-    const std::function<StoreResult<T>(QSqlDatabase &, Transaction &)> &body)
-{
-    auto db = connection();
-    if (!db)
-        return db.error();
-    Transaction transaction(*db);
-    if (QSqlError error = transaction.begin(beginWriteStatement()); error.isValid())
-        return errorFrom(error);
-    StoreResult<T> result = body(*db, transaction);
-    if (!result)
-        return result; // the Transaction rolls back
-    if (QSqlError error = transaction.commit(); error.isValid())
-        return errorFrom(error);
-    return result;
 }
 
 // ---- users ----

@@ -9,6 +9,8 @@
 #include <QSqlQuery>
 #include <QVariantList>
 #include <functional>
+#include <optional>
+#include <utility>
 
 namespace coder::server {
 
@@ -57,6 +59,97 @@ public:
     StoreResult<QList<AuditLog>> listAuditLogs(int limit, int offset) override;
     StoreResult<qint64> countAuditLogs() override;
 
+    // ---- Provisioning: sql_store_templates.cpp, sql_store_jobs.cpp, sql_store_workspaces.cpp.
+    // Listings of workspaces (listWorkspaces, workspacesToAutostop, workspacesWithAutostart)
+    // leave latestBuild's parameters and provisionerState and latestJob's input empty; the
+    // lookups of one workspace fill them.
+
+    StoreResult<File> insertFile(const File &file) override;
+    StoreResult<File> fileById(const QUuid &id) override;
+
+    StoreResult<Organization> defaultOrganization() override;
+    StoreResult<Organization> organizationById(const QUuid &id) override;
+    StoreResult<Organization> organizationByName(const QString &name) override;
+
+    StoreResult<Template> insertTemplate(const Template &tmpl, const QUuid &versionId) override;
+    StoreResult<Template> templateById(const QUuid &id) override;
+    StoreResult<Template> templateByName(const QUuid &organizationId, const QString &name) override;
+    StoreResult<QList<Template>> listTemplates(const QUuid &organizationId) override;
+    StoreResult<Template> updateTemplate(const Template &tmpl) override;
+    StoreResult<Template> updateTemplateActiveVersion(const QUuid &templateId,
+                                                      const QUuid &versionId) override;
+    StoreResult<core::Ok> deleteTemplate(const QUuid &id) override;
+    StoreResult<QMap<QUuid, qint64>> templateOwnerCounts(const QList<QUuid> &ids) override;
+
+    StoreResult<TemplateVersion> insertTemplateVersion(const TemplateVersion &version,
+                                                       const ProvisionerJob &importJob) override;
+    StoreResult<TemplateVersion> templateVersionById(const QUuid &id) override;
+    StoreResult<TemplateVersion> templateVersionByName(const QUuid &templateId,
+                                                       const QString &name) override;
+    StoreResult<TemplateVersion> templateVersionByJobId(const QUuid &jobId) override;
+    StoreResult<QList<TemplateVersion>> listTemplateVersions(const QUuid &templateId) override;
+
+    StoreResult<ProvisionerJob> provisionerJobById(const QUuid &id) override;
+    StoreResult<QList<ProvisionerJob>> provisionerJobsByIds(const QList<QUuid> &ids) override;
+    StoreResult<std::optional<ProvisionerJob>>
+    acquireProvisionerJob(const JobAcquireRequest &request) override;
+    StoreResult<ProvisionerJob> heartbeatProvisionerJob(const QUuid &jobId,
+                                                        const QUuid &workerId) override;
+    StoreResult<QList<ProvisionerJobLog>>
+    appendProvisionerJobLogs(const QUuid &jobId, const QList<ProvisionerJobLog> &logs) override;
+    StoreResult<QList<ProvisionerJobLog>> provisionerJobLogs(const QUuid &jobId, qint64 afterId,
+                                                             int limit) override;
+    StoreResult<ProvisionerJob>
+    completeTemplateImportJob(const QUuid &jobId, const QUuid &workerId,
+                              const QJsonArray &parameters, const QString &readme,
+                              const QList<WorkspaceResource> &resources) override;
+    StoreResult<ProvisionerJob>
+    completeWorkspaceBuildJob(const QUuid &jobId, const QUuid &workerId,
+                              const QByteArray &provisionerState,
+                              const QList<WorkspaceResource> &resources) override;
+    StoreResult<core::Ok> checkpointWorkspaceBuildState(const QUuid &jobId, const QUuid &workerId,
+                                                        const QByteArray &state) override;
+    StoreResult<ProvisionerJob>
+    failProvisionerJob(const QUuid &jobId, const QUuid &workerId, const QString &error,
+                       const QString &errorCode,
+                       const std::optional<QByteArray> &provisionerState) override;
+    StoreResult<ProvisionerJob> cancelProvisionerJob(const QUuid &jobId) override;
+    StoreResult<QList<ProvisionerJob>> failStaleProvisionerJobs(const QDateTime &before,
+                                                                const QString &message) override;
+
+    StoreResult<ProvisionerDaemon> upsertProvisionerDaemon(const ProvisionerDaemon &d) override;
+    StoreResult<core::Ok> touchProvisionerDaemon(const QUuid &id, const QDateTime &at) override;
+    StoreResult<QList<ProvisionerDaemon>> listProvisionerDaemons() override;
+
+    StoreResult<WorkspaceView> insertWorkspace(const Workspace &workspace,
+                                               const WorkspaceBuild &build,
+                                               const ProvisionerJob &job) override;
+    StoreResult<WorkspaceView> workspaceById(const QUuid &id) override;
+    StoreResult<WorkspaceView> workspaceByOwnerAndName(const QUuid &ownerId,
+                                                       const QString &name) override;
+    StoreResult<QList<WorkspaceView>> listWorkspaces(const WorkspaceFilter &filter) override;
+    StoreResult<qint64> countWorkspaces(const WorkspaceFilter &filter) override;
+    StoreResult<WorkspaceView> updateWorkspaceName(const QUuid &id, const QString &name) override;
+    StoreResult<WorkspaceView> updateWorkspaceAutostart(const QUuid &id,
+                                                        const QString &schedule) override;
+    StoreResult<WorkspaceView> updateWorkspaceTtl(const QUuid &id, qint64 ttlMs) override;
+    StoreResult<QList<WorkspaceView>> workspacesToAutostop(const QDateTime &now) override;
+    StoreResult<QList<WorkspaceView>> workspacesWithAutostart() override;
+
+    StoreResult<WorkspaceBuild> insertWorkspaceBuild(const WorkspaceBuild &build,
+                                                     const ProvisionerJob &job) override;
+    StoreResult<WorkspaceBuild> workspaceBuildById(const QUuid &id) override;
+    StoreResult<WorkspaceBuild> workspaceBuildByJobId(const QUuid &jobId) override;
+    StoreResult<WorkspaceBuild> previousWorkspaceBuild(const QUuid &workspaceId,
+                                                       int buildNumber) override;
+    StoreResult<QList<WorkspaceBuild>> listWorkspaceBuilds(const QUuid &workspaceId, int limit,
+                                                           int offset) override;
+    StoreResult<WorkspaceBuild> updateWorkspaceBuildDeadline(const QUuid &buildId,
+                                                             const QDateTime &deadline,
+                                                             const QDateTime &maxDeadline) override;
+
+    StoreResult<QList<WorkspaceResource>> resourcesByJobIds(const QList<QUuid> &jobIds) override;
+
 protected:
     explicit SqlStore(const QString &driver);
 
@@ -71,6 +164,14 @@ protected:
     // Appended to a SELECT inside a transaction to hold the rows until it ends ("" on SQLite,
     // whose write transactions already exclude each other).
     virtual QString shareLockSuffix() const = 0;
+    // Likewise, to hold rows that will be changed (" FOR UPDATE"; "" on SQLite).
+    virtual QString updateLockSuffix() const = 0;
+    // Appended to the SELECT that picks a pending job, so replicas acquiring at the same time
+    // pass over each other's candidates instead of queueing (" FOR UPDATE SKIP LOCKED").
+    virtual QString skipLockedSuffix() const = 0;
+    // A condition on provisioner_jobs.tags with one placeholder, bound to a daemon's tags as a
+    // JSON object: true when every tag of the job is among them with the same value.
+    virtual QString jobTagsSubsetCondition() const = 0;
     virtual MigrationRunner::Dialect migrationDialect() const = 0;
     virtual bool isUniqueViolation(const QSqlError &error) const = 0;
     virtual bool isForeignKeyViolation(const QSqlError &error) const = 0;
@@ -122,6 +223,61 @@ private:
     StoreResult<core::Ok> changeApiKeys(const QString &sql, const QVariantList &values,
                                         bool mustExist);
     static QString userFilterSql(const UserFilter &filter, QVariantList &values);
+
+    // Provisioning helpers. select* run sql and decode rows with decode(query).
+    template <typename Decode>
+    auto selectOne(QSqlDatabase &db, const QString &sql, const QVariantList &values,
+                   const QString &what, Decode decode, Transaction *transaction = nullptr)
+        -> StoreResult<decltype(decode(std::declval<const QSqlQuery &>()))>;
+    template <typename Decode>
+    auto selectAll(QSqlDatabase &db, const QString &sql, const QVariantList &values, Decode decode,
+                   Transaction *transaction = nullptr)
+        -> StoreResult<QList<decltype(decode(std::declval<const QSqlQuery &>()))>>;
+    // Runs sqlWithList (its "%1" replaced by an IN list of placeholders) over ids in chunks,
+    // after the leading values; calls onRow for each row.
+    StoreResult<core::Ok> forIdChunks(QSqlDatabase &db, const QString &sqlWithList,
+                                      const QVariantList &leading, const QList<QUuid> &ids,
+                                      const std::function<void(const QSqlQuery &)> &onRow);
+    StoreResult<ProvisionerJob> insertJobWith(QSqlDatabase &db, const ProvisionerJob &job,
+                                              Transaction &transaction);
+    // The job, its row held until the transaction ends.
+    StoreResult<ProvisionerJob> lockJob(QSqlDatabase &db, const QUuid &id,
+                                        Transaction &transaction);
+    // lockJob, Conflict unless the job runs (or is being canceled) on workerId.
+    StoreResult<ProvisionerJob> lockRunningJob(QSqlDatabase &db, const QUuid &id,
+                                               const QUuid &workerId, Transaction &transaction);
+    // Writes the job's changeable columns, with its status derived again.
+    StoreResult<ProvisionerJob> writeJob(QSqlDatabase &db, ProvisionerJob job,
+                                         Transaction &transaction);
+    StoreResult<core::Ok> insertResources(QSqlDatabase &db, const QUuid &jobId,
+                                          const QString &transition,
+                                          const QList<WorkspaceResource> &resources,
+                                          Transaction &transaction);
+    StoreResult<WorkspaceBuild> insertBuildWith(QSqlDatabase &db, const WorkspaceBuild &build,
+                                                Transaction &transaction);
+    // Fills what a new build and its job leave empty from the template (the active version, its
+    // file, the provisioner, the organization) and ties them together.
+    StoreResult<core::Ok> completeBuildAndJob(QSqlDatabase &db, const Workspace &workspace,
+                                              WorkspaceBuild &build, ProvisionerJob &job,
+                                              Transaction &transaction);
+    StoreResult<Template> templateWhere(const QString &condition, const QVariantList &values);
+    StoreResult<TemplateVersion> templateVersionWhere(const QString &condition,
+                                                      const QVariant &value);
+    StoreResult<WorkspaceBuild> buildWhere(const QString &condition, const QVariantList &values);
+    StoreResult<Organization> organizationWhere(const QString &condition, const QVariant &value);
+    // Workspace views: full (one workspace, all columns) or a listing.
+    StoreResult<QList<WorkspaceView>> workspaceViews(QSqlDatabase &db, const QString &where,
+                                                     const QVariantList &values, bool full,
+                                                     Transaction *transaction = nullptr);
+    StoreResult<WorkspaceView> workspaceView(QSqlDatabase &db, const QString &where,
+                                             const QVariantList &values,
+                                             Transaction *transaction = nullptr);
+    StoreResult<WorkspaceView> updateWorkspaceColumn(const QUuid &id, const QString &assignment,
+                                                     const QVariant &value);
+    // " FROM workspaces w JOIN ... WHERE ..." with the joins the filter needs (users u always
+    // when joinOwner; templates t, latest build b and its job j when filtered on).
+    static QString workspaceFilterSql(const WorkspaceFilter &filter, bool joinOwner,
+                                      QVariantList &values);
 
     ThreadConnections m_connections;
 };

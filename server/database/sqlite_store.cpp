@@ -128,6 +128,15 @@ QString SqliteStore::beginWriteStatement() const
     return QStringLiteral("BEGIN IMMEDIATE");
 }
 
+// Every tag of the job (json_each over its object) has the same value among the daemon's.
+QString SqliteStore::jobTagsSubsetCondition() const
+{
+    return QStringLiteral(
+        "(provisioner_jobs.tags = '{}' OR NOT EXISTS (SELECT 1 FROM "
+        "json_each(provisioner_jobs.tags) AS jt WHERE jt.value IS NOT (SELECT dt.value FROM "
+        "json_each(?) AS dt WHERE dt.key = jt.key)))");
+}
+
 MigrationRunner::Dialect SqliteStore::migrationDialect() const
 {
     return {beginWriteStatement(), {}};

@@ -25,6 +25,9 @@ protected:
     QString beginWriteStatement() const override;
     QString firstUserLockStatement() const override { return {}; }
     QString shareLockSuffix() const override { return {}; }
+    QString updateLockSuffix() const override { return {}; }
+    QString skipLockedSuffix() const override { return {}; }
+    QString jobTagsSubsetCondition() const override;
     MigrationRunner::Dialect migrationDialect() const override;
     bool isUniqueViolation(const QSqlError &error) const override;
     bool isForeignKeyViolation(const QSqlError &error) const override;

@@ -30,7 +30,20 @@ bool CoderdFixture::start(const QStringList &extraArgs)
         }
         args << QStringLiteral("--postgres-url") << m_postgres->url();
     }
+    m_args = args;
     if (!m_process.start(args))
+        return false;
+    m_api = std::make_unique<ApiTestClient>(m_process.url());
+    return true;
+}
+
+bool CoderdFixture::restart()
+{
+    if (m_process.process().state() != QProcess::NotRunning) {
+        qWarning("restart: coder server is still running; stop or kill it first");
+        return false;
+    }
+    if (!m_process.start(m_args))
         return false;
     m_api = std::make_unique<ApiTestClient>(m_process.url());
     return true;

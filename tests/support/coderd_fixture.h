@@ -22,6 +22,9 @@ public:
     bool start(const QStringList &extraArgs = {});
     QString skipReason() const { return m_skipReason; }
     int stop() { return m_process.stop(); }
+    // Starts coderd again once it has ended (stopped, crashed or killed): same arguments, same
+    // data dir, same database. It listens on a new port: take api() and url() afresh afterwards.
+    bool restart();
 
     ApiTestClient &api() { return *m_api; }
     QUrl url() const { return m_process.url(); }
@@ -34,6 +37,7 @@ private:
     std::unique_ptr<TestPostgres> m_postgres;
     CoderdProcess m_process;
     std::unique_ptr<ApiTestClient> m_api;
+    QStringList m_args;
     QString m_skipReason;
 };
 

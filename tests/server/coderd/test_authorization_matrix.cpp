@@ -1,6 +1,9 @@
 // Every identity route x every kind of caller, against a real coderd: the status each gets.
+#include "server/provisioner/template_archive.h"
 #include "tests/support/coderd_fixture.h"
+#include "tests/support/provisioning_helpers.h"
 
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace coder::test;
@@ -61,6 +64,117 @@ const RouteCase routes[] = {
     {"GET", "/api/v2/audit", "", {401, 403, 403, 403, 200, 401, 401}},
 };
 
+// Templates, workspaces and builds. The workspace ("{workspace}", its first build "{build}")
+// belongs to "workspace-owner", a member; the template ("{template}", version "{version}",
+// archive "{file}") was pushed by the owner. Allowed calls are chosen so that they change
+// nothing another cell depends on: most are refused after the authorization check (409, 400).
+enum ProvisioningSubject {
+    PAnonymous,
+    PWorkspaceOwner,
+    POtherMember,
+    PTemplateAdmin,
+    PAuditor,
+    POwner,
+    PSubjectCount
+};
+const char *const provisioningSubjectNames[PSubjectCount] = {
+    "anonymous", "workspace-owner", "other-member", "template-admin", "auditor", "owner"};
+
+struct ProvisioningCase
+{
+    const char *method;
+    // {workspace} {build} {template} {version} {file}; {newversion}: a version made for the
+    // cell; {n}: a number unique to the cell.
+    const char *path;
+    // JSON, with the same placeholders and {deadline} (two hours from now); "{tar}": a new
+    // template archive, sent as application/x-tar.
+    const char *body;
+    int expected[PSubjectCount];
+};
+
+const ProvisioningCase provisioningRoutes[] = {
+    // Workspaces: owners and the workspace's owner act; template admins only read; other
+    // members and auditors do not even see them (404).
+    {"GET", "/api/v2/workspaces/{workspace}", "", {401, 200, 404, 200, 404, 200}},
+    {"GET",
+     "/api/v2/users/workspace-owner/workspace/matrix-ws",
+     "",
+     {401, 200, 404, 200, 404, 200}},
+    {"GET", "/api/v2/workspaces", "", {401, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v2/workspaces/{workspace}/builds", "", {401, 200, 404, 200, 404, 200}},
+    {"POST",
+     "/api/v2/workspaces/{workspace}/builds",
+     R"({"transition":"start"})",
+     {401, 409, 404, 403, 404, 409}},
+    {"POST",
+     "/api/v2/workspaces/{workspace}/builds",
+     R"({"transition":"stop","template_version_id":"00000000-0000-4000-8000-000000000001"})",
+     {401, 400, 404, 403, 404, 400}},
+    {"POST",
+     "/api/v2/workspaces/{workspace}/builds",
+     R"({"transition":"delete","template_version_id":"00000000-0000-4000-8000-000000000001"})",
+     {401, 400, 404, 403, 404, 400}},
+    {"GET", "/api/v2/workspacebuilds/{build}", "", {401, 200, 404, 200, 404, 200}},
+    {"GET", "/api/v2/workspacebuilds/{build}/logs", "", {401, 200, 404, 200, 404, 200}},
+    {"GET", "/api/v2/workspacebuilds/{build}/parameters", "", {401, 200, 404, 200, 404, 200}},
+    {"PATCH", "/api/v2/workspacebuilds/{build}/cancel", "", {401, 400, 404, 403, 404, 400}},
+    {"PATCH",
+     "/api/v2/workspaces/{workspace}",
+     R"({"name":"matrix-ws"})",
+     {401, 204, 404, 403, 404, 204}},
+    {"PUT",
+     "/api/v2/workspaces/{workspace}/autostart",
+     R"({"schedule":null})",
+     {401, 204, 404, 403, 404, 204}},
+    {"PUT",
+     "/api/v2/workspaces/{workspace}/ttl",
+     R"({"ttl_ms":null})",
+     {401, 204, 404, 403, 404, 204}},
+    // The workspace has no ttl, so those allowed get "Workspace shutdown is manual".
+    {"PUT",
+     "/api/v2/workspaces/{workspace}/extend",
+     R"({"deadline":"{deadline}"})",
+     {401, 400, 404, 403, 404, 400}},
+    {"POST",
+     "/api/v2/users/workspace-owner/workspaces",
+     R"({"name":"new-{n}","template_id":"00000000-0000-4000-8000-000000000001"})",
+     {401, 400, 404, 403, 404, 400}},
+    // Templates: everyone signed in reads them; template admins and owners push and manage.
+    {"POST", "/api/v2/files", "{tar}", {401, 403, 403, 201, 403, 201}},
+    {"GET", "/api/v2/files/{file}", "", {401, 403, 403, 200, 403, 200}},
+    {"POST",
+     "/api/v2/organizations/default/templateversions",
+     R"({"storage_method":"file","file_id":"{file}"})",
+     {401, 403, 403, 201, 403, 201}},
+    {"GET", "/api/v2/templateversions/{version}", "", {401, 200, 200, 200, 200, 200}},
+    {"GET",
+     "/api/v2/templateversions/{version}/rich-parameters",
+     "",
+     {401, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v2/templateversions/{version}/resources", "", {401, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v2/templateversions/{version}/logs", "", {401, 200, 200, 200, 200, 200}},
+    {"PATCH", "/api/v2/templateversions/{version}/cancel", "", {401, 403, 403, 400, 403, 400}},
+    {"GET", "/api/v2/organizations/default", "", {401, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v2/organizations/default/templates", "", {401, 200, 200, 200, 200, 200}},
+    {"GET", "/api/v2/organizations/default/templates/matrix", "", {401, 200, 200, 200, 200, 200}},
+    {"POST",
+     "/api/v2/organizations/default/templates",
+     R"({"name":"made-{n}","template_version_id":"{newversion}"})",
+     {401, 403, 403, 201, 403, 201}},
+    {"GET", "/api/v2/templates/{template}", "", {401, 200, 200, 200, 200, 200}},
+    {"PATCH",
+     "/api/v2/templates/{template}",
+     R"({"description":"changed by a cell"})",
+     {401, 403, 403, 200, 403, 200}},
+    {"DELETE", "/api/v2/templates/{template}", "", {401, 403, 403, 409, 403, 409}},
+    {"GET", "/api/v2/templates/{template}/versions", "", {401, 200, 200, 200, 200, 200}},
+    {"PATCH",
+     "/api/v2/templates/{template}/versions",
+     R"({"id":"{version}"})",
+     {401, 403, 403, 200, 403, 200}},
+    {"GET", "/api/v2/provisionerdaemons", "", {401, 403, 403, 200, 403, 200}},
+};
+
 } // namespace
 
 class TestAuthorizationMatrix : public QObject
@@ -71,9 +185,14 @@ private Q_SLOTS:
     void initTestCase();
     void matrix_data();
     void matrix();
+    void provisioning_data();
+    void provisioning();
+    void workspaceVisibility();
+    void cleanupTestCase();
 
 private:
     QByteArray tokenFor(Subject subject, const QByteArray &targetSession, bool fresh);
+    QByteArray provisioningToken(ProvisioningSubject subject) const;
 
     CoderdFixture m_coderd;
     QByteArray m_owner;
@@ -82,6 +201,16 @@ private:
     QByteArray m_suspended;
     QByteArray m_expired;
     int m_targets = 0;
+
+    QTemporaryDir m_scratch;
+    QByteArray m_workspaceOwner;
+    QByteArray m_templateAdmin;
+    QByteArray m_auditor;
+    QString m_workspaceId;
+    QString m_buildId;
+    QString m_templateId;
+    QString m_versionId;
+    QString m_fileId;
 };
 
 void TestAuthorizationMatrix::initTestCase()
@@ -103,7 +232,46 @@ void TestAuthorizationMatrix::initTestCase()
                  {{u"token_name"_qs, u"short"_qs}, {u"lifetime"_qs, 1'000'000'000LL}}, m_owner);
     QCOMPARE(shortLived.status, 201);
     m_expired = shortLived.json().value(u"key").toString().toLatin1();
+
+    // A template and a running workspace of a member, for the provisioning matrix.
+    m_workspaceOwner = api.createUser(m_owner, QStringLiteral("workspace-owner"));
+    m_templateAdmin = api.createUser(m_owner, QStringLiteral("template-admin"),
+                                     {QStringLiteral("template-admin")});
+    m_auditor = api.createUser(m_owner, QStringLiteral("auditor"), {QStringLiteral("auditor")});
+    QVERIFY(!m_workspaceOwner.isEmpty() && !m_templateAdmin.isEmpty() && !m_auditor.isEmpty());
+    const QJsonObject tmpl = pushTemplate(api, m_owner, u"matrix"_qs, exampleTemplateDir());
+    QVERIFY(!tmpl.isEmpty());
+    m_templateId = tmpl.value(u"id").toString();
+    m_versionId = tmpl.value(u"active_version_id").toString();
+    m_fileId = api.get(u"/api/v2/templateversions/"_qs + m_versionId, m_owner)
+                   .json()
+                   .value(u"job")
+                   .toObject()
+                   .value(u"file_id")
+                   .toString();
+    const QJsonObject ws =
+        createWorkspace(api, m_workspaceOwner, u"me"_qs, m_templateId, u"matrix-ws"_qs);
+    QVERIFY(!ws.isEmpty());
+    m_workspaceId = ws.value(u"id").toString();
+    m_buildId = ws.value(u"latest_build").toObject().value(u"id").toString();
+    QCOMPARE(waitForBuild(api, m_owner, m_buildId).value(u"status").toString(), u"running"_qs);
+
     QTest::qWait(1100);
+}
+
+void TestAuthorizationMatrix::cleanupTestCase()
+{
+    if (m_workspaceId.isEmpty())
+        return;
+    // Its agent process must not outlive the suite.
+    const ApiReply deleted =
+        m_coderd.api().post(u"/api/v2/workspaces/%1/builds"_qs.arg(m_workspaceId),
+                            {{u"transition"_qs, u"delete"_qs}}, m_owner);
+    QCOMPARE(deleted.status, 201);
+    QCOMPARE(waitForBuild(m_coderd.api(), m_owner, deleted.json().value(u"id").toString())
+                 .value(u"status")
+                 .toString(),
+             u"deleted"_qs);
 }
 
 void TestAuthorizationMatrix::matrix_data()
@@ -171,6 +339,152 @@ void TestAuthorizationMatrix::matrix()
     if (reply.status >= 400)
         QVERIFY2(!reply.json().value(u"message").toString().isEmpty(),
                  "errors are JSON with a message");
+}
+
+QByteArray TestAuthorizationMatrix::provisioningToken(ProvisioningSubject subject) const
+{
+    switch (subject) {
+    case PAnonymous:
+        return {};
+    case PWorkspaceOwner:
+        return m_workspaceOwner;
+    case POtherMember:
+        return m_other;
+    case PTemplateAdmin:
+        return m_templateAdmin;
+    case PAuditor:
+        return m_auditor;
+    case POwner:
+        return m_owner;
+    case PSubjectCount:
+        break;
+    }
+    return {};
+}
+
+void TestAuthorizationMatrix::provisioning_data()
+{
+    QTest::addColumn<int>("route");
+    QTest::addColumn<int>("subject");
+    for (int r = 0; r < int(std::size(provisioningRoutes)); ++r)
+        for (int s = 0; s < PSubjectCount; ++s)
+            QTest::addRow("%s %s %s as %s", provisioningRoutes[r].method,
+                          provisioningRoutes[r].path, provisioningRoutes[r].body,
+                          provisioningSubjectNames[s])
+                << r << s;
+}
+
+void TestAuthorizationMatrix::provisioning()
+{
+    QFETCH(int, route);
+    QFETCH(int, subject);
+    const ProvisioningCase &c = provisioningRoutes[route];
+    ApiTestClient &api = m_coderd.api();
+    const QString n = QString::number(++m_targets);
+
+    QString path = QString::fromLatin1(c.path);
+    QByteArray body(c.body);
+    QByteArray contentType = "application/json";
+    if (path.contains(u"{newversion}")) {
+        const QJsonObject version = createVersion(api, m_owner, m_fileId);
+        const QString id = version.value(u"id").toString();
+        QCOMPARE(waitForJob(api, m_owner, u"/api/v2/templateversions/"_qs + id)
+                     .value(u"job")
+                     .toObject()
+                     .value(u"status")
+                     .toString(),
+                 u"succeeded"_qs);
+        path.replace(u"{newversion}"_qs, id);
+    }
+    if (body.contains("{newversion}")) {
+        const QJsonObject version = createVersion(api, m_owner, m_fileId);
+        const QString id = version.value(u"id").toString();
+        QCOMPARE(waitForJob(api, m_owner, u"/api/v2/templateversions/"_qs + id)
+                     .value(u"job")
+                     .toObject()
+                     .value(u"status")
+                     .toString(),
+                 u"succeeded"_qs);
+        body.replace("{newversion}", id.toLatin1());
+    }
+    if (body == "{tar}") {
+        // A new archive each time, so an allowed upload is a new file (201).
+        const QString dir = m_scratch.filePath(u"upload-"_qs + n);
+        QVERIFY(!writeTemplate(dir, {{u"provisioner"_qs, u"process"_qs},
+                                     {u"resources"_qs, QJsonArray()},
+                                     {u"parameters"_qs, QJsonArray()}})
+                     .isEmpty());
+        QFile nonce(dir + u"/nonce"_qs);
+        QVERIFY(nonce.open(QIODevice::WriteOnly));
+        nonce.write(n.toLatin1() + QUuid::createUuid().toByteArray());
+        nonce.close();
+        auto tar = coder::server::TemplateArchive::pack(dir);
+        QVERIFY(tar);
+        body = *tar;
+        contentType = "application/x-tar";
+    }
+    const QList<QPair<QString, QString>> values{
+        {u"{workspace}"_qs, m_workspaceId},
+        {u"{build}"_qs, m_buildId},
+        {u"{template}"_qs, m_templateId},
+        {u"{version}"_qs, m_versionId},
+        {u"{file}"_qs, m_fileId},
+        {u"{n}"_qs, n},
+        {u"{deadline}"_qs,
+         QDateTime::currentDateTimeUtc().addSecs(2 * 3600).toString(Qt::ISODateWithMs)}};
+    for (const auto &[placeholder, value] : values) {
+        path.replace(placeholder, value);
+        if (contentType == "application/json")
+            body.replace(placeholder.toLatin1(), value.toLatin1());
+    }
+    const ApiReply reply = api.request(
+        c.method, path, provisioningToken(ProvisioningSubject(subject)), body, contentType);
+    QVERIFY2(reply.status == c.expected[subject],
+             qPrintable(
+                 QStringLiteral("got %1 %2").arg(reply.status).arg(QString::fromUtf8(reply.body))));
+    if (reply.status >= 400)
+        QVERIFY2(!reply.json().value(u"message").toString().isEmpty(),
+                 "errors are JSON with a message");
+}
+
+// Lists are filtered, not refused: each caller sees exactly the workspaces they may read.
+void TestAuthorizationMatrix::workspaceVisibility()
+{
+    ApiTestClient &api = m_coderd.api();
+    auto visible = [&api](const QByteArray &token) {
+        QStringList ids;
+        for (const QJsonValue &ws :
+             api.get(u"/api/v2/workspaces"_qs, token).json().value(u"workspaces").toArray())
+            ids.append(ws.toObject().value(u"id").toString());
+        return ids;
+    };
+    QVERIFY(visible(m_workspaceOwner).contains(m_workspaceId));
+    QVERIFY(visible(m_owner).contains(m_workspaceId));
+    QVERIFY(visible(m_templateAdmin).contains(m_workspaceId));
+    QVERIFY(!visible(m_other).contains(m_workspaceId));
+    QVERIFY(!visible(m_auditor).contains(m_workspaceId));
+    QCOMPARE(api.get(u"/api/v2/workspaces?q=owner:workspace-owner"_qs, m_other)
+                 .json()
+                 .value(u"count")
+                 .toInt(),
+             0);
+    QCOMPARE(api.get(u"/api/v2/workspaces?q=owner:workspace-owner"_qs, m_templateAdmin)
+                 .json()
+                 .value(u"count")
+                 .toInt(),
+             1);
+    // Watching is reading: refused before any upgrade to those who may not read it.
+    const QString watch = u"/api/v2/workspaces/"_qs + m_workspaceId + u"/watch-ws"_qs;
+    for (const QByteArray &token : {m_other, m_auditor, QByteArray()}) {
+        WebSocketCollector refused;
+        QVERIFY(!refused.open(m_coderd.url(), watch, token));
+    }
+    for (const QByteArray &token : {m_workspaceOwner, m_templateAdmin, m_owner}) {
+        WebSocketCollector allowed;
+        QVERIFY2(allowed.open(m_coderd.url(), watch, token), qPrintable(allowed.error()));
+        QVERIFY(allowed.waitForMessages(1));
+        allowed.close();
+    }
 }
 
 QTEST_GUILESS_MAIN(TestAuthorizationMatrix)

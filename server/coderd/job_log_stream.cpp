@@ -1,0 +1,91 @@
+#include "job_log_stream.h"
+
+#include "api_context.h"
+#include "provisioner_job_server.h"
+#include "provisioning_codec.h"
+#include "server/database/pubsub.h"
+
+#include <QLoggingCategory>
+#include <QWebSocket>
+
+namespace coder::server {
+
+Q_DECLARE_LOGGING_CATEGORY(lcApi)
+
+core::Result<qint64, core::ApiError> logsAfterParam(const HttpRequest &request)
+{
+    const QString text = request.query.queryItemValue(QStringLiteral("after"));
+    if (text.isEmpty())
+        return qint64(0);
+    bool ok = false;
+    const qint64 after = text.toLongLong(&ok);
+    if (!ok || after < 0)
+        return core::ApiError::invalidField(QStringLiteral("after"),
+                                            QStringLiteral("Must be a non-negative log id."));
+    return after;
+}
+
+HttpResponse jobLogsResponse(ApiContext &context, const HttpRequest &request, const QUuid &jobId)
+{
+    auto after = logsAfterParam(request);
+    if (!after)
+        return HttpResponse::error(after.error());
+    auto logs = context.store.provisionerJobLogs(jobId, *after);
+    if (!logs)
+        return HttpResponse::error(ApiContext::storeError(logs.error(), QStringLiteral("logs")));
+    core::JsonWriter json;
+    json.beginArray();
+    for (const ProvisionerJobLog &log : std::as_const(*logs))
+        writeProvisionerJobLog(json, log);
+    json.endArray();
+    return HttpResponse::rawJson(200, json.take());
+}
+
+void JobLogStream::start(ApiContext &context, QWebSocket *socket, const QUuid &jobId, qint64 after)
+{
+    new JobLogStream(context, socket, jobId, after); // parented to the socket
+}
+
+JobLogStream::JobLogStream(ApiContext &context, QWebSocket *socket, const QUuid &jobId,
+                           qint64 after)
+    : QObject(socket), m_context(context), m_socket(socket), m_jobId(jobId), m_after(after)
+{
+    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    // Subscribe before reading, so no log stored in between is missed.
+    auto subscription = context.pubsub->subscribe(channels::jobLogs(jobId), this,
+                                                  [this](const QByteArray &) { pump(); });
+    if (!subscription) {
+        qCWarning(lcApi) << "cannot follow the logs of job" << jobId << ":" << subscription.error();
+        socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+                      QStringLiteral("cannot follow logs"));
+        return;
+    }
+    m_subscription = std::move(*subscription);
+    pump();
+}
+
+void JobLogStream::pump()
+{
+    if (m_socket->state() != QAbstractSocket::ConnectedState)
+        return;
+    // Read the job first: when it has ended, the logs read after it are all there will be.
+    auto job = m_context.store.provisionerJobById(m_jobId);
+    auto logs = m_context.store.provisionerJobLogs(m_jobId, m_after);
+    if (!job || !logs) {
+        m_socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+                        QStringLiteral("cannot read the job's logs"));
+        return;
+    }
+    for (const ProvisionerJobLog &log : std::as_const(*logs)) {
+        core::JsonWriter json;
+        writeProvisionerJobLog(json, log);
+        m_socket->sendTextMessage(QString::fromUtf8(json.data()));
+        m_after = log.id;
+    }
+    if (!job->isActive()) {
+        m_subscription.reset();
+        m_socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("job completed"));
+    }
+}
+
+} // namespace coder::server

@@ -1,0 +1,68 @@
+#include "lifecycle_scheduler.h"
+
+#include "cron_schedule.h"
+#include "server/database/store.h"
+#include "workspace_builder.h"
+
+#include <QLoggingCategory>
+
+namespace coder::server {
+
+Q_LOGGING_CATEGORY(lcLifecycle, "coder.lifecycle")
+
+LifecycleScheduler::LifecycleScheduler(Store &store, WorkspaceBuilder &builder, int pollIntervalMs,
+                                       QObject *parent)
+    : QObject(parent), m_store(store), m_builder(builder)
+{
+    m_timer.setInterval(std::max(100, pollIntervalMs));
+    connect(&m_timer, &QTimer::timeout, this, [this] { tick(); });
+}
+
+void LifecycleScheduler::start()
+{
+    m_timer.start();
+}
+
+int LifecycleScheduler::tick(const QDateTime &now)
+{
+    int started = 0;
+    auto build = [&](const WorkspaceView &view, const QString &transition, const QString &reason) {
+        WorkspaceBuilder::NewBuild request;
+        request.transition = transition;
+        request.initiatorId = view.workspace.ownerId;
+        request.reason = reason;
+        auto created = m_builder.createBuild(view, request);
+        if (created) {
+            ++started;
+            qCInfo(lcLifecycle) << reason << "of workspace" << view.ownerName << "/"
+                                << view.workspace.name;
+        } else if (created.error().status != 409) { // 409: another replica was first
+            qCWarning(lcLifecycle) << reason << "of workspace" << view.workspace.id
+                                   << "failed:" << created.error().message;
+        }
+    };
+
+    if (auto due = m_store.workspacesToAutostop(now))
+        for (const WorkspaceView &view : std::as_const(*due))
+            build(view, transition::stop, QStringLiteral("autostop"));
+    else
+        qCWarning(lcLifecycle) << "cannot list workspaces to stop:" << due.error().message;
+
+    auto scheduled = m_store.workspacesWithAutostart();
+    if (!scheduled) {
+        qCWarning(lcLifecycle) << "cannot list workspaces to start:" << scheduled.error().message;
+        return started;
+    }
+    for (const WorkspaceView &view : std::as_const(*scheduled)) {
+        auto schedule = CronSchedule::parse(view.workspace.autostartSchedule);
+        if (!schedule)
+            continue; // validated when set; a stored bad one never fires
+        // Due when a scheduled time came after the workspace was stopped.
+        const QDateTime next = schedule->next(view.latestBuild.createdAt);
+        if (next.isValid() && next <= now)
+            build(view, transition::start, QStringLiteral("autostart"));
+    }
+    return started;
+}
+
+} // namespace coder::server

@@ -1,0 +1,254 @@
+#include "workspace_builder.h"
+
+#include "api_context.h"
+#include "json_body.h"
+#include "json_codec.h"
+#include "provisioner_job_server.h"
+#include "provisioning_codec.h"
+
+namespace coder::server {
+
+QJsonArray parameterValuesToJson(const QList<ParameterValue> &values)
+{
+    QJsonArray array;
+    for (const ParameterValue &value : values)
+        array.append(QJsonObject{{QStringLiteral("name"), value.name},
+                                 {QStringLiteral("value"), value.value}});
+    return array;
+}
+
+QList<ParameterValue> readParameterValues(JsonBody &body)
+{
+    const QString field = QStringLiteral("rich_parameter_values");
+    const QJsonValue raw = body.raw(field);
+    QList<ParameterValue> values;
+    if (raw.isUndefined() || raw.isNull())
+        return values;
+    for (const QJsonValue &item : raw.toArray()) {
+        if (!item.isObject() || !item[QStringLiteral("name")].isString() ||
+            !item[QStringLiteral("value")].isString()) {
+            body.invalid(field,
+                         QStringLiteral("Must be an array of {\"name\", \"value\"} strings."));
+            return {};
+        }
+        values.append(
+            {item[QStringLiteral("name")].toString(), item[QStringLiteral("value")].toString()});
+    }
+    if (!raw.isArray())
+        body.invalid(field, QStringLiteral("Must be an array of {\"name\", \"value\"} strings."));
+    return values;
+}
+
+QList<ParameterValue> parameterValuesFromJson(const QJsonArray &array)
+{
+    QList<ParameterValue> values;
+    for (const QJsonValue &value : array)
+        values.append(
+            {value[QStringLiteral("name")].toString(), value[QStringLiteral("value")].toString()});
+    return values;
+}
+
+core::Result<WorkspaceBuilder::Version, core::ApiError>
+WorkspaceBuilder::importedVersion(const QUuid &versionId, const QString &field)
+{
+    auto version = m_store.templateVersionById(versionId);
+    if (!version || version->templateId.isNull())
+        return core::ApiError::invalidField(field, QStringLiteral("No such template version."));
+    auto job = m_store.provisionerJobById(version->jobId);
+    if (!job)
+        return ApiContext::storeError(job.error(), QStringLiteral("provisioner job"));
+    if (job->status != job_status::succeeded)
+        return core::ApiError::invalidField(
+            field, QStringLiteral("The template version's import has not succeeded (it is %1).")
+                       .arg(job->status));
+    Version result{*version, *job, {}};
+    for (const QJsonValue &parameter : version->parameters) {
+        auto decoded = TemplateParameter::fromApiJson(parameter.toObject());
+        if (!decoded)
+            return core::ApiError::internal(
+                QStringLiteral("The template version's parameters cannot be read."),
+                decoded.error());
+        result.parameters.append(*decoded);
+    }
+    return result;
+}
+
+core::Result<QList<ParameterValue>, core::ApiError>
+WorkspaceBuilder::resolve(const Version &version, const QList<ParameterValue> &requested,
+                          const QList<ParameterValue> &previous, bool creating)
+{
+    auto values = resolveParameters(version.parameters, requested, previous, creating);
+    if (values)
+        return *values;
+    core::ApiError error = core::ApiError::badRequest(
+        QStringLiteral("Invalid parameter values."),
+        QStringLiteral("Check rich_parameter_values against the template's parameters."));
+    for (const ParameterError &problem : values.error())
+        error.validations.append(
+            {QStringLiteral("rich_parameter_values.") + problem.field, problem.detail});
+    return error;
+}
+
+ProvisionerJob WorkspaceBuilder::buildJob(const Version &version, const QUuid &initiator,
+                                          const QUuid &buildId, const QUuid &workspaceId)
+{
+    ProvisionerJob job;
+    job.id = QUuid::createUuid();
+    job.organizationId = version.version.organizationId;
+    job.initiatorId = initiator;
+    job.provisioner = version.importJob.provisioner;
+    job.type = job_type::workspaceBuild;
+    job.fileId = version.version.fileId;
+    job.tags = version.importJob.tags; // builds go where the template was imported
+    job.input = {{QStringLiteral("workspace_build_id"), uuidText(buildId)},
+                 {QStringLiteral("workspace_id"), uuidText(workspaceId)}};
+    return job;
+}
+
+core::Result<WorkspaceView, core::ApiError>
+WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
+{
+    QUuid versionId = request.templateVersionId;
+    Template tmpl;
+    if (!request.templateId.isNull()) {
+        auto found = m_store.templateById(request.templateId);
+        if (!found || found->deleted)
+            return core::ApiError::invalidField(QStringLiteral("template_id"),
+                                                QStringLiteral("No such template."));
+        tmpl = *found;
+        if (versionId.isNull())
+            versionId = tmpl.activeVersionId;
+    }
+    const QString field = request.templateId.isNull() ? QStringLiteral("template_version_id")
+                                                      : QStringLiteral("template_id");
+    auto version = importedVersion(versionId, field);
+    if (!version)
+        return version.error();
+    if (tmpl.id.isNull()) {
+        auto found = m_store.templateById(version->version.templateId);
+        if (!found || found->deleted)
+            return core::ApiError::invalidField(field, QStringLiteral("No such template."));
+        tmpl = *found;
+    } else if (version->version.templateId != tmpl.id) {
+        return core::ApiError::invalidField(
+            QStringLiteral("template_version_id"),
+            QStringLiteral("The version does not belong to the template."));
+    }
+    // The template's rules for autostart and autostop bind at creation as in the PUT routes.
+    if (!request.autostartSchedule.isEmpty() && !tmpl.allowUserAutostart)
+        return core::ApiError::invalidField(
+            QStringLiteral("autostart_schedule"),
+            QStringLiteral("Autostart is not allowed for workspaces using this template."));
+    if (request.ttlMs && *request.ttlMs != tmpl.defaultTtlMs && !tmpl.allowUserAutostop)
+        return core::ApiError::invalidField(
+            QStringLiteral("ttl_ms"),
+            QStringLiteral("Custom autostop TTL is not allowed for workspaces using this "
+                           "template."));
+    auto parameters = resolve(*version, request.parameters, {}, true);
+    if (!parameters)
+        return parameters.error();
+
+    Workspace workspace;
+    workspace.id = QUuid::createUuid();
+    workspace.ownerId = request.ownerId;
+    workspace.organizationId = tmpl.organizationId;
+    workspace.templateId = tmpl.id;
+    workspace.name = request.name;
+    workspace.autostartSchedule = request.autostartSchedule;
+    workspace.ttlMs = request.ttlMs.value_or(tmpl.defaultTtlMs);
+    WorkspaceBuild build;
+    build.id = QUuid::createUuid();
+    build.workspaceId = workspace.id;
+    build.templateVersionId = version->version.id;
+    build.buildNumber = 1;
+    build.transition = transition::start;
+    build.initiatorId = request.initiatorId;
+    build.parameters = parameterValuesToJson(*parameters);
+    const ProvisionerJob job = buildJob(*version, request.initiatorId, build.id, workspace.id);
+    build.jobId = job.id;
+    auto inserted = m_store.insertWorkspace(workspace, build, job);
+    if (!inserted) {
+        if (inserted.error().kind == StoreError::Conflict)
+            return core::ApiError::conflict(
+                QStringLiteral("Workspace \"%1\" already exists.").arg(request.name),
+                QStringLiteral("name"));
+        return ApiContext::storeError(inserted.error(), QStringLiteral("workspace"));
+    }
+    m_jobs.jobPosted();
+    return *inserted;
+}
+
+core::Result<WorkspaceBuild, core::ApiError>
+WorkspaceBuilder::createBuild(const WorkspaceView &workspace, const NewBuild &request)
+{
+    if (workspace.workspace.deleted) {
+        core::ApiError gone = core::ApiError::badRequest(
+            QStringLiteral("Workspace \"%1\" was deleted.").arg(workspace.workspace.name));
+        gone.status = 410;
+        return gone;
+    }
+    const QString status =
+        workspaceStatus(workspace.latestJob.status, workspace.latestBuild.transition);
+    if (workspace.latestJob.isActive())
+        return core::ApiError::conflict(
+            QStringLiteral("A build is already in progress for this workspace (it is %1); wait "
+                           "for it or cancel it.")
+                .arg(status),
+            QStringLiteral("transition"));
+    if ((request.transition == transition::start && status == QLatin1String("running")) ||
+        (request.transition == transition::stop && status == QLatin1String("stopped")))
+        return core::ApiError::conflict(QStringLiteral("The workspace is already %1.").arg(status),
+                                        QStringLiteral("transition"));
+
+    const QUuid versionId = request.templateVersionId.isNull()
+                                ? workspace.latestBuild.templateVersionId
+                                : request.templateVersionId;
+    auto version = importedVersion(versionId, QStringLiteral("template_version_id"));
+    if (!version)
+        return version.error();
+    if (version->version.templateId != workspace.workspace.templateId)
+        return core::ApiError::invalidField(
+            QStringLiteral("template_version_id"),
+            QStringLiteral("The version belongs to another template."));
+    auto parameters = resolve(*version, request.parameters,
+                              parameterValuesFromJson(workspace.latestBuild.parameters), false);
+    if (!parameters)
+        return parameters.error();
+
+    WorkspaceBuild build;
+    build.id = QUuid::createUuid();
+    build.workspaceId = workspace.workspace.id;
+    build.templateVersionId = version->version.id;
+    build.transition = request.transition;
+    build.initiatorId = request.initiatorId;
+    build.reason = request.reason;
+    build.parameters = parameterValuesToJson(*parameters);
+    // What exists now, until the new build records its own state. Read from the build itself:
+    // workspace lists leave the state out.
+    auto latest = m_store.workspaceBuildById(workspace.latestBuild.id);
+    if (!latest)
+        return ApiContext::storeError(latest.error(), QStringLiteral("workspace build"));
+    build.provisionerState = latest->provisionerState;
+    const ProvisionerJob job =
+        buildJob(*version, request.initiatorId, build.id, workspace.workspace.id);
+    build.jobId = job.id;
+    auto inserted = m_store.insertWorkspaceBuild(build, job);
+    if (!inserted) {
+        if (inserted.error().kind == StoreError::Conflict)
+            return core::ApiError::conflict(
+                QStringLiteral("Another build of this workspace started first."),
+                QStringLiteral("transition"));
+        if (inserted.error().kind == StoreError::NotFound) {
+            core::ApiError gone = core::ApiError::badRequest(
+                QStringLiteral("Workspace \"%1\" was deleted.").arg(workspace.workspace.name));
+            gone.status = 410;
+            return gone;
+        }
+        return ApiContext::storeError(inserted.error(), QStringLiteral("workspace build"));
+    }
+    m_jobs.jobPosted();
+    m_jobs.jobChanged(job);
+    return *inserted;
+}
+
+} // namespace coder::server

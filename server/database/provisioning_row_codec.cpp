@@ -1,0 +1,435 @@
+#include "provisioning_row_codec.h"
+
+#include <QJsonDocument>
+
+namespace coder::server {
+
+namespace {
+
+QDateTime timeFrom(const QVariant &value)
+{
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+QUuid uuidFrom(const QVariant &value)
+{
+    return value.isNull() ? QUuid() : QUuid::fromString(value.toString());
+}
+
+// Most rows hold "{}" or "[]": those skip the JSON parser.
+QJsonObject objectFrom(const QVariant &value)
+{
+    const QString text = value.toString();
+    if (text.size() <= 2)
+        return {};
+    return QJsonDocument::fromJson(text.toUtf8()).object();
+}
+
+QJsonArray arrayFrom(const QVariant &value)
+{
+    const QString text = value.toString();
+    if (text.size() <= 2)
+        return {};
+    return QJsonDocument::fromJson(text.toUtf8()).array();
+}
+
+QMap<QString, QString> tagsFrom(const QVariant &value)
+{
+    QMap<QString, QString> tags;
+    const QJsonObject object = objectFrom(value);
+    for (auto it = object.begin(); it != object.end(); ++it)
+        tags.insert(it.key(), it.value().toString());
+    return tags;
+}
+
+QStringList stringListFrom(const QVariant &value)
+{
+    QStringList list;
+    for (const QJsonValue &item : arrayFrom(value))
+        list.append(item.toString());
+    return list;
+}
+
+QString compact(const QJsonDocument &document)
+{
+    return QString::fromUtf8(document.toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+using C = ProvisioningRowCodec;
+
+const QString C::fileColumns = QStringLiteral("id, hash, mimetype, data, created_by, created_at");
+const QString C::organizationColumns =
+    QStringLiteral("id, name, display_name, description, is_default, created_at, updated_at");
+const QString C::templateColumns = QStringLiteral(
+    "id, organization_id, name, display_name, description, icon, provisioner, active_version_id, "
+    "default_ttl_ms, activity_bump_ms, allow_user_autostart, allow_user_autostop, "
+    "allow_user_cancel_workspace_jobs, created_by, created_at, updated_at, deleted");
+const QString C::templateVersionColumns = QStringLiteral(
+    "id, template_id, organization_id, name, message, readme, file_id, job_id, parameters, "
+    "created_by, created_at, updated_at, archived");
+const QString C::jobColumnsWithoutInput = QStringLiteral(
+    "id, created_at, updated_at, started_at, completed_at, canceled_at, heartbeat_at, status, "
+    "error, error_code, organization_id, initiator_id, provisioner, type, file_id, tags, "
+    "worker_id");
+const QString C::jobColumns = jobColumnsWithoutInput + QStringLiteral(", input");
+const QString C::jobLogColumns =
+    QStringLiteral("id, job_id, created_at, source, level, stage, output");
+const QString C::daemonColumns =
+    QStringLiteral("id, name, provisioners, tags, version, created_at, last_seen_at");
+const QString C::workspaceColumns = QStringLiteral(
+    "id, owner_id, organization_id, template_id, name, autostart_schedule, ttl_ms, last_used_at, "
+    "created_at, updated_at, deleted");
+const QString C::buildColumnsWithoutPayload = QStringLiteral(
+    "id, workspace_id, template_version_id, build_number, transition, initiator_id, reason, "
+    "job_id, deadline, max_deadline, created_at, updated_at");
+const QString C::buildColumns =
+    buildColumnsWithoutPayload + QStringLiteral(", parameters, provisioner_state");
+const QString C::resourceColumns =
+    QStringLiteral("id, job_id, transition, type, name, persistent, hide, icon, created_at");
+const QString C::agentColumns = QStringLiteral(
+    "id, resource_id, name, auth_token_hash, operating_system, architecture, directory, "
+    "environment_variables, startup_script, startup_script_timeout_seconds, lifecycle_state, "
+    "first_connected_at, last_connected_at, disconnected_at, created_at, updated_at");
+const QString C::appColumns = QStringLiteral(
+    "id, agent_id, slug, display_name, icon, url, command, sharing_level, subdomain, healthcheck, "
+    "created_at");
+
+QString C::jobStatus(const ProvisionerJob &job)
+{
+    if (job.completedAt.isValid()) {
+        if (!job.error.isEmpty())
+            return job_status::failed;
+        if (job.canceledAt.isValid())
+            return job_status::canceled;
+        return job_status::succeeded;
+    }
+    if (job.canceledAt.isValid())
+        return job_status::canceling;
+    if (!job.startedAt.isValid())
+        return job_status::pending;
+    return job_status::running;
+}
+
+QString C::workspaceStatus(const QString &jobStatus, const QString &transition)
+{
+    if (jobStatus == job_status::running) {
+        if (transition == transition::stop)
+            return QStringLiteral("stopping");
+        if (transition == transition::remove)
+            return QStringLiteral("deleting");
+        return QStringLiteral("starting");
+    }
+    if (jobStatus == job_status::succeeded) {
+        if (transition == transition::stop)
+            return QStringLiteral("stopped");
+        if (transition == transition::remove)
+            return QStringLiteral("deleted");
+        return QStringLiteral("running");
+    }
+    return jobStatus; // pending, canceling, canceled, failed
+}
+
+QString C::tagsJson(const QMap<QString, QString> &tags)
+{
+    if (tags.isEmpty())
+        return QStringLiteral("{}");
+    QJsonObject object;
+    for (auto it = tags.begin(); it != tags.end(); ++it)
+        object.insert(it.key(), it.value());
+    return compact(QJsonDocument(object));
+}
+
+QString C::stringListJson(const QStringList &list)
+{
+    return compact(QJsonDocument(QJsonArray::fromStringList(list)));
+}
+
+QString C::arrayJson(const QJsonArray &array)
+{
+    if (array.isEmpty())
+        return QStringLiteral("[]");
+    return compact(QJsonDocument(array));
+}
+
+QVariant C::optionalBytes(const QByteArray &value)
+{
+    return value.isEmpty() ? QVariant(QMetaType::fromType<QByteArray>()) : QVariant(value);
+}
+
+File C::file(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    File file;
+    file.id = uuidFrom(q(0));
+    file.hash = q(1).toString().toLatin1();
+    file.mimetype = q(2).toString();
+    file.data = q(3).toByteArray();
+    file.createdBy = uuidFrom(q(4));
+    file.createdAt = timeFrom(q(5));
+    return file;
+}
+
+Organization C::organization(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    Organization organization;
+    organization.id = uuidFrom(q(0));
+    organization.name = q(1).toString();
+    organization.displayName = q(2).toString();
+    organization.description = q(3).toString();
+    organization.isDefault = q(4).toBool();
+    organization.createdAt = timeFrom(q(5));
+    organization.updatedAt = timeFrom(q(6));
+    return organization;
+}
+
+Template C::tmpl(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    Template t;
+    t.id = uuidFrom(q(0));
+    t.organizationId = uuidFrom(q(1));
+    t.name = q(2).toString();
+    t.displayName = q(3).toString();
+    t.description = q(4).toString();
+    t.icon = q(5).toString();
+    t.provisioner = q(6).toString();
+    t.activeVersionId = uuidFrom(q(7));
+    t.defaultTtlMs = q(8).toLongLong();
+    t.activityBumpMs = q(9).toLongLong();
+    t.allowUserAutostart = q(10).toBool();
+    t.allowUserAutostop = q(11).toBool();
+    t.allowUserCancelWorkspaceJobs = q(12).toBool();
+    t.createdBy = uuidFrom(q(13));
+    t.createdAt = timeFrom(q(14));
+    t.updatedAt = timeFrom(q(15));
+    t.deleted = q(16).toBool();
+    return t;
+}
+
+TemplateVersion C::templateVersion(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    TemplateVersion v;
+    v.id = uuidFrom(q(0));
+    v.templateId = uuidFrom(q(1));
+    v.organizationId = uuidFrom(q(2));
+    v.name = q(3).toString();
+    v.message = q(4).toString();
+    v.readme = q(5).toString();
+    v.fileId = uuidFrom(q(6));
+    v.jobId = uuidFrom(q(7));
+    v.parameters = arrayFrom(q(8));
+    v.createdBy = uuidFrom(q(9));
+    v.createdAt = timeFrom(q(10));
+    v.updatedAt = timeFrom(q(11));
+    v.archived = q(12).toBool();
+    return v;
+}
+
+ProvisionerJob C::job(const QSqlQuery &row, int first, bool withInput)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    ProvisionerJob job;
+    job.id = uuidFrom(q(0));
+    job.createdAt = timeFrom(q(1));
+    job.updatedAt = timeFrom(q(2));
+    job.startedAt = timeFrom(q(3));
+    job.completedAt = timeFrom(q(4));
+    job.canceledAt = timeFrom(q(5));
+    job.heartbeatAt = timeFrom(q(6));
+    job.status = q(7).toString();
+    job.error = q(8).toString();
+    job.errorCode = q(9).toString();
+    job.organizationId = uuidFrom(q(10));
+    job.initiatorId = uuidFrom(q(11));
+    job.provisioner = q(12).toString();
+    job.type = q(13).toString();
+    job.fileId = uuidFrom(q(14));
+    job.tags = tagsFrom(q(15));
+    job.workerId = uuidFrom(q(16));
+    if (withInput)
+        job.input = objectFrom(q(17));
+    return job;
+}
+
+ProvisionerJobLog C::jobLog(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    ProvisionerJobLog log;
+    log.id = q(0).toLongLong();
+    log.jobId = uuidFrom(q(1));
+    log.createdAt = timeFrom(q(2));
+    log.source = q(3).toString();
+    log.level = q(4).toString();
+    log.stage = q(5).toString();
+    log.output = q(6).toString();
+    return log;
+}
+
+ProvisionerDaemon C::daemon(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    ProvisionerDaemon d;
+    d.id = uuidFrom(q(0));
+    d.name = q(1).toString();
+    d.provisioners = stringListFrom(q(2));
+    d.tags = tagsFrom(q(3));
+    d.version = q(4).toString();
+    d.createdAt = timeFrom(q(5));
+    d.lastSeenAt = timeFrom(q(6));
+    return d;
+}
+
+Workspace C::workspace(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    Workspace w;
+    w.id = uuidFrom(q(0));
+    w.ownerId = uuidFrom(q(1));
+    w.organizationId = uuidFrom(q(2));
+    w.templateId = uuidFrom(q(3));
+    w.name = q(4).toString();
+    w.autostartSchedule = q(5).toString();
+    w.ttlMs = q(6).toLongLong();
+    w.lastUsedAt = timeFrom(q(7));
+    w.createdAt = timeFrom(q(8));
+    w.updatedAt = timeFrom(q(9));
+    w.deleted = q(10).toBool();
+    return w;
+}
+
+WorkspaceBuild C::build(const QSqlQuery &row, int first, bool withPayload)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    WorkspaceBuild b;
+    b.id = uuidFrom(q(0));
+    b.workspaceId = uuidFrom(q(1));
+    b.templateVersionId = uuidFrom(q(2));
+    b.buildNumber = q(3).toInt();
+    b.transition = q(4).toString();
+    b.initiatorId = uuidFrom(q(5));
+    b.reason = q(6).toString();
+    b.jobId = uuidFrom(q(7));
+    b.deadline = timeFrom(q(8));
+    b.maxDeadline = timeFrom(q(9));
+    b.createdAt = timeFrom(q(10));
+    b.updatedAt = timeFrom(q(11));
+    if (withPayload) {
+        b.parameters = arrayFrom(q(12));
+        b.provisionerState = q(13).toByteArray();
+    }
+    return b;
+}
+
+WorkspaceResource C::resource(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    WorkspaceResource r;
+    r.id = uuidFrom(q(0));
+    r.jobId = uuidFrom(q(1));
+    r.transition = q(2).toString();
+    r.type = q(3).toString();
+    r.name = q(4).toString();
+    r.persistent = q(5).toBool();
+    r.hide = q(6).toBool();
+    r.icon = q(7).toString();
+    r.createdAt = timeFrom(q(8));
+    return r;
+}
+
+WorkspaceAgent C::agent(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    WorkspaceAgent a;
+    a.id = uuidFrom(q(0));
+    a.resourceId = uuidFrom(q(1));
+    a.name = q(2).toString();
+    a.authTokenHash = q(3).toByteArray();
+    a.operatingSystem = q(4).toString();
+    a.architecture = q(5).toString();
+    a.directory = q(6).toString();
+    a.environmentVariables = objectFrom(q(7));
+    a.startupScript = q(8).toString();
+    a.startupScriptTimeoutSeconds = q(9).toInt();
+    a.lifecycleState = q(10).toString();
+    a.firstConnectedAt = timeFrom(q(11));
+    a.lastConnectedAt = timeFrom(q(12));
+    a.disconnectedAt = timeFrom(q(13));
+    a.createdAt = timeFrom(q(14));
+    a.updatedAt = timeFrom(q(15));
+    return a;
+}
+
+WorkspaceApp C::app(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    WorkspaceApp a;
+    a.id = uuidFrom(q(0));
+    a.agentId = uuidFrom(q(1));
+    a.slug = q(2).toString();
+    a.displayName = q(3).toString();
+    a.icon = q(4).toString();
+    a.url = q(5).toString();
+    a.command = q(6).toString();
+    a.sharingLevel = q(7).toString();
+    a.subdomain = q(8).toBool();
+    a.healthcheck = objectFrom(q(9));
+    a.createdAt = timeFrom(q(10));
+    return a;
+}
+
+std::optional<StoreError> C::uniqueConflict(const QString &firstLine)
+{
+    // PostgreSQL names the index; SQLite names an expression index, or else the columns.
+    struct Index
+    {
+        QLatin1String name;
+        QLatin1String columns;
+        QLatin1String field;
+        QLatin1String message;
+    };
+    static const Index indexes[] = {
+        {QLatin1String("templates_name_uniq"),
+         {},
+         QLatin1String("name"),
+         QLatin1String("A template with this name already exists.")},
+        {QLatin1String("template_versions_name_uniq"),
+         {},
+         QLatin1String("name"),
+         QLatin1String("The template already has a version with this name.")},
+        {QLatin1String("workspaces_name_uniq"),
+         {},
+         QLatin1String("name"),
+         QLatin1String("You already have a workspace with this name.")},
+        {QLatin1String("organizations_name_uniq"),
+         {},
+         QLatin1String("name"),
+         QLatin1String("An organization with this name already exists.")},
+        {QLatin1String("workspace_builds_number_uniq"),
+         QLatin1String("workspace_builds.workspace_id, workspace_builds.build_number"),
+         QLatin1String("build"),
+         QLatin1String("Another build of this workspace was started at the same time.")},
+        {QLatin1String("provisioner_daemons_name_uniq"), QLatin1String("provisioner_daemons.name"),
+         QLatin1String("name"), QLatin1String("A provisioner daemon with this name exists.")},
+        {QLatin1String("workspace_apps_slug_uniq"),
+         QLatin1String("workspace_apps.agent_id, workspace_apps.slug"), QLatin1String("slug"),
+         QLatin1String("An agent has two apps with the same slug.")},
+        {QLatin1String("workspace_agents_token_uniq"),
+         QLatin1String("workspace_agents.auth_token_hash"), QLatin1String("auth_token_hash"),
+         QLatin1String("Two agents were given the same token.")},
+        {QLatin1String("files_hash_uniq"), QLatin1String("files.hash"), QLatin1String("hash"),
+         QLatin1String("A file with this content already exists.")},
+    };
+    for (const Index &index : indexes) {
+        if (firstLine.contains(index.name) ||
+            (!index.columns.isEmpty() && firstLine.contains(index.columns)))
+            return StoreError{StoreError::Conflict, index.message, index.field};
+    }
+    return std::nullopt;
+}
+
+} // namespace coder::server

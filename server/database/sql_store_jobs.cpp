@@ -1,0 +1,698 @@
+// SqlStore: provisioner jobs, their logs and resources, provisioner daemons.
+#include "provisioning_row_codec.h"
+#include "row_codec.h"
+#include "sql_store.h"
+#include "sql_store_detail.h"
+
+#include <algorithm>
+
+namespace coder::server {
+
+namespace {
+
+using C = RowCodec;
+using P = ProvisioningRowCodec;
+using sql::conflict;
+using sql::notFound;
+
+const auto decodeJob = [](const QSqlQuery &q) { return P::job(q); };
+const auto decodeLog = [](const QSqlQuery &q) { return P::jobLog(q); };
+const auto decodeDaemon = [](const QSqlQuery &q) { return P::daemon(q); };
+
+const QString kHeartbeatTimeout = QStringLiteral("HEARTBEAT_TIMEOUT");
+
+QDateTime nowUtc()
+{
+    // Milliseconds, as a read returns it.
+    return QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
+}
+
+QString jobSelect()
+{
+    return QStringLiteral("SELECT ") + P::jobColumns + QStringLiteral(" FROM provisioner_jobs");
+}
+
+} // namespace
+
+// ---- shared by the job transactions ----
+
+StoreResult<core::Ok> SqlStore::forIdChunks(QSqlDatabase &db, const QString &sqlWithList,
+                                            const QVariantList &leading, const QList<QUuid> &ids,
+                                            const std::function<void(const QSqlQuery &)> &onRow)
+{
+    QVariantList all;
+    all.reserve(ids.size());
+    for (const QUuid &id : ids)
+        all.append(C::uuid(id));
+    for (qsizetype from = 0; from < all.size(); from += sql::kMaxInList) {
+        const int size = sql::inListSize(all.size() - from);
+        auto query = exec(db, sqlWithList.arg(sql::placeholders(size)),
+                          leading + sql::padded(all, from, size));
+        if (!query)
+            return query.error();
+        while (query->next())
+            onRow(*query);
+        if (query->lastError().isValid())
+            return errorFrom(query->lastError());
+    }
+    return core::Ok{};
+}
+
+StoreResult<ProvisionerJob> SqlStore::insertJobWith(QSqlDatabase &db, const ProvisionerJob &input,
+                                                    Transaction &transaction)
+{
+    ProvisionerJob job = input;
+    if (job.id.isNull())
+        job.id = QUuid::createUuid();
+    job.createdAt = C::utc(job.createdAt.isValid() ? job.createdAt : nowUtc());
+    job.updatedAt = C::utc(job.updatedAt.isValid() ? job.updatedAt : job.createdAt);
+    job.startedAt = C::utc(job.startedAt);
+    job.completedAt = C::utc(job.completedAt);
+    job.canceledAt = C::utc(job.canceledAt);
+    job.heartbeatAt = C::utc(job.heartbeatAt);
+    job.status = P::jobStatus(job);
+    auto query =
+        exec(db,
+             QStringLiteral("INSERT INTO provisioner_jobs (") + P::jobColumns +
+                 QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                "?, ?, ?)"),
+             {C::uuid(job.id), C::millis(job.createdAt), C::millis(job.updatedAt),
+              C::millis(job.startedAt), C::millis(job.completedAt), C::millis(job.canceledAt),
+              C::millis(job.heartbeatAt), job.status, C::text(job.error), C::text(job.errorCode),
+              C::uuid(job.organizationId), C::optionalUuid(job.initiatorId),
+              C::text(job.provisioner), C::text(job.type), C::optionalUuid(job.fileId),
+              P::tagsJson(job.tags), C::optionalUuid(job.workerId), C::json(job.input)},
+             &transaction);
+    if (!query)
+        return query.error();
+    return job;
+}
+
+StoreResult<ProvisionerJob> SqlStore::lockJob(QSqlDatabase &db, const QUuid &id,
+                                              Transaction &transaction)
+{
+    return selectOne(db, jobSelect() + QStringLiteral(" WHERE id = ?") + updateLockSuffix(),
+                     {C::uuid(id)}, QStringLiteral("Provisioner job"), decodeJob, &transaction);
+}
+
+StoreResult<ProvisionerJob> SqlStore::lockRunningJob(QSqlDatabase &db, const QUuid &id,
+                                                     const QUuid &workerId,
+                                                     Transaction &transaction)
+{
+    auto job = lockJob(db, id, transaction);
+    if (!job)
+        return job;
+    if (job->completedAt.isValid() || !job->startedAt.isValid() || job->workerId != workerId)
+        return conflict(QStringLiteral("job"),
+                        QStringLiteral("The job is not running on this provisioner daemon (it "
+                                       "is %1).")
+                            .arg(job->status));
+    return job;
+}
+
+StoreResult<ProvisionerJob> SqlStore::writeJob(QSqlDatabase &db, ProvisionerJob job,
+                                               Transaction &transaction)
+{
+    job.updatedAt = nowUtc();
+    auto query =
+        exec(db,
+             QStringLiteral("UPDATE provisioner_jobs SET updated_at = ?, started_at = ?, "
+                            "completed_at = ?, canceled_at = ?, heartbeat_at = ?, "
+                            "status = ?, error = ?, error_code = ?, worker_id = ? "
+                            "WHERE id = ?"),
+             {C::millis(job.updatedAt), C::millis(job.startedAt), C::millis(job.completedAt),
+              C::millis(job.canceledAt), C::millis(job.heartbeatAt), job.status, C::text(job.error),
+              C::text(job.errorCode), C::optionalUuid(job.workerId), C::uuid(job.id)},
+             &transaction);
+    if (!query)
+        return query.error();
+    return job;
+}
+
+StoreResult<core::Ok> SqlStore::insertResources(QSqlDatabase &db, const QUuid &jobId,
+                                                const QString &transition,
+                                                const QList<WorkspaceResource> &resources,
+                                                Transaction &transaction)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (int r = 0; r < resources.size(); ++r) {
+        const WorkspaceResource &resource = resources[r];
+        const QUuid resourceId = resource.id.isNull() ? QUuid::createUuid() : resource.id;
+        {
+            auto query = exec(
+                db,
+                QStringLiteral("INSERT INTO workspace_resources (id, job_id, ordinal, transition, "
+                               "type, name, persistent, hide, icon, created_at) "
+                               "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                {C::uuid(resourceId), C::uuid(jobId), r,
+                 C::text(resource.transition.isEmpty() ? transition : resource.transition),
+                 C::text(resource.type), C::text(resource.name), resource.persistent, resource.hide,
+                 C::text(resource.icon),
+                 resource.createdAt.isValid() ? C::millis(resource.createdAt) : QVariant(now)},
+                &transaction);
+            if (!query)
+                return query.error();
+        }
+        for (int a = 0; a < resource.agents.size(); ++a) {
+            const WorkspaceAgent &agent = resource.agents[a];
+            const QUuid agentId = agent.id.isNull() ? QUuid::createUuid() : agent.id;
+            {
+                auto query = exec(
+                    db,
+                    QStringLiteral(
+                        "INSERT INTO workspace_agents (id, resource_id, ordinal, name, "
+                        "auth_token_hash, operating_system, architecture, directory, "
+                        "environment_variables, startup_script, startup_script_timeout_seconds, "
+                        "lifecycle_state, first_connected_at, last_connected_at, "
+                        "disconnected_at, created_at, updated_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    {C::uuid(agentId), C::uuid(resourceId), a, C::text(agent.name),
+                     P::optionalBytes(agent.authTokenHash), C::text(agent.operatingSystem),
+                     C::text(agent.architecture), C::text(agent.directory),
+                     C::json(agent.environmentVariables), C::text(agent.startupScript),
+                     agent.startupScriptTimeoutSeconds, C::text(agent.lifecycleState),
+                     C::millis(agent.firstConnectedAt), C::millis(agent.lastConnectedAt),
+                     C::millis(agent.disconnectedAt), now, now},
+                    &transaction);
+                if (!query)
+                    return query.error();
+            }
+            for (int p = 0; p < agent.apps.size(); ++p) {
+                const WorkspaceApp &app = agent.apps[p];
+                auto query = exec(
+                    db,
+                    QStringLiteral("INSERT INTO workspace_apps (id, agent_id, ordinal, slug, "
+                                   "display_name, icon, url, command, sharing_level, subdomain, "
+                                   "healthcheck, created_at) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    {C::uuid(app.id.isNull() ? QUuid::createUuid() : app.id), C::uuid(agentId), p,
+                     C::text(app.slug), C::text(app.displayName), C::text(app.icon),
+                     C::text(app.url), C::text(app.command), C::text(app.sharingLevel),
+                     app.subdomain, C::json(app.healthcheck), now},
+                    &transaction);
+                if (!query)
+                    return query.error();
+            }
+        }
+    }
+    return core::Ok{};
+}
+
+// ---- jobs ----
+
+StoreResult<ProvisionerJob> SqlStore::provisionerJobById(const QUuid &id)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    return selectOne(*db, jobSelect() + QStringLiteral(" WHERE id = ?"), {C::uuid(id)},
+                     QStringLiteral("Provisioner job"), decodeJob);
+}
+
+StoreResult<QList<ProvisionerJob>> SqlStore::provisionerJobsByIds(const QList<QUuid> &ids)
+{
+    QList<ProvisionerJob> jobs;
+    if (ids.isEmpty())
+        return jobs;
+    auto db = connection();
+    if (!db)
+        return db.error();
+    QHash<QUuid, ProvisionerJob> found;
+    auto done = forIdChunks(*db, jobSelect() + QStringLiteral(" WHERE id IN (%1)"), {}, ids,
+                            [&](const QSqlQuery &q) {
+                                ProvisionerJob job = P::job(q);
+                                found.insert(job.id, std::move(job));
+                            });
+    if (!done)
+        return done.error();
+    // In the order asked for; ids that name no job are left out.
+    for (const QUuid &id : ids) {
+        if (auto it = found.constFind(id); it != found.constEnd())
+            jobs.append(*it);
+    }
+    return jobs;
+}
+
+StoreResult<std::optional<ProvisionerJob>>
+SqlStore::acquireProvisionerJob(const JobAcquireRequest &request)
+{
+    using Acquired = std::optional<ProvisionerJob>;
+    if (request.provisioners.isEmpty())
+        return Acquired();
+    QVariantList provisioners;
+    for (const QString &provisioner : request.provisioners)
+        provisioners.append(C::text(provisioner));
+    const int listSize = sql::inListSize(provisioners.size());
+    // One statement picks the oldest pending job this daemon may run and marks it running, in
+    // a write transaction: SQLite's BEGIN IMMEDIATE lets one writer at a time pick; PostgreSQL
+    // locks the picked row and lets concurrent pickers skip it (FOR UPDATE SKIP LOCKED).
+    const QString statement =
+        QStringLiteral("UPDATE provisioner_jobs SET status = 'running', started_at = ?, "
+                       "updated_at = ?, heartbeat_at = ?, worker_id = ? WHERE id = ("
+                       "SELECT id FROM provisioner_jobs WHERE status = 'pending' AND "
+                       "provisioner IN (%1) AND ")
+            .arg(sql::placeholders(listSize)) +
+        jobTagsSubsetCondition() + QStringLiteral(" ORDER BY created_at, id LIMIT 1") +
+        skipLockedSuffix() + QStringLiteral(") AND status = 'pending' RETURNING ") + P::jobColumns;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    QVariantList values{now, now, now, C::uuid(request.workerId)};
+    values += sql::padded(provisioners, 0, listSize);
+    values.append(P::tagsJson(request.tags));
+
+    return inWriteTransaction<Acquired>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<Acquired> {
+            auto query = exec(db, statement, values, &transaction);
+            if (!query)
+                return query.error();
+            if (!query->next()) {
+                if (query->lastError().isValid())
+                    return errorFrom(query->lastError());
+                return Acquired();
+            }
+            return Acquired(P::job(*query));
+        });
+}
+
+StoreResult<ProvisionerJob> SqlStore::heartbeatProvisionerJob(const QUuid &jobId,
+                                                              const QUuid &workerId)
+{
+    return inWriteTransaction<ProvisionerJob>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<ProvisionerJob> {
+            auto job = lockRunningJob(db, jobId, workerId, transaction);
+            if (!job)
+                return job;
+            job->heartbeatAt = nowUtc();
+            return writeJob(db, *job, transaction);
+        });
+}
+
+StoreResult<QList<ProvisionerJobLog>>
+SqlStore::appendProvisionerJobLogs(const QUuid &jobId, const QList<ProvisionerJobLog> &input)
+{
+    return inWriteTransaction<QList<ProvisionerJobLog>>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<QList<ProvisionerJobLog>> {
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            // Updating the job first holds its row, so on PostgreSQL the appends of one job take
+            // their ids one transaction after the other and a reader's "after id" misses none.
+            {
+                auto query =
+                    exec(db,
+                         QStringLiteral("UPDATE provisioner_jobs SET heartbeat_at = CASE WHEN "
+                                        "completed_at IS NULL THEN ? ELSE heartbeat_at END, "
+                                        "updated_at = ? WHERE id = ?"),
+                         {now, now, C::uuid(jobId)}, &transaction);
+                if (!query)
+                    return query.error();
+                if (query->numRowsAffected() == 0)
+                    return notFound(QStringLiteral("Provisioner job"));
+            }
+            QList<ProvisionerJobLog> logs = input;
+            for (ProvisionerJobLog &log : logs) {
+                log.jobId = jobId;
+                log.createdAt = log.createdAt.isValid()
+                                    ? C::utc(log.createdAt)
+                                    : QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
+                auto id = selectOne(
+                    db,
+                    QStringLiteral("INSERT INTO provisioner_job_logs (job_id, created_at, source, "
+                                   "level, stage, output) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
+                    {C::uuid(jobId), C::millis(log.createdAt), C::text(log.source),
+                     C::text(log.level), C::text(log.stage), C::text(log.output)},
+                    QStringLiteral("Log"),
+                    [](const QSqlQuery &q) { return q.value(0).toLongLong(); }, &transaction);
+                if (!id)
+                    return id.error();
+                log.id = *id;
+            }
+            return logs;
+        });
+}
+
+StoreResult<QList<ProvisionerJobLog>> SqlStore::provisionerJobLogs(const QUuid &jobId,
+                                                                   qint64 afterId, int limit)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    return selectAll(*db,
+                     QStringLiteral("SELECT ") + P::jobLogColumns +
+                         QStringLiteral(" FROM provisioner_job_logs WHERE job_id = ? AND id > ? "
+                                        "ORDER BY id LIMIT ?"),
+                     {C::uuid(jobId), afterId, sql::limitValue(limit)}, decodeLog);
+}
+
+StoreResult<ProvisionerJob>
+SqlStore::completeTemplateImportJob(const QUuid &jobId, const QUuid &workerId,
+                                    const QJsonArray &parameters, const QString &readme,
+                                    const QList<WorkspaceResource> &resources)
+{
+    return inWriteTransaction<ProvisionerJob>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<ProvisionerJob> {
+            auto job = lockRunningJob(db, jobId, workerId, transaction);
+            if (!job)
+                return job;
+            if (job->type != job_type::templateVersionImport)
+                return conflict(QStringLiteral("job"),
+                                QStringLiteral("The job is not a template version import."));
+            job->completedAt = nowUtc();
+            job->status = P::jobStatus(*job);
+            auto written = writeJob(db, *job, transaction);
+            if (!written)
+                return written;
+            {
+                auto query = exec(db,
+                                  QStringLiteral("UPDATE template_versions SET parameters = ?, "
+                                                 "readme = ?, updated_at = ? WHERE job_id = ?"),
+                                  {P::arrayJson(parameters), C::text(readme),
+                                   C::millis(written->updatedAt), C::uuid(jobId)},
+                                  &transaction);
+                if (!query)
+                    return query.error();
+            }
+            if (auto stored = insertResources(db, jobId, transition::start, resources, transaction);
+                !stored)
+                return stored.error();
+            return written;
+        });
+}
+
+StoreResult<ProvisionerJob>
+SqlStore::completeWorkspaceBuildJob(const QUuid &jobId, const QUuid &workerId,
+                                    const QByteArray &provisionerState,
+                                    const QList<WorkspaceResource> &resources)
+{
+    return inWriteTransaction<ProvisionerJob>([&](QSqlDatabase &db, Transaction &transaction)
+                                                  -> StoreResult<ProvisionerJob> {
+        auto job = lockRunningJob(db, jobId, workerId, transaction);
+        if (!job)
+            return job;
+        struct Build
+        {
+            QString id;
+            QString workspaceId;
+            QString transition;
+        };
+        auto build = selectOne(
+            db,
+            QStringLiteral(
+                "SELECT id, workspace_id, transition FROM workspace_builds WHERE job_id = ?"),
+            {C::uuid(jobId)}, QStringLiteral("Workspace build"),
+            [](const QSqlQuery &q) {
+                return Build{q.value(0).toString(), q.value(1).toString(), q.value(2).toString()};
+            },
+            &transaction);
+        if (!build)
+            return build.error();
+        job->completedAt = nowUtc();
+        job->status = P::jobStatus(*job);
+        auto written = writeJob(db, *job, transaction);
+        if (!written)
+            return written;
+        const qint64 now = written->updatedAt.toMSecsSinceEpoch();
+        {
+            auto query = exec(db,
+                              QStringLiteral("UPDATE workspace_builds SET provisioner_state = ?, "
+                                             "updated_at = ? WHERE id = ?"),
+                              {C::bytes(provisionerState), now, build->id}, &transaction);
+            if (!query)
+                return query.error();
+        }
+        if (auto stored = insertResources(db, jobId, build->transition, resources, transaction);
+            !stored)
+            return stored.error();
+        // What a delete build removed is gone even if the job was canceled meanwhile.
+        if (build->transition == transition::remove) {
+            auto query = exec(db,
+                              QStringLiteral("UPDATE workspaces SET deleted = TRUE, "
+                                             "updated_at = ? WHERE id = ?"),
+                              {now, build->workspaceId}, &transaction);
+            if (!query)
+                return query.error();
+        }
+        return written;
+    });
+}
+
+StoreResult<core::Ok> SqlStore::checkpointWorkspaceBuildState(const QUuid &jobId,
+                                                              const QUuid &workerId,
+                                                              const QByteArray &state)
+{
+    return inWriteTransaction<core::Ok>([&](QSqlDatabase &db,
+                                            Transaction &transaction) -> StoreResult<core::Ok> {
+        auto job = lockRunningJob(db, jobId, workerId, transaction);
+        if (!job)
+            return job.error();
+        auto query = exec(db,
+                          QStringLiteral("UPDATE workspace_builds SET provisioner_state = ?, "
+                                         "updated_at = ? WHERE job_id = ?"),
+                          {C::bytes(state), QDateTime::currentMSecsSinceEpoch(), C::uuid(jobId)},
+                          &transaction);
+        if (!query)
+            return query.error();
+        if (query->numRowsAffected() == 0)
+            return notFound(QStringLiteral("Workspace build"));
+        return core::Ok{};
+    });
+}
+
+StoreResult<ProvisionerJob>
+SqlStore::failProvisionerJob(const QUuid &jobId, const QUuid &workerId, const QString &error,
+                             const QString &errorCode,
+                             const std::optional<QByteArray> &provisionerState)
+{
+    return inWriteTransaction<ProvisionerJob>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<ProvisionerJob> {
+            auto job = lockJob(db, jobId, transaction);
+            if (!job)
+                return job;
+            if (job->completedAt.isValid())
+                return conflict(
+                    QStringLiteral("job"),
+                    QStringLiteral("The job has already completed (it is %1).").arg(job->status));
+            if (!workerId.isNull() && job->workerId != workerId)
+                return conflict(QStringLiteral("job"),
+                                QStringLiteral("The job is not running on this provisioner "
+                                               "daemon (it is %1).")
+                                    .arg(job->status));
+            job->completedAt = nowUtc();
+            job->error = error.isEmpty() ? QStringLiteral("The job failed.") : error;
+            job->errorCode = errorCode;
+            // A job that was asked to stop and then ended with an error ended because it was
+            // asked to: canceled, with the error kept for the log.
+            job->status = job->canceledAt.isValid() ? job_status::canceled : job_status::failed;
+            auto written = writeJob(db, *job, transaction);
+            if (!written)
+                return written;
+            if (provisionerState) {
+                auto query = exec(
+                    db,
+                    QStringLiteral("UPDATE workspace_builds SET "
+                                   "provisioner_state = ?, updated_at = ? "
+                                   "WHERE job_id = ?"),
+                    {C::bytes(*provisionerState), C::millis(written->updatedAt), C::uuid(jobId)},
+                    &transaction);
+                if (!query)
+                    return query.error();
+            }
+            return written;
+        });
+}
+
+StoreResult<ProvisionerJob> SqlStore::cancelProvisionerJob(const QUuid &jobId)
+{
+    return inWriteTransaction<ProvisionerJob>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<ProvisionerJob> {
+            auto job = lockJob(db, jobId, transaction);
+            if (!job)
+                return job;
+            if (job->completedAt.isValid())
+                return conflict(
+                    QStringLiteral("job"),
+                    QStringLiteral("The job has already completed (it is %1).").arg(job->status));
+            if (job->canceledAt.isValid())
+                return job; // already canceling
+            job->canceledAt = nowUtc();
+            if (!job->startedAt.isValid())
+                job->completedAt = job->canceledAt; // no daemon has it: canceled at once
+            job->status = P::jobStatus(*job);
+            return writeJob(db, *job, transaction);
+        });
+}
+
+StoreResult<QList<ProvisionerJob>> SqlStore::failStaleProvisionerJobs(const QDateTime &before,
+                                                                      const QString &message)
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    const QString error =
+        message.isEmpty()
+            ? QStringLiteral("The provisioner daemon running the job stopped responding.")
+            : message;
+    // One statement: on PostgreSQL a heartbeat committed meanwhile makes the row no longer
+    // match when the UPDATE re-checks it, so a live job is never failed.
+    return inWriteTransaction<QList<ProvisionerJob>>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<QList<ProvisionerJob>> {
+            return selectAll(
+                db,
+                QStringLiteral("UPDATE provisioner_jobs SET status = 'failed', error = ?, "
+                               "error_code = ?, completed_at = ?, updated_at = ? "
+                               "WHERE status IN ('running', 'canceling') AND "
+                               "COALESCE(heartbeat_at, started_at) < ? RETURNING ") +
+                    P::jobColumns,
+                {error, kHeartbeatTimeout, now, now, C::millis(before)}, decodeJob, &transaction);
+        });
+}
+
+// ---- resources ----
+
+StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QUuid> &jobIds)
+{
+    QList<WorkspaceResource> resources;
+    if (jobIds.isEmpty())
+        return resources;
+    auto db = connection();
+    if (!db)
+        return db.error();
+
+    // One query per table over all the jobs; rows carry their ordinal for the final order.
+    struct Ordered
+    {
+        qint64 createdAt;
+        int ordinal;
+        int index;
+    };
+    QList<Ordered> order;
+    QHash<QUuid, int> resourceIndex;
+    auto done =
+        forIdChunks(*db,
+                    QStringLiteral("SELECT ") + P::resourceColumns +
+                        QStringLiteral(", ordinal FROM workspace_resources WHERE job_id IN (%1)"),
+                    {}, jobIds, [&](const QSqlQuery &q) {
+                        WorkspaceResource resource = P::resource(q);
+                        order.append({resource.createdAt.toMSecsSinceEpoch(), q.value(9).toInt(),
+                                      int(resources.size())});
+                        resourceIndex.insert(resource.id, int(resources.size()));
+                        resources.append(std::move(resource));
+                    });
+    if (!done)
+        return done.error();
+    if (resources.isEmpty())
+        return resources;
+
+    struct AgentRow
+    {
+        WorkspaceAgent agent;
+        int ordinal;
+    };
+    QList<AgentRow> agents;
+    done =
+        forIdChunks(*db,
+                    QStringLiteral("SELECT ") + C::qualified(P::agentColumns, QStringLiteral("a")) +
+                        QStringLiteral(", a.ordinal FROM workspace_agents a JOIN "
+                                       "workspace_resources r ON r.id = a.resource_id WHERE "
+                                       "r.job_id IN (%1)"),
+                    {}, jobIds, [&](const QSqlQuery &q) {
+                        agents.append({P::agent(q), q.value(16).toInt()});
+                    });
+    if (!done)
+        return done.error();
+
+    struct AppRow
+    {
+        WorkspaceApp app;
+        int ordinal;
+    };
+    QList<AppRow> apps;
+    if (!agents.isEmpty()) {
+        done = forIdChunks(
+            *db,
+            QStringLiteral("SELECT ") + C::qualified(P::appColumns, QStringLiteral("p")) +
+                QStringLiteral(", p.ordinal FROM workspace_apps p JOIN workspace_agents a ON "
+                               "a.id = p.agent_id JOIN workspace_resources r ON r.id = "
+                               "a.resource_id WHERE r.job_id IN (%1)"),
+            {}, jobIds, [&](const QSqlQuery &q) {
+                apps.append({P::app(q), q.value(11).toInt()});
+            });
+        if (!done)
+            return done.error();
+    }
+
+    std::stable_sort(apps.begin(), apps.end(),
+                     [](const AppRow &a, const AppRow &b) { return a.ordinal < b.ordinal; });
+    QHash<QUuid, QList<WorkspaceApp>> appsByAgent;
+    for (AppRow &row : apps)
+        appsByAgent[row.app.agentId].append(std::move(row.app));
+    std::stable_sort(agents.begin(), agents.end(),
+                     [](const AgentRow &a, const AgentRow &b) { return a.ordinal < b.ordinal; });
+    for (AgentRow &row : agents) {
+        row.agent.apps = appsByAgent.value(row.agent.id);
+        if (auto it = resourceIndex.constFind(row.agent.resourceId); it != resourceIndex.constEnd())
+            resources[*it].agents.append(std::move(row.agent));
+    }
+    std::sort(order.begin(), order.end(), [&](const Ordered &a, const Ordered &b) {
+        if (a.createdAt != b.createdAt)
+            return a.createdAt < b.createdAt;
+        if (a.ordinal != b.ordinal)
+            return a.ordinal < b.ordinal;
+        return resources[a.index].id.toString() < resources[b.index].id.toString();
+    });
+    QList<WorkspaceResource> sorted;
+    sorted.reserve(resources.size());
+    for (const Ordered &o : order)
+        sorted.append(std::move(resources[o.index]));
+    return sorted;
+}
+
+// ---- daemons ----
+
+StoreResult<ProvisionerDaemon> SqlStore::upsertProvisionerDaemon(const ProvisionerDaemon &input)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    ProvisionerDaemon d = input;
+    if (d.id.isNull())
+        d.id = QUuid::createUuid();
+    const QDateTime now = nowUtc();
+    d.createdAt = C::utc(d.createdAt.isValid() ? d.createdAt : now);
+    d.lastSeenAt = C::utc(d.lastSeenAt.isValid() ? d.lastSeenAt : now);
+    // A daemon reconnecting under its name keeps its row and id; what it offers is replaced.
+    return selectOne(*db,
+                     QStringLiteral("INSERT INTO provisioner_daemons (") + P::daemonColumns +
+                         QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO "
+                                        "UPDATE SET provisioners = excluded.provisioners, "
+                                        "tags = excluded.tags, version = excluded.version, "
+                                        "last_seen_at = excluded.last_seen_at RETURNING ") +
+                         P::daemonColumns,
+                     {C::uuid(d.id), C::text(d.name), P::stringListJson(d.provisioners),
+                      P::tagsJson(d.tags), C::text(d.version), C::millis(d.createdAt),
+                      C::millis(d.lastSeenAt)},
+                     QStringLiteral("Provisioner daemon"), decodeDaemon);
+}
+
+StoreResult<core::Ok> SqlStore::touchProvisionerDaemon(const QUuid &id, const QDateTime &at)
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    auto query =
+        exec(*db, QStringLiteral("UPDATE provisioner_daemons SET last_seen_at = ? WHERE id = ?"),
+             {C::millis(at.isValid() ? at : nowUtc()), C::uuid(id)});
+    if (!query)
+        return query.error();
+    if (query->numRowsAffected() == 0)
+        return notFound(QStringLiteral("Provisioner daemon"));
+    return core::Ok{};
+}
+
+StoreResult<QList<ProvisionerDaemon>> SqlStore::listProvisionerDaemons()
+{
+    auto db = connection();
+    if (!db)
+        return db.error();
+    return selectAll(*db,
+                     QStringLiteral("SELECT ") + P::daemonColumns +
+                         QStringLiteral(" FROM provisioner_daemons ORDER BY name"),
+                     {}, decodeDaemon);
+}
+
+} // namespace coder::server

@@ -1,0 +1,274 @@
+#include "job_protocol.h"
+
+#include <QJsonArray>
+
+using namespace Qt::Literals::StringLiterals;
+
+namespace coder::server {
+
+namespace {
+
+QString b64(const QByteArray &bytes)
+{
+    return QString::fromLatin1(bytes.toBase64());
+}
+
+QByteArray unb64(const QJsonValue &value)
+{
+    return QByteArray::fromBase64(value.toString().toLatin1());
+}
+
+QString text(const QUuid &id)
+{
+    return id.isNull() ? QString() : id.toString(QUuid::WithoutBraces);
+}
+
+QJsonObject appToJson(const TemplateApp &app)
+{
+    QJsonObject json{{u"slug"_s, app.slug},          {u"display_name"_s, app.displayName},
+                     {u"icon"_s, app.icon},          {u"url"_s, app.url},
+                     {u"command"_s, app.command},    {u"share"_s, app.sharingLevel},
+                     {u"subdomain"_s, app.subdomain}};
+    if (app.healthcheck)
+        json.insert(u"healthcheck"_s, QJsonObject{{u"url"_s, app.healthcheck->url},
+                                                  {u"interval"_s, app.healthcheck->intervalSeconds},
+                                                  {u"threshold"_s, app.healthcheck->threshold}});
+    return json;
+}
+
+TemplateApp appFromJson(const QJsonObject &json)
+{
+    TemplateApp app;
+    app.slug = json.value(u"slug"_s).toString();
+    app.displayName = json.value(u"display_name"_s).toString();
+    app.icon = json.value(u"icon"_s).toString();
+    app.url = json.value(u"url"_s).toString();
+    app.command = json.value(u"command"_s).toString();
+    app.sharingLevel = json.value(u"share"_s).toString(QStringLiteral("owner"));
+    app.subdomain = json.value(u"subdomain"_s).toBool();
+    if (json.value(u"healthcheck"_s).isObject()) {
+        const QJsonObject check = json.value(u"healthcheck"_s).toObject();
+        app.healthcheck = TemplateAppHealthcheck{check.value(u"url"_s).toString(),
+                                                 check.value(u"interval"_s).toInt(5),
+                                                 check.value(u"threshold"_s).toInt(6)};
+    }
+    return app;
+}
+
+QJsonObject agentToJson(const ProvisionedAgent &agent)
+{
+    const TemplateAgent &spec = agent.spec;
+    QJsonObject env;
+    for (auto it = spec.env.cbegin(); it != spec.env.cend(); ++it)
+        env.insert(it.key(), it.value());
+    QJsonArray apps;
+    for (const TemplateApp &app : spec.apps)
+        apps.append(appToJson(app));
+    QJsonObject json{{u"name"_s, spec.name},
+                     {u"os"_s, spec.os},
+                     {u"arch"_s, spec.arch},
+                     {u"dir"_s, spec.directory},
+                     {u"env"_s, env},
+                     {u"command"_s, QJsonArray::fromStringList(spec.command)},
+                     {u"startup_script"_s, spec.startupScript},
+                     {u"startup_script_timeout"_s, spec.startupScriptTimeoutSeconds},
+                     {u"apps"_s, apps}};
+    if (!agent.token.isEmpty())
+        json.insert(u"token"_s, agent.token);
+    return json;
+}
+
+ProvisionedAgent agentFromJson(const QJsonObject &json)
+{
+    ProvisionedAgent agent;
+    TemplateAgent &spec = agent.spec;
+    spec.name = json.value(u"name"_s).toString();
+    spec.os = json.value(u"os"_s).toString(QStringLiteral("linux"));
+    spec.arch = json.value(u"arch"_s).toString();
+    spec.directory = json.value(u"dir"_s).toString();
+    const QJsonObject env = json.value(u"env"_s).toObject();
+    for (auto it = env.constBegin(); it != env.constEnd(); ++it)
+        spec.env.insert(it.key(), it.value().toString());
+    for (const QJsonValue &arg : json.value(u"command"_s).toArray())
+        spec.command.append(arg.toString());
+    spec.startupScript = json.value(u"startup_script"_s).toString();
+    spec.startupScriptTimeoutSeconds = json.value(u"startup_script_timeout"_s).toInt(300);
+    for (const QJsonValue &app : json.value(u"apps"_s).toArray())
+        spec.apps.append(appFromJson(app.toObject()));
+    agent.token = json.value(u"token"_s).toString();
+    return agent;
+}
+
+template <typename T, typename F>
+core::Result<QList<T>, QString> listFrom(const QJsonValue &value, const QString &what, F decode)
+{
+    QList<T> list;
+    const QJsonArray array = value.toArray();
+    for (qsizetype i = 0; i < array.size(); ++i) {
+        auto item = decode(array.at(i).toObject());
+        if (!item)
+            return QStringLiteral("%1[%2]: %3").arg(what).arg(i).arg(item.error());
+        list.append(std::move(item.value()));
+    }
+    return list;
+}
+
+} // namespace
+
+QJsonObject tagsToJson(const QMap<QString, QString> &tags)
+{
+    QJsonObject json;
+    for (auto it = tags.cbegin(); it != tags.cend(); ++it)
+        json.insert(it.key(), it.value());
+    return json;
+}
+
+QMap<QString, QString> tagsFromJson(const QJsonObject &json)
+{
+    QMap<QString, QString> tags;
+    for (auto it = json.constBegin(); it != json.constEnd(); ++it)
+        tags.insert(it.key(), it.value().toString());
+    return tags;
+}
+
+QJsonObject resourceToJson(const ProvisionedResource &resource)
+{
+    QJsonArray agents;
+    for (const ProvisionedAgent &agent : resource.agents)
+        agents.append(agentToJson(agent));
+    return {{u"name"_s, resource.name},
+            {u"type"_s, resource.type},
+            {u"persistent"_s, resource.persistent},
+            {u"agents"_s, agents}};
+}
+
+core::Result<ProvisionedResource, QString> resourceFromJson(const QJsonObject &json)
+{
+    ProvisionedResource resource;
+    resource.name = json.value(u"name"_s).toString();
+    resource.type = json.value(u"type"_s).toString();
+    if (resource.name.isEmpty() || resource.type.isEmpty())
+        return QStringLiteral("a resource needs a name and a type");
+    resource.persistent = json.value(u"persistent"_s).toBool();
+    for (const QJsonValue &agent : json.value(u"agents"_s).toArray()) {
+        ProvisionedAgent decoded = agentFromJson(agent.toObject());
+        if (decoded.spec.name.isEmpty())
+            return QStringLiteral("resource %1 has an agent without a name").arg(resource.name);
+        resource.agents.append(std::move(decoded));
+    }
+    return resource;
+}
+
+QJsonObject AcquiredJob::toJson() const
+{
+    QJsonArray values;
+    for (const ParameterValue &value : parameters)
+        values.append(QJsonObject{{u"name"_s, value.name}, {u"value"_s, value.value}});
+    return {{u"job_id"_s, text(jobId)},
+            {u"type"_s, type},
+            {u"provisioner"_s, provisioner},
+            {u"template_archive"_s, b64(templateArchive)},
+            {u"build_id"_s, text(buildId)},
+            {u"transition"_s, transition},
+            {u"workspace"_s, QJsonObject{{u"id"_s, text(workspace.id)},
+                                         {u"name"_s, workspace.name},
+                                         {u"owner_id"_s, text(workspace.ownerId)},
+                                         {u"owner_name"_s, workspace.ownerName},
+                                         {u"access_url"_s, workspace.accessUrl}}},
+            {u"parameters"_s, values},
+            {u"prior_state"_s, b64(priorState)}};
+}
+
+core::Result<AcquiredJob, QString> AcquiredJob::fromJson(const QJsonObject &json)
+{
+    AcquiredJob job;
+    job.jobId = QUuid::fromString(json.value(u"job_id"_s).toString());
+    job.type = json.value(u"type"_s).toString();
+    job.provisioner = json.value(u"provisioner"_s).toString();
+    if (job.jobId.isNull() || job.type.isEmpty() || job.provisioner.isEmpty())
+        return QStringLiteral("a job needs job_id, type and provisioner");
+    job.templateArchive = unb64(json.value(u"template_archive"_s));
+    job.buildId = QUuid::fromString(json.value(u"build_id"_s).toString());
+    job.transition = json.value(u"transition"_s).toString();
+    const QJsonObject workspace = json.value(u"workspace"_s).toObject();
+    job.workspace.id = QUuid::fromString(workspace.value(u"id"_s).toString());
+    job.workspace.name = workspace.value(u"name"_s).toString();
+    job.workspace.ownerId = QUuid::fromString(workspace.value(u"owner_id"_s).toString());
+    job.workspace.ownerName = workspace.value(u"owner_name"_s).toString();
+    job.workspace.accessUrl = workspace.value(u"access_url"_s).toString();
+    for (const QJsonValue &value : json.value(u"parameters"_s).toArray())
+        job.parameters.append({value[u"name"_s].toString(), value[u"value"_s].toString()});
+    job.priorState = unb64(json.value(u"prior_state"_s));
+    return job;
+}
+
+QJsonObject ImportResult::toJson() const
+{
+    QJsonArray params;
+    for (const TemplateParameter &parameter : parameters)
+        params.append(parameter.toApiJson());
+    QJsonArray list;
+    for (const ProvisionedResource &resource : resources)
+        list.append(resourceToJson(resource));
+    return {{u"parameters"_s, params}, {u"readme"_s, readme}, {u"resources"_s, list}};
+}
+
+core::Result<ImportResult, QString> ImportResult::fromJson(const QJsonObject &json)
+{
+    ImportResult result;
+    result.readme = json.value(u"readme"_s).toString();
+    auto params = listFrom<TemplateParameter>(
+        json.value(u"parameters"_s), QStringLiteral("parameters"), &TemplateParameter::fromApiJson);
+    if (!params)
+        return params.error();
+    result.parameters = std::move(*params);
+    auto resources = listFrom<ProvisionedResource>(json.value(u"resources"_s),
+                                                   QStringLiteral("resources"), &resourceFromJson);
+    if (!resources)
+        return resources.error();
+    result.resources = std::move(*resources);
+    return result;
+}
+
+QJsonObject buildResultToJson(const BuildResult &result)
+{
+    QJsonArray list;
+    for (const ProvisionedResource &resource : result.resources)
+        list.append(resourceToJson(resource));
+    return {{u"state"_s, b64(result.state)}, {u"resources"_s, list}};
+}
+
+core::Result<BuildResult, QString> buildResultFromJson(const QJsonObject &json)
+{
+    BuildResult result;
+    result.state = unb64(json.value(u"state"_s));
+    auto resources = listFrom<ProvisionedResource>(json.value(u"resources"_s),
+                                                   QStringLiteral("resources"), &resourceFromJson);
+    if (!resources)
+        return resources.error();
+    result.resources = std::move(*resources);
+    return result;
+}
+
+QJsonObject buildFailureToJson(const BuildFailure &failure)
+{
+    return {{u"message"_s, failure.message}, {u"state"_s, b64(failure.state)}};
+}
+
+BuildFailure buildFailureFromJson(const QJsonObject &json)
+{
+    return {json.value(u"message"_s).toString(), unb64(json.value(u"state"_s))};
+}
+
+QJsonObject logLineToJson(const JobLogLine &line)
+{
+    return {{u"level"_s, line.level}, {u"stage"_s, line.stage}, {u"output"_s, line.output}};
+}
+
+JobLogLine logLineFromJson(const QJsonObject &json)
+{
+    return {json.value(u"level"_s).toString(QStringLiteral("info")),
+            json.value(u"stage"_s).toString(), json.value(u"output"_s).toString()};
+}
+
+} // namespace coder::server

@@ -1,0 +1,925 @@
+// Workspaces and their builds through the API of a real coderd with its built-in provisioner
+// daemons (the process provisioner): parameters, names, lists, schedules, the start/stop/delete
+// lifecycle and the statuses a user sees on the way, concurrent builds, logs, the watch socket,
+// and what a build leaves behind on the machine (processes, directories).
+#include "provisioning_suite.h"
+
+#include <QDir>
+#include <QFile>
+#include <QUuid>
+#include <QtTest>
+
+using namespace coder::test;
+
+namespace {
+
+QString rfc3339(const QDateTime &time)
+{
+    return time.toUTC().toString(Qt::ISODateWithMs);
+}
+
+} // namespace
+
+class TestProvisioningApiWorkspaces : public QObject, protected ProvisioningSuite
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void workspaceParameters();
+    void workspaces();
+    void workspaceList();
+    void workspaceSchedule();
+    void buildLifecycle();
+    void racingBuilds();
+    void racingCreates();
+    void cancelRunningBuild();
+    void buildLogsFollowAndWatch();
+    void failedBuild();
+};
+
+void TestProvisioningApiWorkspaces::initTestCase()
+{
+    CODER_START_CODERD(m_coderd, {u"--login-rate-limit"_qs, u"0"_qs,
+                                  u"--provisioner-heartbeat-interval"_qs, u"0.2"_qs});
+    QVERIFY(setUpScenario());
+}
+
+void TestProvisioningApiWorkspaces::cleanupTestCase()
+{
+    QVERIFY(tearDownScenario());
+}
+
+void TestProvisioningApiWorkspaces::workspaceParameters()
+{
+    const QJsonArray parameters{
+        parameter(u"region"_qs, u"string"_qs,
+                  {{u"default"_qs, u"eu"_qs},
+                   {u"mutable"_qs, true},
+                   {u"options"_qs,
+                    QJsonArray{QJsonObject{{u"name"_qs, u"EU"_qs}, {u"value"_qs, u"eu"_qs}},
+                               QJsonObject{{u"name"_qs, u"US"_qs}, {u"value"_qs, u"us"_qs}}}}}),
+        parameter(u"size"_qs, u"number"_qs,
+                  {{u"default"_qs, 2},
+                   {u"mutable"_qs, true},
+                   {u"validation"_qs, QJsonObject{{u"min"_qs, 1}, {u"max"_qs, 4}}}}),
+        parameter(u"label"_qs, u"string"_qs), // required and immutable
+    };
+    const QJsonObject tmpl = pushCustom(u"params"_qs, processTemplate(sleepCommand(), parameters));
+    QVERIFY(!tmpl.isEmpty());
+    const QString create = u"/api/v2/users/me/workspaces"_qs;
+    struct Bad
+    {
+        const char *what;
+        QJsonArray values;
+        QString field;
+    };
+    const QList<Bad> bad{
+        {"unknown parameter", parameterValues({{u"label"_qs, u"x"_qs}, {u"nope"_qs, u"1"_qs}}),
+         u"nope"_qs},
+        {"not a number", parameterValues({{u"label"_qs, u"x"_qs}, {u"size"_qs, u"abc"_qs}}),
+         u"size"_qs},
+        {"out of range", parameterValues({{u"label"_qs, u"x"_qs}, {u"size"_qs, u"9"_qs}}),
+         u"size"_qs},
+        {"not an option", parameterValues({{u"label"_qs, u"x"_qs}, {u"region"_qs, u"asia"_qs}}),
+         u"region"_qs},
+        {"required missing", parameterValues({{u"size"_qs, u"3"_qs}}), u"label"_qs},
+        {"given twice", parameterValues({{u"label"_qs, u"x"_qs}, {u"label"_qs, u"y"_qs}}),
+         u"label"_qs},
+    };
+    for (const Bad &b : bad) {
+        const ApiReply reply = api().post(create,
+                                          {{u"template_id"_qs, idOf(tmpl)},
+                                           {u"name"_qs, u"params-ws"_qs},
+                                           {u"rich_parameter_values"_qs, b.values}},
+                                          m_member);
+        QVERIFY2(reply.status == 400,
+                 qPrintable(QLatin1String(b.what) + u": "_qs + describe(reply)));
+        QVERIFY2(reply.invalidFields().contains(u"rich_parameter_values."_qs + b.field),
+                 qPrintable(QLatin1String(b.what) + u": "_qs + QString::fromUtf8(reply.body)));
+    }
+    const ApiReply notArray = api().post(create,
+                                         {{u"template_id"_qs, idOf(tmpl)},
+                                          {u"name"_qs, u"params-ws"_qs},
+                                          {u"rich_parameter_values"_qs, u"label=x"_qs}},
+                                         m_member);
+    QCOMPARE(notArray.status, 400);
+    QVERIFY(notArray.invalidFields().contains(u"rich_parameter_values"_qs));
+    // Nothing was created by the refused requests.
+    QCOMPARE(api().get(u"/api/v2/users/alice/workspace/params-ws"_qs, m_member).status, 404);
+
+    // Valid values reach the agent's environment.
+    const QString label = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QJsonObject ws = startWorkspace(m_member, u"me"_qs, u"params-ws"_qs, idOf(tmpl),
+                                          {{u"label"_qs, label}, {u"size"_qs, u"3"_qs}});
+    QCOMPARE(statusOf(ws.value(u"latest_build").toObject()), u"running"_qs);
+    QCOMPARE(countProcessesWithEnv(u"CODER_PARAMETER_LABEL"_qs, label), 1);
+    const QString buildId = idOf(ws.value(u"latest_build").toObject());
+    const ApiReply used =
+        api().get(u"/api/v2/workspacebuilds/"_qs + buildId + u"/parameters"_qs, m_member);
+    QCOMPARE(used.status, 200);
+    QCOMPARE(
+        used.array(),
+        parameterValues({{u"region"_qs, u"eu"_qs}, {u"size"_qs, u"3"_qs}, {u"label"_qs, label}}));
+
+    // Later builds: an immutable value cannot change, a mutable one can; others carry over.
+    const QString builds = QStringLiteral("/api/v2/workspaces/%1/builds").arg(idOf(ws));
+    const ApiReply immutable =
+        api().post(builds,
+                   {{u"transition"_qs, u"stop"_qs},
+                    {u"rich_parameter_values"_qs, parameterValues({{u"label"_qs, u"other"_qs}})}},
+                   m_member);
+    QVERIFY2(immutable.status == 400, qPrintable(describe(immutable)));
+    QVERIFY(immutable.invalidFields().contains(u"rich_parameter_values.label"_qs));
+    const ApiReply outOfRange =
+        api().post(builds,
+                   {{u"transition"_qs, u"stop"_qs},
+                    {u"rich_parameter_values"_qs, parameterValues({{u"size"_qs, u"0"_qs}})}},
+                   m_member);
+    QCOMPARE(outOfRange.status, 400);
+    QVERIFY(outOfRange.invalidFields().contains(u"rich_parameter_values.size"_qs));
+    const QJsonObject stopped =
+        build(m_member, idOf(ws), u"stop"_qs,
+              {{u"rich_parameter_values"_qs,
+                parameterValues({{u"size"_qs, u"4"_qs}, {u"region"_qs, u"us"_qs}})}});
+    QCOMPARE(statusOf(stopped), u"stopped"_qs);
+    QCOMPARE(
+        api()
+            .get(u"/api/v2/workspacebuilds/"_qs + idOf(stopped) + u"/parameters"_qs, m_member)
+            .array(),
+        parameterValues({{u"region"_qs, u"us"_qs}, {u"size"_qs, u"4"_qs}, {u"label"_qs, label}}));
+    QCOMPARE(countProcessesWithEnv(u"CODER_PARAMETER_LABEL"_qs, label), 0);
+
+    // Created from a version rather than a template: the same checks, the version's template.
+    const QString versionId = tmpl.value(u"active_version_id").toString();
+    const ApiReply byVersion =
+        api().post(create,
+                   {{u"template_version_id"_qs, versionId},
+                    {u"name"_qs, u"by-version"_qs},
+                    {u"rich_parameter_values"_qs, parameterValues({{u"label"_qs, u"v"_qs}})}},
+                   m_member);
+    QVERIFY2(byVersion.status == 201, qPrintable(describe(byVersion)));
+    track(idOf(byVersion.json()));
+    QCOMPARE(byVersion.json().value(u"template_id").toString(), idOf(tmpl));
+    QCOMPARE(
+        byVersion.json().value(u"latest_build").toObject().value(u"template_version_id").toString(),
+        versionId);
+    const ApiReply versionMissingLabel = api().post(
+        create, {{u"template_version_id"_qs, versionId}, {u"name"_qs, u"by-version-2"_qs}},
+        m_member);
+    QCOMPARE(versionMissingLabel.status, 400);
+    QVERIFY(versionMissingLabel.invalidFields().contains(u"rich_parameter_values.label"_qs));
+    const ApiReply mismatch = api().post(create,
+                                         {{u"template_id"_qs, m_templateId},
+                                          {u"template_version_id"_qs, versionId},
+                                          {u"name"_qs, u"mismatch"_qs}},
+                                         m_member);
+    QCOMPARE(mismatch.status, 400);
+    QVERIFY(mismatch.invalidFields().contains(u"template_version_id"_qs));
+    QCOMPARE(jobStatusOf(waitForBuild(api(), m_member,
+                                      idOf(byVersion.json().value(u"latest_build").toObject()))),
+             u"succeeded"_qs);
+}
+
+void TestProvisioningApiWorkspaces::workspaces()
+{
+    const ApiReply created =
+        api().post(u"/api/v2/users/alice/workspaces"_qs,
+                   {{u"template_id"_qs, m_templateId}, {u"name"_qs, u"ws-one"_qs}}, m_member);
+    QVERIFY2(created.status == 201, qPrintable(describe(created)));
+    const QJsonObject ws = created.json();
+    track(idOf(ws));
+    QCOMPARE(ws.value(u"name").toString(), u"ws-one"_qs);
+    QCOMPARE(ws.value(u"owner_name").toString(), u"alice"_qs);
+    QCOMPARE(ws.value(u"template_id").toString(), m_templateId);
+    QCOMPARE(ws.value(u"template_name").toString(), u"local"_qs);
+    QCOMPARE(ws.value(u"template_active_version_id").toString(), m_versionId);
+    QCOMPARE(ws.value(u"outdated").toBool(), false);
+    QVERIFY(ws.value(u"autostart_schedule").isNull());
+    QVERIFY(ws.value(u"ttl_ms").isNull());
+    const QJsonObject first = ws.value(u"latest_build").toObject();
+    QCOMPARE(first.value(u"build_number").toInt(), 1);
+    QCOMPARE(first.value(u"transition").toString(), u"start"_qs);
+    QCOMPARE(first.value(u"reason").toString(), u"initiator"_qs);
+    QCOMPARE(first.value(u"initiator_name").toString(), u"alice"_qs);
+    QCOMPARE(first.value(u"workspace_owner_name").toString(), u"alice"_qs);
+    QCOMPARE(first.value(u"template_version_id").toString(), m_versionId);
+    QCOMPARE(first.value(u"job").toObject().value(u"type").toString(), u"workspace_build"_qs);
+    QCOMPARE(first.value(u"job")
+                 .toObject()
+                 .value(u"input")
+                 .toObject()
+                 .value(u"workspace_build_id")
+                 .toString(),
+             idOf(first));
+    QVERIFY(QStringList({u"pending"_qs, u"starting"_qs, u"running"_qs}).contains(statusOf(first)));
+
+    // Names: unique per owner (any case), Coder's name rules.
+    const QString create = u"/api/v2/users/me/workspaces"_qs;
+    const ApiReply duplicate = api().post(
+        create, {{u"template_id"_qs, m_templateId}, {u"name"_qs, u"WS-ONE"_qs}}, m_member);
+    QVERIFY2(duplicate.status == 409, qPrintable(describe(duplicate)));
+    for (const QString &name : {u"bad name"_qs, u"-lead"_qs, u"trail-"_qs, u"under_score"_qs,
+                                QString(33, u'a'), QString()}) {
+        const ApiReply reply =
+            api().post(create, {{u"template_id"_qs, m_templateId}, {u"name"_qs, name}}, m_member);
+        QVERIFY2(reply.status == 400, qPrintable(name + u": "_qs + describe(reply)));
+        QVERIFY(reply.invalidFields().contains(u"name"_qs));
+    }
+    const ApiReply noTemplate = api().post(create, {{u"name"_qs, u"lonely"_qs}}, m_member);
+    QCOMPARE(noTemplate.status, 400);
+    QVERIFY(noTemplate.invalidFields().contains(u"template_id"_qs));
+    const ApiReply unknownTemplate =
+        api().post(create,
+                   {{u"template_id"_qs, QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                    {u"name"_qs, u"lonely"_qs}},
+                   m_member);
+    QCOMPARE(unknownTemplate.status, 400);
+    QVERIFY(unknownTemplate.invalidFields().contains(u"template_id"_qs));
+    // Another owner may use the same name.
+    const QJsonObject bobs = startWorkspace(m_otherMember, u"me"_qs, u"ws-one"_qs);
+    QCOMPARE(bobs.value(u"owner_name").toString(), u"bob"_qs);
+
+    const QJsonObject running = waitForBuild(api(), m_member, idOf(first));
+    QCOMPARE(statusOf(running), u"running"_qs);
+    const QJsonObject runningJob = running.value(u"job").toObject();
+    QVERIFY(!runningJob.value(u"completed_at").isNull());
+    QCOMPARE(runningJob.value(u"error").toString(), QString());
+    QVERIFY(running.value(u"deadline").isNull()); // no ttl: no autostop
+    QStringList resourceNames = namesOf(running.value(u"resources").toArray());
+    QCOMPARE(resourceNames, QStringList({u"home"_qs, u"workspace"_qs}));
+    QVERIFY(QFileInfo(workspaceDir(idOf(ws)) + u"/home"_qs).isDir());
+    QVERIFY(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, idOf(ws)) >= 1);
+
+    // By owner and name, by id.
+    const ApiReply byName = api().get(u"/api/v2/users/alice/workspace/ws-one"_qs, m_member);
+    QCOMPARE(byName.status, 200);
+    QCOMPARE(idOf(byName.json()), idOf(ws));
+    QCOMPARE(idOf(api().get(u"/api/v2/users/me/workspace/WS-ONE"_qs, m_member).json()), idOf(ws));
+    QCOMPARE(idOf(api().get(u"/api/v2/users/alice/workspace/ws-one"_qs, m_owner).json()), idOf(ws));
+    QCOMPARE(api().get(u"/api/v2/users/alice/workspace/nothing"_qs, m_member).status, 404);
+    QCOMPARE(
+        api()
+            .get(u"/api/v2/workspaces/"_qs + QUuid::createUuid().toString(QUuid::WithoutBraces),
+                 m_member)
+            .status,
+        404);
+    QCOMPARE(api().get(u"/api/v2/workspaces/zzz"_qs, m_member).status, 400);
+
+    // Rename.
+    const QJsonObject two = startWorkspace(m_member, u"me"_qs, u"ws-two"_qs);
+    const QString twoPath = u"/api/v2/workspaces/"_qs + idOf(two);
+    const ApiReply renamed = patchJson(api(), twoPath, {{u"name"_qs, u"ws-three"_qs}}, m_member);
+    QVERIFY2(renamed.status == 204, qPrintable(describe(renamed)));
+    QCOMPARE(workspace(idOf(two)).value(u"name").toString(), u"ws-three"_qs);
+    const ApiReply clash = patchJson(api(), twoPath, {{u"name"_qs, u"ws-one"_qs}}, m_member);
+    QVERIFY2(clash.status == 409, qPrintable(describe(clash)));
+    const ApiReply badName = patchJson(api(), twoPath, {{u"name"_qs, u"no way"_qs}}, m_member);
+    QCOMPARE(badName.status, 400);
+    QVERIFY(badName.invalidFields().contains(u"name"_qs));
+    QCOMPARE(workspace(idOf(two)).value(u"name").toString(), u"ws-three"_qs);
+
+    // A deleted workspace is gone (410), unless asked for; its name is free again.
+    QCOMPARE(statusOf(build(m_member, idOf(two), u"delete"_qs)), u"deleted"_qs);
+    const ApiReply gone = api().get(twoPath, m_member);
+    QVERIFY2(gone.status == 410, qPrintable(describe(gone)));
+    QVERIFY(!gone.json().value(u"message").toString().isEmpty());
+    const ApiReply included = api().get(twoPath + u"?include_deleted=true"_qs, m_member);
+    QCOMPARE(included.status, 200);
+    QCOMPARE(statusOf(included.json().value(u"latest_build").toObject()), u"deleted"_qs);
+    QCOMPARE(api().get(u"/api/v2/users/alice/workspace/ws-three"_qs, m_member).status, 404);
+    const ApiReply byNameDeleted =
+        api().get(u"/api/v2/users/alice/workspace/ws-three?include_deleted=true"_qs, m_member);
+    QVERIFY2(byNameDeleted.status == 200, qPrintable(describe(byNameDeleted)));
+    QCOMPARE(idOf(byNameDeleted.json()), idOf(two));
+    QCOMPARE(patchJson(api(), twoPath, {{u"name"_qs, u"ws-four"_qs}}, m_member).status, 410);
+    const ApiReply reuse = api().post(
+        create, {{u"template_id"_qs, m_templateId}, {u"name"_qs, u"ws-three"_qs}}, m_member);
+    QVERIFY2(reuse.status == 201, qPrintable(describe(reuse)));
+    track(idOf(reuse.json()));
+    QCOMPARE(jobStatusOf(waitForBuild(api(), m_member,
+                                      idOf(reuse.json().value(u"latest_build").toObject()))),
+             u"succeeded"_qs);
+    // With a live workspace of that name, that one is meant.
+    QCOMPARE(
+        idOf(api()
+                 .get(u"/api/v2/users/alice/workspace/ws-three?include_deleted=true"_qs, m_member)
+                 .json()),
+        idOf(reuse.json()));
+}
+
+void TestProvisioningApiWorkspaces::workspaceList()
+{
+    // carol's own workspaces, so counts do not depend on the other test functions.
+    const QByteArray carol = api().createUser(m_owner, u"carol"_qs);
+    QVERIFY(!carol.isEmpty());
+    const QJsonObject a = startWorkspace(carol, u"me"_qs, u"list-a"_qs);
+    const QJsonObject b = startWorkspace(carol, u"me"_qs, u"list-b"_qs);
+    const QJsonObject c = startWorkspace(carol, u"me"_qs, u"other-c"_qs);
+    QVERIFY(!a.isEmpty() && !b.isEmpty() && !c.isEmpty());
+    QCOMPARE(statusOf(build(carol, idOf(c), u"stop"_qs)), u"stopped"_qs);
+
+    auto list = [this](const QString &query, const QByteArray &token) {
+        const ApiReply reply = api().get(u"/api/v2/workspaces"_qs + query, token);
+        if (reply.status != 200)
+            qWarning("%s: %s", qPrintable(query), qPrintable(describe(reply)));
+        return reply.json();
+    };
+    auto names = [](const QJsonObject &page) {
+        QStringList result = namesOf(page.value(u"workspaces").toArray());
+        result.sort();
+        return result;
+    };
+    QJsonObject all = list(QString(), carol);
+    QCOMPARE(names(all), QStringList({u"list-a"_qs, u"list-b"_qs, u"other-c"_qs}));
+    QCOMPARE(all.value(u"count").toInt(), 3);
+    QCOMPARE(names(list(u"?q=owner:me"_qs, carol)), names(all));
+    QCOMPARE(names(list(u"?q=owner:carol"_qs, m_owner)), names(all));
+    QCOMPARE(names(list(u"?q=owner:carol%20name:list"_qs, m_owner)),
+             QStringList({u"list-a"_qs, u"list-b"_qs}));
+    QCOMPARE(names(list(u"?q=name:list-b"_qs, carol)), QStringList({u"list-b"_qs}));
+    QCOMPARE(names(list(u"?q=template:local"_qs, carol)), names(all));
+    QCOMPARE(list(u"?q=template:nothing"_qs, carol).value(u"count").toInt(), 0);
+    QCOMPARE(names(list(u"?q=status:running"_qs, carol)),
+             QStringList({u"list-a"_qs, u"list-b"_qs}));
+    QCOMPARE(names(list(u"?q=status:stopped"_qs, carol)), QStringList({u"other-c"_qs}));
+    QCOMPARE(names(list(u"?q=owner:me%20status:stopped"_qs, carol)), QStringList({u"other-c"_qs}));
+    QCOMPARE(list(u"?q=status:stopped"_qs, carol).value(u"count").toInt(), 1);
+    // A member asking for someone else's workspaces gets none; an owner sees everyone's.
+    QCOMPARE(list(u"?q=owner:carol"_qs, m_member).value(u"count").toInt(), 0);
+    QVERIFY(list(QString(), m_owner).value(u"count").toInt() > 3);
+
+    // Pages: count is the total, pages do not overlap.
+    const QJsonObject page1 = list(u"?limit=2"_qs, carol);
+    const QJsonObject page2 = list(u"?limit=2&offset=2"_qs, carol);
+    QCOMPARE(page1.value(u"workspaces").toArray().size(), 2);
+    QCOMPARE(page2.value(u"workspaces").toArray().size(), 1);
+    QCOMPARE(page1.value(u"count").toInt(), 3);
+    QCOMPARE(page2.value(u"count").toInt(), 3);
+    QStringList paged = names(page1) + names(page2);
+    paged.sort();
+    QCOMPARE(paged, names(all));
+    const QJsonObject beyond = list(u"?limit=1&offset=5"_qs, carol);
+    QCOMPARE(beyond.value(u"workspaces").toArray().size(), 0);
+    QCOMPARE(beyond.value(u"count").toInt(), 3);
+    // Without a limit too: the count is the total, not what the offset skipped.
+    const QJsonObject skipped = list(u"?offset=1"_qs, carol);
+    QCOMPARE(skipped.value(u"workspaces").toArray().size(), 2);
+    QCOMPARE(skipped.value(u"count").toInt(), 3);
+    const QJsonObject skippedAll = list(u"?offset=5"_qs, carol);
+    QCOMPARE(skippedAll.value(u"workspaces").toArray().size(), 0);
+    QCOMPARE(skippedAll.value(u"count").toInt(), 3);
+
+    for (const QString &bad :
+         {u"?q=status:sleeping"_qs, u"?q=color:blue"_qs, u"?limit=-1"_qs, u"?offset=x"_qs}) {
+        const ApiReply reply = api().get(u"/api/v2/workspaces"_qs + bad, carol);
+        QVERIFY2(reply.status == 400, qPrintable(bad + u": "_qs + describe(reply)));
+        QVERIFY(!reply.json().value(u"message").toString().isEmpty());
+    }
+
+    // Deleted ones are listed only when asked for by status.
+    QCOMPARE(statusOf(build(carol, idOf(c), u"delete"_qs)), u"deleted"_qs);
+    QCOMPARE(names(list(QString(), carol)), QStringList({u"list-a"_qs, u"list-b"_qs}));
+    QCOMPARE(names(list(u"?q=status:deleted"_qs, carol)), QStringList({u"other-c"_qs}));
+    for (const QJsonObject &ws : {a, b})
+        QCOMPARE(statusOf(build(carol, idOf(ws), u"delete"_qs)), u"deleted"_qs);
+    QCOMPARE(list(QString(), carol).value(u"count").toInt(), 0);
+}
+
+void TestProvisioningApiWorkspaces::workspaceSchedule()
+{
+    const QJsonObject ws = startWorkspace(m_member, u"me"_qs, u"sched"_qs);
+    QCOMPARE(statusOf(ws.value(u"latest_build").toObject()), u"running"_qs);
+    const QString path = u"/api/v2/workspaces/"_qs + idOf(ws);
+
+    // Autostart.
+    const QString schedule = u"CRON_TZ=Europe/Berlin 30 9 * * 1-5"_qs;
+    const ApiReply set = api().put(path + u"/autostart"_qs, {{u"schedule"_qs, schedule}}, m_member);
+    QVERIFY2(set.status == 204, qPrintable(describe(set)));
+    QCOMPARE(workspace(idOf(ws)).value(u"autostart_schedule").toString(), schedule);
+    for (const QString &bad : {u"30 9 * *"_qs, u"CRON_TZ=Nowhere/Land 30 9 * * 1-5"_qs,
+                               u"61 9 * * *"_qs, u"every morning"_qs}) {
+        const ApiReply reply =
+            api().put(path + u"/autostart"_qs, {{u"schedule"_qs, bad}}, m_member);
+        QVERIFY2(reply.status == 400, qPrintable(bad + u": "_qs + describe(reply)));
+        QVERIFY(reply.invalidFields().contains(u"schedule"_qs));
+    }
+    QCOMPARE(workspace(idOf(ws)).value(u"autostart_schedule").toString(), schedule);
+    QCOMPARE(
+        api().put(path + u"/autostart"_qs, {{u"schedule"_qs, QJsonValue::Null}}, m_member).status,
+        204);
+    QVERIFY(workspace(idOf(ws)).value(u"autostart_schedule").isNull());
+
+    // TTL.
+    const ApiReply shortTtl = api().put(path + u"/ttl"_qs, {{u"ttl_ms"_qs, 1000}}, m_member);
+    QVERIFY2(shortTtl.status == 400, qPrintable(describe(shortTtl)));
+    QVERIFY(shortTtl.invalidFields().contains(u"ttl_ms"_qs));
+    const ApiReply longTtl =
+        api().put(path + u"/ttl"_qs, {{u"ttl_ms"_qs, 8LL * 24 * 3600 * 1000}}, m_member);
+    QCOMPARE(longTtl.status, 400);
+    QCOMPARE(api().put(path + u"/ttl"_qs, {{u"ttl_ms"_qs, u"1h"_qs}}, m_member).status, 400);
+    const ApiReply ttl = api().put(path + u"/ttl"_qs, {{u"ttl_ms"_qs, 3'600'000}}, m_member);
+    QVERIFY2(ttl.status == 204, qPrintable(describe(ttl)));
+    QCOMPARE(workspace(idOf(ws)).value(u"ttl_ms").toInteger(), 3'600'000);
+    QCOMPARE(api().put(path + u"/ttl"_qs, {{u"ttl_ms"_qs, QJsonValue::Null}}, m_member).status,
+             204);
+    QVERIFY(workspace(idOf(ws)).value(u"ttl_ms").isNull());
+
+    // Without autostop there is no deadline to extend ("Workspace shutdown is manual").
+    const ApiReply manual = api().put(
+        path + u"/extend"_qs,
+        {{u"deadline"_qs, rfc3339(QDateTime::currentDateTimeUtc().addSecs(7200))}}, m_member);
+    QVERIFY2(manual.status == 400, qPrintable(describe(manual)));
+    // With a ttl, a start build gets a deadline that can be moved.
+    QCOMPARE(api().put(path + u"/ttl"_qs, {{u"ttl_ms"_qs, 3'600'000}}, m_member).status, 204);
+    QCOMPARE(statusOf(build(m_member, idOf(ws), u"stop"_qs)), u"stopped"_qs);
+    QCOMPARE(statusOf(build(m_member, idOf(ws), u"start"_qs)), u"running"_qs);
+
+    // Extend the deadline of a running workspace: not too near, not too far.
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const QDateTime wanted = now.addSecs(2 * 3600);
+    const ApiReply extended =
+        api().put(path + u"/extend"_qs, {{u"deadline"_qs, rfc3339(wanted)}}, m_member);
+    QVERIFY2(extended.status == 200, qPrintable(describe(extended)));
+    QVERIFY(!extended.json().value(u"message").toString().isEmpty());
+    const QDateTime deadline = QDateTime::fromString(
+        workspace(idOf(ws)).value(u"latest_build").toObject().value(u"deadline").toString(),
+        Qt::ISODateWithMs);
+    QVERIFY(deadline.isValid());
+    QVERIFY2(qAbs(deadline.msecsTo(wanted)) < 1000, qPrintable(rfc3339(deadline)));
+    for (const QString &bad : {rfc3339(now.addDays(8)), rfc3339(now.addSecs(-3600)),
+                               rfc3339(now.addSecs(10)), u"tomorrow"_qs}) {
+        const ApiReply reply = api().put(path + u"/extend"_qs, {{u"deadline"_qs, bad}}, m_member);
+        QVERIFY2(reply.status == 400, qPrintable(bad + u": "_qs + describe(reply)));
+        QVERIFY(reply.invalidFields().contains(u"deadline"_qs));
+    }
+    QCOMPARE(build(m_member, idOf(ws), u"stop"_qs).value(u"status").toString(), u"stopped"_qs);
+    const ApiReply notRunning = api().put(
+        path + u"/extend"_qs, {{u"deadline"_qs, rfc3339(now.addSecs(3 * 3600))}}, m_member);
+    QVERIFY2(notRunning.status == 400, qPrintable(describe(notRunning)));
+    QVERIFY(notRunning.json().value(u"message").toString().contains(u"running"));
+
+    // A start build of a workspace with a ttl gets a deadline ttl after it came up.
+    const qint64 ttlMs = 3'600'000;
+    QCOMPARE(api().put(path + u"/ttl"_qs, {{u"ttl_ms"_qs, ttlMs}}, m_member).status, 204);
+    const QDateTime before = QDateTime::currentDateTimeUtc();
+    const QJsonObject started = build(m_member, idOf(ws), u"start"_qs);
+    const QDateTime after = QDateTime::currentDateTimeUtc();
+    QCOMPARE(statusOf(started), u"running"_qs);
+    const QDateTime startDeadline =
+        QDateTime::fromString(started.value(u"deadline").toString(), Qt::ISODateWithMs);
+    QVERIFY2(startDeadline.isValid(), compact(started).constData());
+    QVERIFY2(startDeadline >= before.addMSecs(ttlMs - 1000) &&
+                 startDeadline <= after.addMSecs(ttlMs + 1000),
+             qPrintable(rfc3339(startDeadline)));
+    // And a workspace created with a ttl, too.
+    const QDateTime createdAt = QDateTime::currentDateTimeUtc();
+    const ApiReply withTtl = api().post(u"/api/v2/users/me/workspaces"_qs,
+                                        {{u"template_id"_qs, m_templateId},
+                                         {u"name"_qs, u"with-ttl"_qs},
+                                         {u"ttl_ms"_qs, ttlMs},
+                                         {u"autostart_schedule"_qs, u"CRON_TZ=UTC 0 8 * * *"_qs}},
+                                        m_member);
+    QVERIFY2(withTtl.status == 201, qPrintable(describe(withTtl)));
+    track(idOf(withTtl.json()));
+    QCOMPARE(withTtl.json().value(u"ttl_ms").toInteger(), ttlMs);
+    QCOMPARE(withTtl.json().value(u"autostart_schedule").toString(), u"CRON_TZ=UTC 0 8 * * *"_qs);
+    const QJsonObject firstBuild =
+        waitForBuild(api(), m_member, idOf(withTtl.json().value(u"latest_build").toObject()));
+    const QDateTime firstDeadline =
+        QDateTime::fromString(firstBuild.value(u"deadline").toString(), Qt::ISODateWithMs);
+    QVERIFY2(firstDeadline.isValid() && firstDeadline >= createdAt.addMSecs(ttlMs - 1000) &&
+                 firstDeadline <= QDateTime::currentDateTimeUtc().addMSecs(ttlMs + 1000),
+             compact(firstBuild).constData());
+    for (const QJsonObject &body : {QJsonObject{{u"ttl_ms"_qs, 59'000}},
+                                    QJsonObject{{u"autostart_schedule"_qs, u"bad"_qs}}}) {
+        QJsonObject request = body;
+        request.insert(u"template_id"_qs, m_templateId);
+        request.insert(u"name"_qs, u"bad-schedule"_qs);
+        const ApiReply reply = api().post(u"/api/v2/users/me/workspaces"_qs, request, m_member);
+        QVERIFY2(reply.status == 400, qPrintable(describe(reply)));
+        QVERIFY(reply.invalidFields().contains(body.keys().first()));
+    }
+
+    // Without a ttl of its own, a workspace takes its template's default.
+    const QJsonObject defaulted =
+        pushTemplate(api(), m_owner, u"ttl-default"_qs, exampleTemplateDir());
+    QCOMPARE(patchJson(api(), u"/api/v2/templates/"_qs + idOf(defaulted),
+                       {{u"default_ttl_ms"_qs, 2 * ttlMs}}, m_owner)
+                 .status,
+             200);
+    const QDateTime beforeDefault = QDateTime::currentDateTimeUtc();
+    const QJsonObject byDefault =
+        startWorkspace(m_member, u"me"_qs, u"ttl-default-ws"_qs, idOf(defaulted));
+    QCOMPARE(byDefault.value(u"ttl_ms").toInteger(), 2 * ttlMs);
+    const QDateTime defaultDeadline = QDateTime::fromString(
+        byDefault.value(u"latest_build").toObject().value(u"deadline").toString(),
+        Qt::ISODateWithMs);
+    QVERIFY2(defaultDeadline.isValid() &&
+                 defaultDeadline >= beforeDefault.addMSecs(2 * ttlMs - 1000) &&
+                 defaultDeadline <= QDateTime::currentDateTimeUtc().addMSecs(2 * ttlMs + 1000),
+             compact(byDefault).constData());
+
+    // A template that forbids user autostart refuses a schedule.
+    const QJsonObject strict = pushTemplate(api(), m_owner, u"strict"_qs, exampleTemplateDir());
+    QCOMPARE(patchJson(api(), u"/api/v2/templates/"_qs + idOf(strict),
+                       {{u"allow_user_autostart"_qs, false}, {u"allow_user_autostop"_qs, false}},
+                       m_owner)
+                 .status,
+             200);
+    const QJsonObject strictWs = startWorkspace(m_member, u"me"_qs, u"strict-ws"_qs, idOf(strict));
+    const QString strictPath = u"/api/v2/workspaces/"_qs + idOf(strictWs);
+    QCOMPARE(
+        api().put(strictPath + u"/autostart"_qs, {{u"schedule"_qs, schedule}}, m_member).status,
+        400);
+    QCOMPARE(api().put(strictPath + u"/ttl"_qs, {{u"ttl_ms"_qs, ttlMs}}, m_member).status, 400);
+    QCOMPARE(
+        api().put(strictPath + u"/ttl"_qs, {{u"ttl_ms"_qs, QJsonValue::Null}}, m_member).status,
+        204);
+    // Nor can the policy be bypassed when the workspace is created: the user's ttl is refused,
+    // or replaced by the template's default (none here), as Coder does.
+    const ApiReply strictCreate = api().post(
+        u"/api/v2/users/me/workspaces"_qs,
+        {{u"template_id"_qs, idOf(strict)}, {u"name"_qs, u"strict-ttl"_qs}, {u"ttl_ms"_qs, ttlMs}},
+        m_member);
+    if (strictCreate.status == 201) {
+        track(idOf(strictCreate.json()));
+        waitForBuild(api(), m_member, idOf(strictCreate.json().value(u"latest_build").toObject()));
+    }
+    QVERIFY2(strictCreate.status == 400 || strictCreate.json().value(u"ttl_ms").isNull(),
+             qPrintable(describe(strictCreate)));
+}
+
+void TestProvisioningApiWorkspaces::buildLifecycle()
+{
+    const QJsonObject created =
+        createWorkspace(api(), m_member, u"me"_qs, m_templateId, u"life"_qs);
+    QVERIFY(!created.isEmpty());
+    const QString id = idOf(created);
+    track(id);
+    const QString path = u"/api/v2/workspaces/"_qs + id;
+    const QString builds = path + u"/builds"_qs;
+    // Watch from the start: every change of the workspace arrives as a message.
+    WebSocketCollector watch;
+    QVERIFY2(watch.open(m_coderd.url(), path + u"/watch-ws"_qs, m_member),
+             qPrintable(watch.error()));
+
+    // The status the watcher reported last: each phase's final status must arrive.
+    auto watched = [&watch] {
+        const QList<QJsonObject> objects = watch.objects();
+        return objects.isEmpty()
+                   ? QString()
+                   : objects.last().value(u"latest_build").toObject().value(u"status").toString();
+    };
+
+    const QJsonObject first =
+        waitForBuild(api(), m_member, idOf(created.value(u"latest_build").toObject()));
+    QCOMPARE(statusOf(first), u"running"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(watched(), u"running"_qs, 10'000);
+    QVERIFY(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, id) >= 1);
+    const QJsonArray agents =
+        first.value(u"resources").toArray().at(1).toObject().value(u"agents").toArray();
+    QCOMPARE(agents.size(), 1);
+    QCOMPARE(agents.at(0).toObject().value(u"status").toString(), u"connecting"_qs);
+    QCOMPARE(agents.at(0)
+                 .toObject()
+                 .value(u"environment_variables")
+                 .toObject()
+                 .value(u"GREETING")
+                 .toString(),
+             u"Hello from Coder"_qs);
+
+    const ApiReply startAgain = api().post(builds, {{u"transition"_qs, u"start"_qs}}, m_member);
+    QVERIFY2(startAgain.status == 409, qPrintable(describe(startAgain)));
+    const ApiReply badTransition = api().post(builds, {{u"transition"_qs, u"pause"_qs}}, m_member);
+    QCOMPARE(badTransition.status, 400);
+    QVERIFY(badTransition.invalidFields().contains(u"transition"_qs));
+
+    const ApiReply stopReply = api().post(builds, {{u"transition"_qs, u"stop"_qs}}, m_member);
+    QVERIFY2(stopReply.status == 201, qPrintable(describe(stopReply)));
+    const QJsonObject stopBuild = stopReply.json();
+    QCOMPARE(stopBuild.value(u"build_number").toInt(), 2);
+    QCOMPARE(stopBuild.value(u"transition").toString(), u"stop"_qs);
+    QVERIFY(
+        QStringList({u"pending"_qs, u"stopping"_qs, u"stopped"_qs}).contains(statusOf(stopBuild)));
+    // While it runs, the workspace's status is the build's; a second build must wait.
+    const QJsonObject stopped = waitForBuild(api(), m_member, idOf(stopBuild));
+    QCOMPARE(statusOf(stopped), u"stopped"_qs);
+    QTRY_COMPARE_WITH_TIMEOUT(watched(), u"stopped"_qs, 10'000);
+    QCOMPARE(namesOf(stopped.value(u"resources").toArray()), QStringList({u"home"_qs}));
+    QCOMPARE(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, id), 0);
+    QVERIFY(QFileInfo(workspaceDir(id) + u"/home"_qs).isDir()); // the home is persistent
+    QCOMPARE(statusOf(workspace(id, m_member).value(u"latest_build").toObject()), u"stopped"_qs);
+    const ApiReply stopAgain = api().post(builds, {{u"transition"_qs, u"stop"_qs}}, m_member);
+    QVERIFY2(stopAgain.status == 409, qPrintable(describe(stopAgain)));
+
+    const QJsonObject restarted = build(m_member, id, u"start"_qs);
+    QCOMPARE(statusOf(restarted), u"running"_qs);
+    QCOMPARE(restarted.value(u"build_number").toInt(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(watched(), u"running"_qs, 10'000);
+    QVERIFY(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, id) >= 1);
+
+    const ApiReply list = api().get(builds, m_member);
+    QCOMPARE(list.status, 200);
+    QList<int> numbers;
+    for (const QJsonValue &b : list.array())
+        numbers.append(b.toObject().value(u"build_number").toInt());
+    QCOMPARE(numbers, QList<int>({3, 2, 1}));
+    QCOMPARE(api().get(builds + u"?limit=1"_qs, m_member).array().size(), 1);
+    QCOMPARE(api()
+                 .get(u"/api/v2/workspacebuilds/"_qs + idOf(first), m_member)
+                 .json()
+                 .value(u"build_number")
+                 .toInt(),
+             1);
+    QCOMPARE(api()
+                 .get(u"/api/v2/workspacebuilds/"_qs + idOf(first) + u"/parameters"_qs, m_member)
+                 .array(),
+             QJsonArray(
+                 {QJsonObject{{u"name"_qs, u"greeting"_qs}, {u"value"_qs, u"Hello from Coder"_qs}},
+                  QJsonObject{{u"name"_qs, u"cpus"_qs}, {u"value"_qs, u"2"_qs}}}));
+    QCOMPARE(api()
+                 .get(u"/api/v2/workspacebuilds/"_qs +
+                          QUuid::createUuid().toString(QUuid::WithoutBraces),
+                      m_member)
+                 .status,
+             404);
+
+    const QJsonObject deleted = build(m_member, id, u"delete"_qs);
+    QCOMPARE(statusOf(deleted), u"deleted"_qs);
+    QCOMPARE(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, id), 0);
+    QVERIFY(!QFileInfo::exists(workspaceDir(id)));
+    const ApiReply afterDelete = api().post(builds, {{u"transition"_qs, u"start"_qs}}, m_member);
+    QVERIFY2(afterDelete.status == 410, qPrintable(describe(afterDelete)));
+    QCOMPARE(api().get(path, m_member).status, 410);
+    // Builds of a deleted workspace stay readable.
+    QCOMPARE(api().get(builds, m_member).array().size(), 4);
+
+    // What the watcher saw, in order: each phase's final status at least.
+    QTRY_COMPARE_WITH_TIMEOUT(watched(), u"deleted"_qs, 10'000);
+    QStringList seen;
+    for (const QJsonObject &message : watch.objects()) {
+        QCOMPARE(idOf(message), id);
+        const QString status =
+            message.value(u"latest_build").toObject().value(u"status").toString();
+        if (seen.isEmpty() || seen.last() != status)
+            seen.append(status);
+    }
+    const qsizetype running = seen.indexOf(u"running"_qs);
+    const qsizetype stoppedAt = seen.indexOf(u"stopped"_qs, running);
+    const qsizetype runningAgain = seen.indexOf(u"running"_qs, stoppedAt);
+    const qsizetype deletedAt = seen.indexOf(u"deleted"_qs, runningAgain);
+    QVERIFY2(running >= 0 && stoppedAt > running && runningAgain > stoppedAt &&
+                 deletedAt > runningAgain,
+             qPrintable(seen.join(u" -> ")));
+    static const QStringList known{u"pending"_qs, u"starting"_qs, u"running"_qs, u"stopping"_qs,
+                                   u"stopped"_qs, u"deleting"_qs, u"deleted"_qs};
+    for (const QString &status : std::as_const(seen))
+        QVERIFY2(known.contains(status), qPrintable(seen.join(u" -> ")));
+    watch.close();
+}
+
+void TestProvisioningApiWorkspaces::racingBuilds()
+{
+    const QJsonObject ws = startWorkspace(m_member, u"me"_qs, u"race"_qs);
+    QCOMPARE(statusOf(ws.value(u"latest_build").toObject()), u"running"_qs);
+    const QString builds = QStringLiteral("/api/v2/workspaces/%1/builds").arg(idOf(ws));
+    QString transition = u"stop"_qs;
+    for (int round = 0; round < 3; ++round) {
+        const ConcurrentRequest request{"POST", builds, m_member,
+                                        compact({{u"transition"_qs, transition}})};
+        const QList<ApiReply> replies = sendTogether(m_coderd.url(), {request, request});
+        QList<int> statuses{replies[0].status, replies[1].status};
+        std::sort(statuses.begin(), statuses.end());
+        QVERIFY2(statuses == QList<int>({201, 409}),
+                 qPrintable(QStringLiteral("round %1: %2 / %3")
+                                .arg(round)
+                                .arg(describe(replies[0]), describe(replies[1]))));
+        const bool firstWon = replies[0].status == 201;
+        const QJsonObject created = (firstWon ? replies[0] : replies[1]).json();
+        QVERIFY(
+            !(firstWon ? replies[1] : replies[0]).json().value(u"message").toString().isEmpty());
+        const QJsonObject done = waitForBuild(api(), m_member, idOf(created));
+        QCOMPARE(statusOf(done), transition == u"stop" ? u"stopped"_qs : u"running"_qs);
+        QCOMPARE(done.value(u"build_number").toInt(), round + 2);
+        transition = transition == u"stop" ? u"start"_qs : u"stop"_qs;
+    }
+    // Exactly one build per round.
+    QCOMPARE(api().get(builds, m_member).array().size(), 4);
+    QCOMPARE(statusOf(build(m_member, idOf(ws), u"delete"_qs)), u"deleted"_qs);
+}
+
+void TestProvisioningApiWorkspaces::racingCreates()
+{
+    const QString create = u"/api/v2/users/me/workspaces"_qs;
+    for (int round = 0; round < 3; ++round) {
+        // The same name twice at once: one workspace, one 409.
+        const QString name = QStringLiteral("twin-%1").arg(round);
+        const ConcurrentRequest request{
+            "POST", create, m_member,
+            compact({{u"template_id"_qs, m_templateId}, {u"name"_qs, name}})};
+        const QList<ApiReply> replies = sendTogether(m_coderd.url(), {request, request});
+        QList<int> statuses{replies[0].status, replies[1].status};
+        std::sort(statuses.begin(), statuses.end());
+        QVERIFY2(statuses == QList<int>({201, 409}),
+                 qPrintable(describe(replies[0]) + u" / "_qs + describe(replies[1])));
+        const QJsonObject created = (replies[0].status == 201 ? replies[0] : replies[1]).json();
+        track(idOf(created));
+        QCOMPARE(statusOf(waitForBuild(api(), m_member,
+                                       idOf(created.value(u"latest_build").toObject()))),
+                 u"running"_qs);
+        QCOMPARE(statusOf(build(m_member, idOf(created), u"delete"_qs)), u"deleted"_qs);
+    }
+    for (int round = 0; round < 3; ++round) {
+        // A template deleted while a workspace is made from it: either the workspace exists and
+        // the template stays (409), or the template is gone and no workspace was made.
+        const QJsonObject tmpl = pushTemplate(
+            api(), m_owner, QStringLiteral("fleeting-%1").arg(round), exampleTemplateDir());
+        QVERIFY(!tmpl.isEmpty());
+        const QString path = u"/api/v2/templates/"_qs + idOf(tmpl);
+        const QList<ApiReply> replies = sendTogether(
+            m_coderd.url(), {{"POST", create, m_member,
+                              compact({{u"template_id"_qs, idOf(tmpl)},
+                                       {u"name"_qs, QStringLiteral("fleeting-ws-%1").arg(round)}})},
+                             {"DELETE", path, m_owner, {}}});
+        const ApiReply &created = replies[0];
+        const ApiReply &deleted = replies[1];
+        const QString outcome = describe(created) + u" / "_qs + describe(deleted);
+        QVERIFY2((created.status == 201 && deleted.status == 409) ||
+                     (created.status == 400 && deleted.status == 200),
+                 qPrintable(outcome));
+        if (created.status == 201) {
+            track(idOf(created.json()));
+            QCOMPARE(api().get(path, m_owner).status, 200);
+            QCOMPARE(statusOf(waitForBuild(api(), m_member,
+                                           idOf(created.json().value(u"latest_build").toObject()))),
+                     u"running"_qs);
+            QCOMPARE(statusOf(build(m_member, idOf(created.json()), u"delete"_qs)), u"deleted"_qs);
+        } else {
+            QVERIFY(created.invalidFields().contains(u"template_id"_qs));
+            QCOMPARE(api().get(path, m_owner).status, 404);
+        }
+    }
+}
+
+void TestProvisioningApiWorkspaces::cancelRunningBuild()
+{
+    // A start build canceled while the provisioner runs it. The cancel reaches the daemon by
+    // its heartbeat, so the build may still win the race; either way the outcome is consistent:
+    // canceled and nothing left running, or running with its agents.
+    QJsonObject manifest = processTemplate(sleepCommand());
+    QJsonArray resources = manifest.value(u"resources").toArray();
+    QJsonObject process = resources.at(1).toObject();
+    QJsonArray agents;
+    for (const QString &name : {u"one"_qs, u"two"_qs, u"three"_qs})
+        agents.append(QJsonObject{{u"name"_qs, name},
+                                  {u"command"_qs, QJsonArray::fromStringList(sleepCommand())}});
+    process.insert(u"agents"_qs, agents);
+    resources.replace(1, process);
+    manifest.insert(u"resources"_qs, resources);
+    const QJsonObject tmpl = pushCustom(u"three-agents"_qs, manifest);
+    QVERIFY(!tmpl.isEmpty());
+    const QJsonObject ws = createWorkspace(api(), m_member, u"me"_qs, idOf(tmpl), u"cancel-me"_qs);
+    QVERIFY(!ws.isEmpty());
+    track(idOf(ws));
+    const QString buildPath =
+        u"/api/v2/workspacebuilds/"_qs + idOf(ws.value(u"latest_build").toObject());
+    QTRY_VERIFY_WITH_TIMEOUT(jobStatusOf(api().get(buildPath, m_member).json()) != u"pending",
+                             30'000);
+    const ApiReply cancel = api().request("PATCH", buildPath + u"/cancel"_qs, m_member);
+    const QJsonObject done = waitForJob(api(), m_member, buildPath);
+    const int processes = countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, idOf(ws));
+    const QString outcome = describe(cancel) + u" -> "_qs + QString::fromUtf8(compact(done)) +
+                            QStringLiteral(" with %1 process(es)").arg(processes);
+    qInfo("cancel of a running build: %s", qPrintable(statusOf(done)));
+    if (cancel.status == 200) {
+        QVERIFY2(statusOf(done) == u"canceled" || statusOf(done) == u"running",
+                 qPrintable(outcome));
+    } else {
+        QVERIFY2(cancel.status == 400 && statusOf(done) == u"running", qPrintable(outcome));
+    }
+    if (statusOf(done) == u"canceled") {
+        QVERIFY2(processes == 0, qPrintable(outcome));
+        QVERIFY(!done.value(u"job").toObject().value(u"canceled_at").isNull());
+        // A canceled start can be started again.
+        QCOMPARE(statusOf(build(m_member, idOf(ws), u"start"_qs)), u"running"_qs);
+    } else {
+        QVERIFY2(processes == 3, qPrintable(outcome));
+    }
+    QCOMPARE(statusOf(build(m_member, idOf(ws), u"delete"_qs)), u"deleted"_qs);
+    QCOMPARE(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, idOf(ws)), 0);
+}
+
+void TestProvisioningApiWorkspaces::buildLogsFollowAndWatch()
+{
+    const QJsonObject ws = startWorkspace(m_member, u"me"_qs, u"logs"_qs);
+    const QString id = idOf(ws);
+    const QString startBuild = idOf(ws.value(u"latest_build").toObject());
+    const QString logsPath = u"/api/v2/workspacebuilds/"_qs + startBuild + u"/logs"_qs;
+    const ApiReply logs = api().get(logsPath, m_member);
+    QCOMPARE(logs.status, 200);
+    QStringList outputs;
+    for (const QJsonValue &log : logs.array())
+        outputs.append(log[u"output"].toString());
+    QVERIFY2(outputs.contains(u"Workspace started"_qs), qPrintable(outputs.join(u'\n')));
+    QVERIFY(outputs.join(u'\n').contains(workspaceDir(id)));
+    // Secrets never reach the logs.
+    QVERIFY(!QString::fromUtf8(logs.body).contains(u"CODER_AGENT_TOKEN="));
+    QCOMPARE(api().get(logsPath, m_otherMember).status, 404);
+
+    // The watcher gets the workspace at once, then again after a stop build.
+    WebSocketCollector watch;
+    QVERIFY2(watch.open(m_coderd.url(), u"/api/v2/workspaces/"_qs + id + u"/watch-ws"_qs, m_member),
+             qPrintable(watch.error()));
+    QVERIFY(watch.waitForMessages(1));
+    QCOMPARE(idOf(watch.objects().first()), id);
+    QCOMPARE(statusOf(watch.objects().first().value(u"latest_build").toObject()), u"running"_qs);
+
+    // Following a build's logs from its start until the server closes.
+    const ApiReply stop = api().post(u"/api/v2/workspaces/"_qs + id + u"/builds"_qs,
+                                     {{u"transition"_qs, u"stop"_qs}}, m_member);
+    QCOMPARE(stop.status, 201);
+    const QString stopPath = u"/api/v2/workspacebuilds/"_qs + idOf(stop.json()) + u"/logs"_qs;
+    WebSocketCollector follow;
+    QVERIFY2(follow.open(m_coderd.url(), stopPath + u"?follow"_qs, m_member),
+             qPrintable(follow.error()));
+    QVERIFY(follow.waitForClose());
+    QCOMPARE(follow.closeCode(), QWebSocketProtocol::CloseCodeNormal);
+    const QJsonArray stopLogs = api().get(stopPath, m_member).array();
+    QVERIFY(!stopLogs.isEmpty());
+    const QList<QJsonObject> streamed = follow.objects();
+    QCOMPARE(streamed.size(), stopLogs.size());
+    QCOMPARE(streamed.last().value(u"id").toInteger(),
+             stopLogs.last().toObject().value(u"id").toInteger());
+    bool stoppedLine = false;
+    for (const QJsonObject &log : streamed)
+        stoppedLine = stoppedLine || log.value(u"output").toString().contains(u"Workspace stopped");
+    QVERIFY(stoppedLine);
+    QCOMPARE(
+        statusOf(api().get(u"/api/v2/workspacebuilds/"_qs + idOf(stop.json()), m_member).json()),
+        u"stopped"_qs);
+
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !watch.objects().isEmpty() &&
+            statusOf(watch.objects().last().value(u"latest_build").toObject()) == u"stopped",
+        10'000);
+    QVERIFY(watch.messages().size() >= 2);
+    QCOMPARE(
+        watch.objects().last().value(u"latest_build").toObject().value(u"build_number").toInt(), 2);
+    QVERIFY(!watch.closed());
+    watch.close();
+
+    // Others may not watch it.
+    WebSocketCollector intruder;
+    QVERIFY(!intruder.open(m_coderd.url(), u"/api/v2/workspaces/"_qs + id + u"/watch-ws"_qs,
+                           m_otherMember));
+    WebSocketCollector intruderLogs;
+    QVERIFY(!intruderLogs.open(m_coderd.url(), stopPath + u"?follow"_qs, m_otherMember));
+    QCOMPARE(statusOf(build(m_member, id, u"delete"_qs)), u"deleted"_qs);
+}
+
+void TestProvisioningApiWorkspaces::failedBuild()
+{
+    const QJsonObject tmpl = pushCustom(
+        u"failing"_qs, processTemplate({u"/bin/sh"_qs, u"-c"_qs, u"echo boom >&2; exit 3"_qs}));
+    QVERIFY(!tmpl.isEmpty());
+    const QJsonObject created = createWorkspace(api(), m_member, u"me"_qs, idOf(tmpl), u"fails"_qs);
+    QVERIFY(!created.isEmpty());
+    const QString id = idOf(created);
+    track(id);
+    const QJsonObject failed =
+        waitForBuild(api(), m_member, idOf(created.value(u"latest_build").toObject()));
+    QCOMPARE(statusOf(failed), u"failed"_qs);
+    QCOMPARE(jobStatusOf(failed), u"failed"_qs);
+    const QString error = failed.value(u"job").toObject().value(u"error").toString();
+    QVERIFY2(error.contains(u"main") && error.contains(u"boom"), qPrintable(error));
+    QCOMPARE(statusOf(workspace(id, m_member).value(u"latest_build").toObject()), u"failed"_qs);
+    const QJsonArray logs =
+        api().get(u"/api/v2/workspacebuilds/"_qs + idOf(failed) + u"/logs"_qs, m_member).array();
+    bool boom = false;
+    for (const QJsonValue &log : logs)
+        boom = boom || log[u"output"].toString().contains(u"boom");
+    QVERIFY2(boom, QJsonDocument(logs).toJson().constData());
+    // Nothing of the failed start keeps running.
+    QCOMPARE(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, id), 0);
+    const QJsonArray listed =
+        api()
+            .get(u"/api/v2/workspaces?q=owner:me%20status:failed"_qs, m_member)
+            .json()
+            .value(u"workspaces")
+            .toArray();
+    QVERIFY(namesOf(listed).contains(u"fails"_qs));
+
+    // A failed workspace may be started again (and fails again), and deleted.
+    const QJsonObject retried = build(m_member, id, u"start"_qs);
+    QCOMPARE(statusOf(retried), u"failed"_qs);
+    QCOMPARE(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, id), 0);
+    QVERIFY(QFileInfo::exists(workspaceDir(id)));
+    const QJsonObject deleted = build(m_member, id, u"delete"_qs);
+    QCOMPARE(statusOf(deleted), u"deleted"_qs);
+    QVERIFY(!QFileInfo::exists(workspaceDir(id)));
+}
+
+QTEST_GUILESS_MAIN(TestProvisioningApiWorkspaces)
+#include "test_provisioning_api_workspaces.moc"
