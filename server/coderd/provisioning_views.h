@@ -4,6 +4,7 @@
 #include "core/result.h"
 #include "provisioning_codec.h"
 #include "server/database/store.h"
+#include "server/http/http_response.h"
 
 #include <QHash>
 
@@ -42,5 +43,12 @@ private:
     QHash<QUuid, QString> m_versionNames;
     QHash<QUuid, OrganizationRef> m_organizations;
 };
+
+// A view's JSON as a response, or its error.
+inline HttpResponse jsonResponse(const core::Result<QByteArray, core::ApiError> &json,
+                                 int status = 200)
+{
+    return json ? HttpResponse::rawJson(status, *json) : HttpResponse::error(json.error());
+}
 
 } // namespace coder::server

@@ -12,11 +12,6 @@ namespace {
 
 constexpr qint64 maxTtlMs = 7LL * 24 * 3600 * 1000; // Coder's limit for autostop
 
-HttpResponse respond(const core::Result<QByteArray, core::ApiError> &json, int status = 200)
-{
-    return json ? HttpResponse::rawJson(status, *json) : HttpResponse::error(json.error());
-}
-
 HttpResponse failed(const StoreError &error, const QString &what = QStringLiteral("template"))
 {
     return HttpResponse::error(ApiContext::storeError(error, what));
@@ -25,7 +20,7 @@ HttpResponse failed(const StoreError &error, const QString &what = QStringLitera
 HttpResponse templateResponse(ApiContext &context, const Template &tmpl, int status = 200)
 {
     ProvisioningViews views(context.store);
-    return respond(views.templates({tmpl}, false), status);
+    return jsonResponse(views.templates({tmpl}, false), status);
 }
 
 // The settable fields of a template, shared by create (all optional but the name) and PATCH.
@@ -124,7 +119,7 @@ HttpResponse listTemplates(ApiContext &context, HttpRequest &request, const Prin
     if (!templates)
         return failed(templates.error(), QStringLiteral("templates"));
     ProvisioningViews views(context.store);
-    return respond(views.templates(*templates, true));
+    return jsonResponse(views.templates(*templates, true));
 }
 
 HttpResponse createTemplate(ApiContext &context, HttpRequest &request, const Principal &principal)
@@ -277,7 +272,7 @@ HttpResponse versionByName(ApiContext &context, HttpRequest &request, const Prin
     if (!version)
         return failed(version.error(), QStringLiteral("template version"));
     ProvisioningViews views(context.store);
-    return respond(views.templateVersion(*version));
+    return jsonResponse(views.templateVersion(*version));
 }
 
 HttpResponse setActiveVersion(ApiContext &context, HttpRequest &request, const Principal &principal)

@@ -32,11 +32,6 @@ QString generatedVersionName()
            nouns.at(random->bounded(nouns.size())) + QString::number(random->bounded(100));
 }
 
-HttpResponse respond(const core::Result<QByteArray, core::ApiError> &json, int status = 200)
-{
-    return json ? HttpResponse::rawJson(status, *json) : HttpResponse::error(json.error());
-}
-
 // Finds {templateversion} and checks that the principal may act on templates that way.
 core::Result<TemplateVersion, core::ApiError> versionFor(ApiContext &context,
                                                          const HttpRequest &request,
@@ -140,7 +135,7 @@ HttpResponse createVersion(ApiContext &context, HttpRequest &request, const Prin
                                    201,
                                    {}});
     ProvisioningViews views(context.store);
-    return respond(views.templateVersion(*inserted), 201);
+    return jsonResponse(views.templateVersion(*inserted), 201);
 }
 
 HttpResponse getVersion(ApiContext &context, HttpRequest &request, const Principal &principal)
@@ -149,7 +144,7 @@ HttpResponse getVersion(ApiContext &context, HttpRequest &request, const Princip
     if (!version)
         return HttpResponse::error(version.error());
     ProvisioningViews views(context.store);
-    return respond(views.templateVersion(*version));
+    return jsonResponse(views.templateVersion(*version));
 }
 
 // The import must have succeeded before its parameters and resources exist.

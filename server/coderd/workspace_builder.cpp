@@ -17,6 +17,14 @@ QJsonArray parameterValuesToJson(const QList<ParameterValue> &values)
     return array;
 }
 
+core::ApiError workspaceGone(const QString &name, const QString &detail)
+{
+    core::ApiError gone = core::ApiError::badRequest(
+        QStringLiteral("Workspace \"%1\" was deleted.").arg(name), detail);
+    gone.status = 410;
+    return gone;
+}
+
 QList<ParameterValue> readParameterValues(JsonBody &body)
 {
     const QString field = QStringLiteral("rich_parameter_values");
@@ -181,12 +189,8 @@ WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
 core::Result<WorkspaceBuild, core::ApiError>
 WorkspaceBuilder::createBuild(const WorkspaceView &workspace, const NewBuild &request)
 {
-    if (workspace.workspace.deleted) {
-        core::ApiError gone = core::ApiError::badRequest(
-            QStringLiteral("Workspace \"%1\" was deleted.").arg(workspace.workspace.name));
-        gone.status = 410;
-        return gone;
-    }
+    if (workspace.workspace.deleted)
+        return workspaceGone(workspace.workspace.name);
     const QString status =
         workspaceStatus(workspace.latestJob.status, workspace.latestBuild.transition);
     if (workspace.latestJob.isActive())
@@ -238,12 +242,8 @@ WorkspaceBuilder::createBuild(const WorkspaceView &workspace, const NewBuild &re
             return core::ApiError::conflict(
                 QStringLiteral("Another build of this workspace started first."),
                 QStringLiteral("transition"));
-        if (inserted.error().kind == StoreError::NotFound) {
-            core::ApiError gone = core::ApiError::badRequest(
-                QStringLiteral("Workspace \"%1\" was deleted.").arg(workspace.workspace.name));
-            gone.status = 410;
-            return gone;
-        }
+        if (inserted.error().kind == StoreError::NotFound)
+            return workspaceGone(workspace.workspace.name);
         return ApiContext::storeError(inserted.error(), QStringLiteral("workspace build"));
     }
     m_jobs.jobPosted();

@@ -63,6 +63,9 @@ private:
 
 class JsonBody;
 
+// 410 Gone: the workspace was deleted.
+core::ApiError workspaceGone(const QString &name, const QString &detail = {});
+
 QJsonArray parameterValuesToJson(const QList<ParameterValue> &values);
 // Reads "rich_parameter_values": [{"name", "value"}] (strings) from a request; problems are
 // recorded in body.

@@ -18,15 +18,10 @@ namespace {
 constexpr qint64 minTtlMs = 60 * 1000;
 constexpr qint64 maxTtlMs = 7LL * 24 * 3600 * 1000;
 
-HttpResponse respond(const core::Result<QByteArray, core::ApiError> &json, int status = 200)
-{
-    return json ? HttpResponse::rawJson(status, *json) : HttpResponse::error(json.error());
-}
-
 HttpResponse workspaceResponse(ApiContext &context, const WorkspaceView &view, int status = 200)
 {
     ProvisioningViews views(context.store);
-    return respond(views.workspace(view), status);
+    return jsonResponse(views.workspace(view), status);
 }
 
 QString ttlProblem(qint64 ttl)
@@ -185,7 +180,7 @@ HttpResponse listWorkspaces(ApiContext &context, HttpRequest &request, const Pri
         count = *total;
     }
     ProvisioningViews views(context.store);
-    return respond(views.workspaces(*list, count));
+    return jsonResponse(views.workspaces(*list, count));
 }
 
 HttpResponse workspaceByName(ApiContext &context, HttpRequest &request, const Principal &principal,
@@ -222,11 +217,8 @@ HttpResponse getWorkspace(ApiContext &context, HttpRequest &request, const Princ
         return HttpResponse::error(view.error());
     if (view->workspace.deleted &&
         request.query.queryItemValue(QStringLiteral("include_deleted")) != QLatin1String("true")) {
-        core::ApiError gone = core::ApiError::badRequest(
-            QStringLiteral("Workspace \"%1\" was deleted.").arg(view->workspace.name),
-            QStringLiteral("Add ?include_deleted=true to see it."));
-        gone.status = 410;
-        return HttpResponse::error(gone);
+        return HttpResponse::error(workspaceGone(
+            view->workspace.name, QStringLiteral("Add ?include_deleted=true to see it.")));
     }
     return workspaceResponse(context, *view);
 }
@@ -239,10 +231,7 @@ changeableWorkspace(ApiContext &context, const HttpRequest &request, const Princ
     if (!view)
         return view.error();
     if (view->workspace.deleted) {
-        core::ApiError gone = core::ApiError::badRequest(
-            QStringLiteral("Workspace \"%1\" was deleted.").arg(view->workspace.name));
-        gone.status = 410;
-        return gone;
+        return workspaceGone(view->workspace.name);
     }
     return view;
 }
