@@ -140,6 +140,12 @@ QJsonObject ProvisionerDaemonSession::handle(const QString &type, const QJsonObj
 
 void ProvisionerDaemonSession::retryAcquires()
 {
+    // A job taken for a daemon that can no longer hear it would only wait for the reaper.
+    if (m_socket->state() != QAbstractSocket::ConnectedState) {
+        m_pending.clear();
+        m_retry.stop();
+        return;
+    }
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     while (!m_pending.isEmpty()) {
         const PendingAcquire pending = m_pending.first();

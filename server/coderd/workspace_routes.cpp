@@ -4,6 +4,7 @@
 #include "cron_schedule.h"
 #include "json_body.h"
 #include "json_codec.h"
+#include "provisioner_job_server.h"
 #include "provisioning_views.h"
 #include "request_params.h"
 #include "workspace_builder.h"
@@ -22,6 +23,12 @@ HttpResponse workspaceResponse(ApiContext &context, const WorkspaceView &view, i
 {
     ProvisioningViews views(context.store);
     return jsonResponse(views.workspace(view), status);
+}
+
+// Tells watchers (watch-ws, other replicas) that a setting of the workspace changed.
+void workspaceChanged(ApiContext &context, const QUuid &workspaceId)
+{
+    context.pubsub->publish(channels::workspace(workspaceId), "settings");
 }
 
 QString ttlProblem(qint64 ttl)
@@ -263,6 +270,7 @@ HttpResponse patchWorkspace(ApiContext &context, HttpRequest &request, const Pri
         {principal.user.id, QStringLiteral("write"), QStringLiteral("workspace"),
          uuidText(view->workspace.id), name, 204,
          QJsonObject{{QStringLiteral("name"), AuditRecorder::change(view->workspace.name, name)}}});
+    workspaceChanged(context, view->workspace.id);
     return HttpResponse::noContent();
 }
 
@@ -290,6 +298,7 @@ HttpResponse putAutostart(ApiContext &context, HttpRequest &request, const Princ
     if (!updated)
         return HttpResponse::error(
             ApiContext::storeError(updated.error(), QStringLiteral("workspace")));
+    workspaceChanged(context, view->workspace.id);
     return HttpResponse::noContent();
 }
 
@@ -318,6 +327,7 @@ HttpResponse putTtl(ApiContext &context, HttpRequest &request, const Principal &
     if (!updated)
         return HttpResponse::error(
             ApiContext::storeError(updated.error(), QStringLiteral("workspace")));
+    workspaceChanged(context, view->workspace.id);
     return HttpResponse::noContent();
 }
 
@@ -354,6 +364,7 @@ HttpResponse extendDeadline(ApiContext &context, HttpRequest &request, const Pri
     if (!updated)
         return HttpResponse::error(
             ApiContext::storeError(updated.error(), QStringLiteral("workspace build")));
+    workspaceChanged(context, view->workspace.id);
     return HttpResponse::json(
         200, QJsonObject{{QStringLiteral("message"),
                           QStringLiteral("Deadline updated to %1.").arg(toRfc3339(deadline))}});

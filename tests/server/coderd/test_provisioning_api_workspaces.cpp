@@ -577,6 +577,13 @@ void TestProvisioningApiWorkspaces::buildLifecycle()
         waitForBuild(api(), m_member, idOf(created.value(u"latest_build").toObject()));
     QCOMPARE(statusOf(first), u"running"_qs);
     QTRY_COMPARE_WITH_TIMEOUT(watched(), u"running"_qs, 10'000);
+    // A change of a setting is pushed too, not only build progress.
+    QCOMPARE(api().put(path + u"/ttl"_qs, {{u"ttl_ms"_qs, 7'200'000}}, m_member).status, 204);
+    QTRY_COMPARE_WITH_TIMEOUT(watch.objects().last().value(u"ttl_ms").toInteger(), 7'200'000,
+                              10'000);
+    QCOMPARE(api().put(path + u"/ttl"_qs, {{u"ttl_ms"_qs, QJsonValue::Null}}, m_member).status,
+             204);
+    QTRY_VERIFY_WITH_TIMEOUT(watch.objects().last().value(u"ttl_ms").isNull(), 10'000);
     QVERIFY(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_qs, id) >= 1);
     const QJsonArray agents =
         first.value(u"resources").toArray().at(1).toObject().value(u"agents").toArray();
