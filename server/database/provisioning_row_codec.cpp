@@ -1,30 +1,12 @@
 #include "provisioning_row_codec.h"
 
+#include "row_codec.h"
+
 #include <QJsonDocument>
 
 namespace coder::server {
 
 namespace {
-
-QDateTime timeFrom(const QVariant &value)
-{
-    return value.isNull() ? QDateTime()
-                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
-QUuid uuidFrom(const QVariant &value)
-{
-    return value.isNull() ? QUuid() : QUuid::fromString(value.toString());
-}
-
-// Most rows hold "{}" or "[]": those skip the JSON parser.
-QJsonObject objectFrom(const QVariant &value)
-{
-    const QString text = value.toString();
-    if (text.size() <= 2)
-        return {};
-    return QJsonDocument::fromJson(text.toUtf8()).object();
-}
 
 QJsonArray arrayFrom(const QVariant &value)
 {
@@ -37,7 +19,7 @@ QJsonArray arrayFrom(const QVariant &value)
 QMap<QString, QString> tagsFrom(const QVariant &value)
 {
     QMap<QString, QString> tags;
-    const QJsonObject object = objectFrom(value);
+    const QJsonObject object = RowCodec::objectFrom(value);
     for (auto it = object.begin(); it != object.end(); ++it)
         tags.insert(it.key(), it.value().toString());
     return tags;
@@ -163,12 +145,12 @@ File C::file(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     File file;
-    file.id = uuidFrom(q(0));
+    file.id = RowCodec::uuidFrom(q(0));
     file.hash = q(1).toString().toLatin1();
     file.mimetype = q(2).toString();
     file.data = q(3).toByteArray();
-    file.createdBy = uuidFrom(q(4));
-    file.createdAt = timeFrom(q(5));
+    file.createdBy = RowCodec::uuidFrom(q(4));
+    file.createdAt = RowCodec::timeFrom(q(5));
     return file;
 }
 
@@ -176,13 +158,13 @@ Organization C::organization(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     Organization organization;
-    organization.id = uuidFrom(q(0));
+    organization.id = RowCodec::uuidFrom(q(0));
     organization.name = q(1).toString();
     organization.displayName = q(2).toString();
     organization.description = q(3).toString();
     organization.isDefault = q(4).toBool();
-    organization.createdAt = timeFrom(q(5));
-    organization.updatedAt = timeFrom(q(6));
+    organization.createdAt = RowCodec::timeFrom(q(5));
+    organization.updatedAt = RowCodec::timeFrom(q(6));
     return organization;
 }
 
@@ -190,22 +172,22 @@ Template C::tmpl(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     Template t;
-    t.id = uuidFrom(q(0));
-    t.organizationId = uuidFrom(q(1));
+    t.id = RowCodec::uuidFrom(q(0));
+    t.organizationId = RowCodec::uuidFrom(q(1));
     t.name = q(2).toString();
     t.displayName = q(3).toString();
     t.description = q(4).toString();
     t.icon = q(5).toString();
     t.provisioner = q(6).toString();
-    t.activeVersionId = uuidFrom(q(7));
+    t.activeVersionId = RowCodec::uuidFrom(q(7));
     t.defaultTtlMs = q(8).toLongLong();
     t.activityBumpMs = q(9).toLongLong();
     t.allowUserAutostart = q(10).toBool();
     t.allowUserAutostop = q(11).toBool();
     t.allowUserCancelWorkspaceJobs = q(12).toBool();
-    t.createdBy = uuidFrom(q(13));
-    t.createdAt = timeFrom(q(14));
-    t.updatedAt = timeFrom(q(15));
+    t.createdBy = RowCodec::uuidFrom(q(13));
+    t.createdAt = RowCodec::timeFrom(q(14));
+    t.updatedAt = RowCodec::timeFrom(q(15));
     t.deleted = q(16).toBool();
     return t;
 }
@@ -214,18 +196,18 @@ TemplateVersion C::templateVersion(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     TemplateVersion v;
-    v.id = uuidFrom(q(0));
-    v.templateId = uuidFrom(q(1));
-    v.organizationId = uuidFrom(q(2));
+    v.id = RowCodec::uuidFrom(q(0));
+    v.templateId = RowCodec::uuidFrom(q(1));
+    v.organizationId = RowCodec::uuidFrom(q(2));
     v.name = q(3).toString();
     v.message = q(4).toString();
     v.readme = q(5).toString();
-    v.fileId = uuidFrom(q(6));
-    v.jobId = uuidFrom(q(7));
+    v.fileId = RowCodec::uuidFrom(q(6));
+    v.jobId = RowCodec::uuidFrom(q(7));
     v.parameters = arrayFrom(q(8));
-    v.createdBy = uuidFrom(q(9));
-    v.createdAt = timeFrom(q(10));
-    v.updatedAt = timeFrom(q(11));
+    v.createdBy = RowCodec::uuidFrom(q(9));
+    v.createdAt = RowCodec::timeFrom(q(10));
+    v.updatedAt = RowCodec::timeFrom(q(11));
     v.archived = q(12).toBool();
     return v;
 }
@@ -234,25 +216,25 @@ ProvisionerJob C::job(const QSqlQuery &row, int first, bool withInput)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     ProvisionerJob job;
-    job.id = uuidFrom(q(0));
-    job.createdAt = timeFrom(q(1));
-    job.updatedAt = timeFrom(q(2));
-    job.startedAt = timeFrom(q(3));
-    job.completedAt = timeFrom(q(4));
-    job.canceledAt = timeFrom(q(5));
-    job.heartbeatAt = timeFrom(q(6));
+    job.id = RowCodec::uuidFrom(q(0));
+    job.createdAt = RowCodec::timeFrom(q(1));
+    job.updatedAt = RowCodec::timeFrom(q(2));
+    job.startedAt = RowCodec::timeFrom(q(3));
+    job.completedAt = RowCodec::timeFrom(q(4));
+    job.canceledAt = RowCodec::timeFrom(q(5));
+    job.heartbeatAt = RowCodec::timeFrom(q(6));
     job.status = q(7).toString();
     job.error = q(8).toString();
     job.errorCode = q(9).toString();
-    job.organizationId = uuidFrom(q(10));
-    job.initiatorId = uuidFrom(q(11));
+    job.organizationId = RowCodec::uuidFrom(q(10));
+    job.initiatorId = RowCodec::uuidFrom(q(11));
     job.provisioner = q(12).toString();
     job.type = q(13).toString();
-    job.fileId = uuidFrom(q(14));
+    job.fileId = RowCodec::uuidFrom(q(14));
     job.tags = tagsFrom(q(15));
-    job.workerId = uuidFrom(q(16));
+    job.workerId = RowCodec::uuidFrom(q(16));
     if (withInput)
-        job.input = objectFrom(q(17));
+        job.input = RowCodec::objectFrom(q(17));
     return job;
 }
 
@@ -261,8 +243,8 @@ ProvisionerJobLog C::jobLog(const QSqlQuery &row, int first)
     const auto q = [&row, first](int i) { return row.value(first + i); };
     ProvisionerJobLog log;
     log.id = q(0).toLongLong();
-    log.jobId = uuidFrom(q(1));
-    log.createdAt = timeFrom(q(2));
+    log.jobId = RowCodec::uuidFrom(q(1));
+    log.createdAt = RowCodec::timeFrom(q(2));
     log.source = q(3).toString();
     log.level = q(4).toString();
     log.stage = q(5).toString();
@@ -274,13 +256,13 @@ ProvisionerDaemon C::daemon(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     ProvisionerDaemon d;
-    d.id = uuidFrom(q(0));
+    d.id = RowCodec::uuidFrom(q(0));
     d.name = q(1).toString();
     d.provisioners = stringListFrom(q(2));
     d.tags = tagsFrom(q(3));
     d.version = q(4).toString();
-    d.createdAt = timeFrom(q(5));
-    d.lastSeenAt = timeFrom(q(6));
+    d.createdAt = RowCodec::timeFrom(q(5));
+    d.lastSeenAt = RowCodec::timeFrom(q(6));
     return d;
 }
 
@@ -288,16 +270,16 @@ Workspace C::workspace(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     Workspace w;
-    w.id = uuidFrom(q(0));
-    w.ownerId = uuidFrom(q(1));
-    w.organizationId = uuidFrom(q(2));
-    w.templateId = uuidFrom(q(3));
+    w.id = RowCodec::uuidFrom(q(0));
+    w.ownerId = RowCodec::uuidFrom(q(1));
+    w.organizationId = RowCodec::uuidFrom(q(2));
+    w.templateId = RowCodec::uuidFrom(q(3));
     w.name = q(4).toString();
     w.autostartSchedule = q(5).toString();
     w.ttlMs = q(6).toLongLong();
-    w.lastUsedAt = timeFrom(q(7));
-    w.createdAt = timeFrom(q(8));
-    w.updatedAt = timeFrom(q(9));
+    w.lastUsedAt = RowCodec::timeFrom(q(7));
+    w.createdAt = RowCodec::timeFrom(q(8));
+    w.updatedAt = RowCodec::timeFrom(q(9));
     w.deleted = q(10).toBool();
     return w;
 }
@@ -306,18 +288,18 @@ WorkspaceBuild C::build(const QSqlQuery &row, int first, bool withPayload)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     WorkspaceBuild b;
-    b.id = uuidFrom(q(0));
-    b.workspaceId = uuidFrom(q(1));
-    b.templateVersionId = uuidFrom(q(2));
+    b.id = RowCodec::uuidFrom(q(0));
+    b.workspaceId = RowCodec::uuidFrom(q(1));
+    b.templateVersionId = RowCodec::uuidFrom(q(2));
     b.buildNumber = q(3).toInt();
     b.transition = q(4).toString();
-    b.initiatorId = uuidFrom(q(5));
+    b.initiatorId = RowCodec::uuidFrom(q(5));
     b.reason = q(6).toString();
-    b.jobId = uuidFrom(q(7));
-    b.deadline = timeFrom(q(8));
-    b.maxDeadline = timeFrom(q(9));
-    b.createdAt = timeFrom(q(10));
-    b.updatedAt = timeFrom(q(11));
+    b.jobId = RowCodec::uuidFrom(q(7));
+    b.deadline = RowCodec::timeFrom(q(8));
+    b.maxDeadline = RowCodec::timeFrom(q(9));
+    b.createdAt = RowCodec::timeFrom(q(10));
+    b.updatedAt = RowCodec::timeFrom(q(11));
     if (withPayload) {
         b.parameters = arrayFrom(q(12));
         b.provisionerState = q(13).toByteArray();
@@ -329,15 +311,15 @@ WorkspaceResource C::resource(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     WorkspaceResource r;
-    r.id = uuidFrom(q(0));
-    r.jobId = uuidFrom(q(1));
+    r.id = RowCodec::uuidFrom(q(0));
+    r.jobId = RowCodec::uuidFrom(q(1));
     r.transition = q(2).toString();
     r.type = q(3).toString();
     r.name = q(4).toString();
     r.persistent = q(5).toBool();
     r.hide = q(6).toBool();
     r.icon = q(7).toString();
-    r.createdAt = timeFrom(q(8));
+    r.createdAt = RowCodec::timeFrom(q(8));
     return r;
 }
 
@@ -345,22 +327,22 @@ WorkspaceAgent C::agent(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     WorkspaceAgent a;
-    a.id = uuidFrom(q(0));
-    a.resourceId = uuidFrom(q(1));
+    a.id = RowCodec::uuidFrom(q(0));
+    a.resourceId = RowCodec::uuidFrom(q(1));
     a.name = q(2).toString();
     a.authTokenHash = q(3).toByteArray();
     a.operatingSystem = q(4).toString();
     a.architecture = q(5).toString();
     a.directory = q(6).toString();
-    a.environmentVariables = objectFrom(q(7));
+    a.environmentVariables = RowCodec::objectFrom(q(7));
     a.startupScript = q(8).toString();
     a.startupScriptTimeoutSeconds = q(9).toInt();
     a.lifecycleState = q(10).toString();
-    a.firstConnectedAt = timeFrom(q(11));
-    a.lastConnectedAt = timeFrom(q(12));
-    a.disconnectedAt = timeFrom(q(13));
-    a.createdAt = timeFrom(q(14));
-    a.updatedAt = timeFrom(q(15));
+    a.firstConnectedAt = RowCodec::timeFrom(q(11));
+    a.lastConnectedAt = RowCodec::timeFrom(q(12));
+    a.disconnectedAt = RowCodec::timeFrom(q(13));
+    a.createdAt = RowCodec::timeFrom(q(14));
+    a.updatedAt = RowCodec::timeFrom(q(15));
     return a;
 }
 
@@ -368,8 +350,8 @@ WorkspaceApp C::app(const QSqlQuery &row, int first)
 {
     const auto q = [&row, first](int i) { return row.value(first + i); };
     WorkspaceApp a;
-    a.id = uuidFrom(q(0));
-    a.agentId = uuidFrom(q(1));
+    a.id = RowCodec::uuidFrom(q(0));
+    a.agentId = RowCodec::uuidFrom(q(1));
     a.slug = q(2).toString();
     a.displayName = q(3).toString();
     a.icon = q(4).toString();
@@ -377,8 +359,8 @@ WorkspaceApp C::app(const QSqlQuery &row, int first)
     a.command = q(6).toString();
     a.sharingLevel = q(7).toString();
     a.subdomain = q(8).toBool();
-    a.healthcheck = objectFrom(q(9));
-    a.createdAt = timeFrom(q(10));
+    a.healthcheck = RowCodec::objectFrom(q(9));
+    a.createdAt = RowCodec::timeFrom(q(10));
     return a;
 }
 

@@ -7,22 +7,6 @@ namespace coder::server {
 
 namespace {
 
-QDateTime timeFrom(const QVariant &value)
-{
-    return value.isNull() ? QDateTime()
-                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
-}
-
-QUuid uuidFrom(const QVariant &value)
-{
-    return value.isNull() ? QUuid() : QUuid::fromString(value.toString());
-}
-
-QJsonObject objectFrom(const QVariant &value)
-{
-    return QJsonDocument::fromJson(value.toString().toUtf8()).object();
-}
-
 QStringList rolesFrom(const QVariant &value)
 {
     QStringList roles;
@@ -36,6 +20,26 @@ QStringList rolesFrom(const QVariant &value)
 }
 
 } // namespace
+
+QDateTime RowCodec::timeFrom(const QVariant &value)
+{
+    return value.isNull() ? QDateTime()
+                          : QDateTime::fromMSecsSinceEpoch(value.toLongLong(), Qt::UTC);
+}
+
+QUuid RowCodec::uuidFrom(const QVariant &value)
+{
+    return value.isNull() ? QUuid() : QUuid::fromString(value.toString());
+}
+
+// Most rows hold "{}": those skip the JSON parser.
+QJsonObject RowCodec::objectFrom(const QVariant &value)
+{
+    const QString text = value.toString();
+    if (text.size() <= 2)
+        return {};
+    return QJsonDocument::fromJson(text.toUtf8()).object();
+}
 
 const QString RowCodec::userColumns = QStringLiteral(
     "id, email, username, name, hashed_password, status, rbac_roles, login_type, created_at, "

@@ -30,6 +30,11 @@ public:
     // The value as a read returns it: UTC, milliseconds.
     static QDateTime utc(const QDateTime &value);
 
+    // Column values back to types (SQL NULL: an invalid time, a null UUID, an empty object).
+    static QDateTime timeFrom(const QVariant &value);
+    static QUuid uuidFrom(const QVariant &value);
+    static QJsonObject objectFrom(const QVariant &value);
+
     // A column list with each column prefixed by a table alias ("k.id, k.hashed_secret, ...").
     static QString qualified(const QString &columns, const QString &alias);
 
