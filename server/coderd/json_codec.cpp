@@ -3,8 +3,6 @@
 #include "authz.h"
 
 #include <QJsonDocument>
-#include <chrono>
-#include <cstdio>
 
 namespace coder::server {
 
@@ -12,19 +10,9 @@ QString toRfc3339(const QDateTime &time)
 {
     if (!time.isValid())
         return {};
-    // Every user and key in every response carries three times: std::chrono's calendar does in
-    // a fraction of a microsecond what QDateTime::toString does in several.
-    using namespace std::chrono;
-    const sys_time<milliseconds> point{milliseconds{time.toMSecsSinceEpoch()}};
-    const sys_days day = floor<days>(point);
-    const year_month_day date{day};
-    const hh_mm_ss clock{point - day};
-    char text[40];
-    const int length = std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ",
-                                     int(date.year()), unsigned(date.month()), unsigned(date.day()),
-                                     int(clock.hours().count()), int(clock.minutes().count()),
-                                     int(clock.seconds().count()), int(clock.subseconds().count()));
-    return QString::fromLatin1(text, length);
+    char text[core::kRfc3339Size];
+    const qsizetype length = core::formatRfc3339(time.toMSecsSinceEpoch(), text);
+    return length ? QString::fromLatin1(text, length) : time.toUTC().toString(Qt::ISODateWithMs);
 }
 
 QString uuidText(const QUuid &id)
@@ -59,7 +47,7 @@ void writeUser(core::JsonWriter &json, const User &user)
 {
     json.beginObject()
         .key("id")
-        .value(uuidText(user.id))
+        .value(user.id)
         .key("username")
         .value(user.username)
         .key("name")
@@ -67,11 +55,11 @@ void writeUser(core::JsonWriter &json, const User &user)
         .key("email")
         .value(user.email)
         .key("created_at")
-        .value(toRfc3339(user.createdAt))
+        .value(user.createdAt)
         .key("updated_at")
-        .value(toRfc3339(user.updatedAt))
+        .value(user.updatedAt)
         .key("last_seen_at")
-        .value(toRfc3339(user.lastSeenAt))
+        .value(user.lastSeenAt)
         .key("status")
         .value(user.status)
         .key("login_type")
@@ -87,7 +75,7 @@ void writeApiKey(core::JsonWriter &json, const ApiKey &key)
         .key("id")
         .value(key.id)
         .key("user_id")
-        .value(uuidText(key.userId))
+        .value(key.userId)
         .key("token_name")
         .value(key.tokenName)
         .key("login_type")
@@ -97,13 +85,13 @@ void writeApiKey(core::JsonWriter &json, const ApiKey &key)
         .key("lifetime_seconds")
         .value(key.lifetimeSeconds)
         .key("last_used")
-        .value(toRfc3339(key.lastUsed))
+        .value(key.lastUsed)
         .key("expires_at")
-        .value(toRfc3339(key.expiresAt))
+        .value(key.expiresAt)
         .key("created_at")
-        .value(toRfc3339(key.createdAt))
+        .value(key.createdAt)
         .key("updated_at")
-        .value(toRfc3339(key.updatedAt))
+        .value(key.updatedAt)
         .endObject();
 }
 
@@ -111,11 +99,11 @@ void writeAuditLog(core::JsonWriter &json, const AuditLog &entry)
 {
     json.beginObject()
         .key("id")
-        .value(uuidText(entry.id))
+        .value(entry.id)
         .key("time")
-        .value(toRfc3339(entry.time))
+        .value(entry.time)
         .key("user_id")
-        .value(uuidText(entry.userId))
+        .value(entry.userId)
         .key("ip")
         .value(entry.ipAddress)
         .key("user_agent")

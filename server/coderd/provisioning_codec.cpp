@@ -14,17 +14,19 @@ constexpr qint64 agentInactiveDisconnectMs = 60 * 1000;
 core::JsonWriter &timeOrNull(core::JsonWriter &json, const char *key, const QDateTime &time)
 {
     json.key(key);
-    return time.isValid() ? json.value(toRfc3339(time)) : json.null();
+    return time.isValid() ? json.value(time) : json.null();
 }
 
 core::JsonWriter &idOrNull(core::JsonWriter &json, const char *key, const QUuid &id)
 {
     json.key(key);
-    return id.isNull() ? json.null() : json.value(uuidText(id));
+    return id.isNull() ? json.null() : json.value(id);
 }
 
 QByteArray compact(const QJsonObject &object)
 {
+    if (object.isEmpty()) // every job's input in a list, which leaves it out
+        return QByteArrayLiteral("{}");
     return QJsonDocument(object).toJson(QJsonDocument::Compact);
 }
 
@@ -87,7 +89,7 @@ void writeOrganization(core::JsonWriter &json, const Organization &organization)
 {
     json.beginObject()
         .key("id")
-        .value(uuidText(organization.id))
+        .value(organization.id)
         .key("name")
         .value(organization.name)
         .key("display_name")
@@ -97,9 +99,9 @@ void writeOrganization(core::JsonWriter &json, const Organization &organization)
         .key("icon")
         .value("")
         .key("created_at")
-        .value(toRfc3339(organization.createdAt))
+        .value(organization.createdAt)
         .key("updated_at")
-        .value(toRfc3339(organization.updatedAt))
+        .value(organization.updatedAt)
         .key("is_default")
         .value(organization.isDefault)
         .endObject();
@@ -107,11 +109,7 @@ void writeOrganization(core::JsonWriter &json, const Organization &organization)
 
 void writeProvisionerJob(core::JsonWriter &json, const ProvisionerJob &job)
 {
-    json.beginObject()
-        .key("id")
-        .value(uuidText(job.id))
-        .key("created_at")
-        .value(toRfc3339(job.createdAt));
+    json.beginObject().key("id").value(job.id).key("created_at").value(job.createdAt);
     timeOrNull(json, "started_at", job.startedAt);
     timeOrNull(json, "completed_at", job.completedAt);
     timeOrNull(json, "canceled_at", job.canceledAt);
@@ -122,14 +120,14 @@ void writeProvisionerJob(core::JsonWriter &json, const ProvisionerJob &job)
         .key("status")
         .value(job.status);
     idOrNull(json, "worker_id", job.workerId);
-    json.key("file_id").value(uuidText(job.fileId)).key("tags");
+    json.key("file_id").value(job.fileId).key("tags");
     writeStringMap(json, job.tags);
     json.key("queue_position")
         .value(0)
         .key("queue_size")
         .value(0)
         .key("organization_id")
-        .value(uuidText(job.organizationId))
+        .value(job.organizationId)
         .key("type")
         .value(job.type)
         .key("input")
@@ -143,7 +141,7 @@ void writeProvisionerJobLog(core::JsonWriter &json, const ProvisionerJobLog &log
         .key("id")
         .value(log.id)
         .key("created_at")
-        .value(toRfc3339(log.createdAt))
+        .value(log.createdAt)
         .key("log_source")
         .value(log.source)
         .key("log_level")
@@ -158,14 +156,14 @@ void writeProvisionerJobLog(core::JsonWriter &json, const ProvisionerJobLog &log
 void writeTemplateVersion(core::JsonWriter &json, const TemplateVersion &version,
                           const ProvisionerJob &job, const User &createdBy)
 {
-    json.beginObject().key("id").value(uuidText(version.id));
+    json.beginObject().key("id").value(version.id);
     idOrNull(json, "template_id", version.templateId);
     json.key("organization_id")
-        .value(uuidText(version.organizationId))
+        .value(version.organizationId)
         .key("created_at")
-        .value(toRfc3339(version.createdAt))
+        .value(version.createdAt)
         .key("updated_at")
-        .value(toRfc3339(version.updatedAt))
+        .value(version.updatedAt)
         .key("name")
         .value(version.name)
         .key("message")
@@ -177,7 +175,7 @@ void writeTemplateVersion(core::JsonWriter &json, const TemplateVersion &version
         .key("created_by")
         .beginObject()
         .key("id")
-        .value(uuidText(createdBy.id))
+        .value(createdBy.id)
         .key("username")
         .value(createdBy.username)
         .key("avatar_url")
@@ -196,13 +194,13 @@ void writeTemplate(core::JsonWriter &json, const Template &tmpl, const Organizat
 {
     json.beginObject()
         .key("id")
-        .value(uuidText(tmpl.id))
+        .value(tmpl.id)
         .key("created_at")
-        .value(toRfc3339(tmpl.createdAt))
+        .value(tmpl.createdAt)
         .key("updated_at")
-        .value(toRfc3339(tmpl.updatedAt))
+        .value(tmpl.updatedAt)
         .key("organization_id")
-        .value(uuidText(tmpl.organizationId))
+        .value(tmpl.organizationId)
         .key("organization_name")
         .value(org.name)
         .key("organization_display_name")
@@ -214,7 +212,7 @@ void writeTemplate(core::JsonWriter &json, const Template &tmpl, const Organizat
         .key("provisioner")
         .value(tmpl.provisioner)
         .key("active_version_id")
-        .value(uuidText(tmpl.activeVersionId))
+        .value(tmpl.activeVersionId)
         .key("active_user_count")
         .value(activeUserCount)
         .key("build_time_stats")
@@ -235,7 +233,7 @@ void writeTemplate(core::JsonWriter &json, const Template &tmpl, const Organizat
         .key("allow_user_cancel_workspace_jobs")
         .value(tmpl.allowUserCancelWorkspaceJobs)
         .key("created_by_id")
-        .value(uuidText(tmpl.createdBy))
+        .value(tmpl.createdBy)
         .key("created_by_name")
         .value(createdByName)
         .key("deprecated")
@@ -250,11 +248,11 @@ void writeWorkspaceResource(core::JsonWriter &json, const WorkspaceResource &res
 {
     json.beginObject()
         .key("id")
-        .value(uuidText(resource.id))
+        .value(resource.id)
         .key("created_at")
-        .value(toRfc3339(resource.createdAt))
+        .value(resource.createdAt)
         .key("job_id")
-        .value(uuidText(resource.jobId))
+        .value(resource.jobId)
         .key("workspace_transition")
         .value(resource.transition)
         .key("type")
@@ -270,11 +268,11 @@ void writeWorkspaceResource(core::JsonWriter &json, const WorkspaceResource &res
     for (const WorkspaceAgent &agent : resource.agents) {
         json.beginObject()
             .key("id")
-            .value(uuidText(agent.id))
+            .value(agent.id)
             .key("created_at")
-            .value(toRfc3339(agent.createdAt))
+            .value(agent.createdAt)
             .key("updated_at")
-            .value(toRfc3339(agent.updatedAt));
+            .value(agent.updatedAt);
         timeOrNull(json, "first_connected_at", agent.firstConnectedAt);
         timeOrNull(json, "last_connected_at", agent.lastConnectedAt);
         timeOrNull(json, "disconnected_at", agent.disconnectedAt);
@@ -285,7 +283,7 @@ void writeWorkspaceResource(core::JsonWriter &json, const WorkspaceResource &res
             .key("name")
             .value(agent.name)
             .key("resource_id")
-            .value(uuidText(agent.resourceId))
+            .value(agent.resourceId)
             .key("architecture")
             .value(agent.architecture)
             .key("operating_system")
@@ -307,7 +305,7 @@ void writeWorkspaceResource(core::JsonWriter &json, const WorkspaceResource &res
         for (const WorkspaceApp &app : agent.apps) {
             json.beginObject()
                 .key("id")
-                .value(uuidText(app.id))
+                .value(app.id)
                 .key("url")
                 .value(app.url)
                 .key("external")
@@ -342,21 +340,21 @@ void writeWorkspaceBuild(core::JsonWriter &json, const BuildView &view, const QD
     const WorkspaceBuild &build = view.build;
     json.beginObject()
         .key("id")
-        .value(uuidText(build.id))
+        .value(build.id)
         .key("created_at")
-        .value(toRfc3339(build.createdAt))
+        .value(build.createdAt)
         .key("updated_at")
-        .value(toRfc3339(build.updatedAt))
+        .value(build.updatedAt)
         .key("workspace_id")
-        .value(uuidText(build.workspaceId))
+        .value(build.workspaceId)
         .key("workspace_name")
         .value(view.workspaceName)
         .key("workspace_owner_id")
-        .value(uuidText(view.workspaceOwnerId))
+        .value(view.workspaceOwnerId)
         .key("workspace_owner_name")
         .value(view.workspaceOwnerName)
         .key("template_version_id")
-        .value(uuidText(build.templateVersionId))
+        .value(build.templateVersionId)
         .key("template_version_name")
         .value(view.templateVersionName)
         .key("build_number")
@@ -364,7 +362,7 @@ void writeWorkspaceBuild(core::JsonWriter &json, const BuildView &view, const QD
         .key("transition")
         .value(build.transition)
         .key("initiator_id")
-        .value(uuidText(build.initiatorId))
+        .value(build.initiatorId)
         .key("initiator_name")
         .value(view.initiatorName)
         .key("job");
@@ -396,21 +394,21 @@ void writeWorkspace(core::JsonWriter &json, const WorkspaceView &view, const Bui
                     failingAgents.append(uuidText(agent.id));
     json.beginObject()
         .key("id")
-        .value(uuidText(workspace.id))
+        .value(workspace.id)
         .key("created_at")
-        .value(toRfc3339(workspace.createdAt))
+        .value(workspace.createdAt)
         .key("updated_at")
-        .value(toRfc3339(workspace.updatedAt))
+        .value(workspace.updatedAt)
         .key("owner_id")
-        .value(uuidText(workspace.ownerId))
+        .value(workspace.ownerId)
         .key("owner_name")
         .value(view.ownerName)
         .key("organization_id")
-        .value(uuidText(workspace.organizationId))
+        .value(workspace.organizationId)
         .key("organization_name")
         .value(org.name)
         .key("template_id")
-        .value(uuidText(workspace.templateId))
+        .value(workspace.templateId)
         .key("template_name")
         .value(view.templateName)
         .key("template_display_name")
@@ -420,7 +418,7 @@ void writeWorkspace(core::JsonWriter &json, const WorkspaceView &view, const Bui
         .key("template_allow_user_cancel_workspace_jobs")
         .value(view.templateAllowUserCancelWorkspaceJobs)
         .key("template_active_version_id")
-        .value(uuidText(view.templateActiveVersionId))
+        .value(view.templateActiveVersionId)
         .key("latest_build");
     writeWorkspaceBuild(json, latest, now);
     json.key("outdated")
@@ -438,8 +436,7 @@ void writeWorkspace(core::JsonWriter &json, const WorkspaceView &view, const Bui
     else
         json.null();
     json.key("last_used_at")
-        .value(
-            toRfc3339(workspace.lastUsedAt.isValid() ? workspace.lastUsedAt : workspace.updatedAt))
+        .value(workspace.lastUsedAt.isValid() ? workspace.lastUsedAt : workspace.updatedAt)
         .key("deleting_at")
         .null()
         .key("dormant_at")
@@ -465,11 +462,7 @@ void writeWorkspace(core::JsonWriter &json, const WorkspaceView &view, const Bui
 
 void writeProvisionerDaemon(core::JsonWriter &json, const ProvisionerDaemon &daemon)
 {
-    json.beginObject()
-        .key("id")
-        .value(uuidText(daemon.id))
-        .key("created_at")
-        .value(toRfc3339(daemon.createdAt));
+    json.beginObject().key("id").value(daemon.id).key("created_at").value(daemon.createdAt);
     timeOrNull(json, "last_seen_at", daemon.lastSeenAt);
     json.key("name")
         .value(daemon.name)

@@ -48,6 +48,11 @@ OrganizationRef ProvisioningViews::organization(const QUuid &id)
     return ref;
 }
 
+OrganizationRef ProvisioningViews::organizationOf(const WorkspaceView &view)
+{
+    return {view.workspace.organizationId, view.organizationName, view.organizationDisplayName};
+}
+
 core::Result<QHash<QUuid, QList<WorkspaceResource>>, core::ApiError>
 ProvisioningViews::resourcesOf(const QList<QUuid> &jobIds)
 {
@@ -72,8 +77,8 @@ ProvisioningViews::latestBuildView(const WorkspaceView &view,
     build.workspaceName = view.workspace.name;
     build.workspaceOwnerId = view.workspace.ownerId;
     build.workspaceOwnerName = view.ownerName;
-    build.templateVersionName = versionName(view.latestBuild.templateVersionId);
-    build.initiatorName = userName(view.latestBuild.initiatorId);
+    build.templateVersionName = view.latestBuildVersionName;
+    build.initiatorName = view.latestBuildInitiatorName;
     build.resources = resources.value(view.latestJob.id);
     return build;
 }
@@ -105,8 +110,8 @@ core::Result<QByteArray, core::ApiError> ProvisioningViews::workspace(const Work
     if (!resources)
         return resources.error();
     core::JsonWriter json;
-    writeWorkspace(json, view, latestBuildView(view, *resources),
-                   organization(view.workspace.organizationId), QDateTime::currentDateTimeUtc());
+    writeWorkspace(json, view, latestBuildView(view, *resources), organizationOf(view),
+                   QDateTime::currentDateTimeUtc());
     return json.take();
 }
 
@@ -122,10 +127,10 @@ ProvisioningViews::workspaces(const QList<WorkspaceView> &list, qint64 count)
         return resources.error();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     core::JsonWriter json;
+    json.reserve(list.size() * 2560); // a workspace without agents is about 2 KiB
     json.beginObject().key("workspaces").beginArray();
     for (const WorkspaceView &view : list)
-        writeWorkspace(json, view, latestBuildView(view, *resources),
-                       organization(view.workspace.organizationId), now);
+        writeWorkspace(json, view, latestBuildView(view, *resources), organizationOf(view), now);
     json.endArray().key("count").value(count).endObject();
     return json.take();
 }

@@ -35,8 +35,10 @@ public:
 private:
     core::Result<QHash<QUuid, QList<WorkspaceResource>>, core::ApiError>
     resourcesOf(const QList<QUuid> &jobIds);
-    BuildView latestBuildView(const WorkspaceView &view,
-                              const QHash<QUuid, QList<WorkspaceResource>> &resources);
+    static BuildView latestBuildView(const WorkspaceView &view,
+                                     const QHash<QUuid, QList<WorkspaceResource>> &resources);
+    // A workspace view carries its organization's and latest build's names from its query.
+    static OrganizationRef organizationOf(const WorkspaceView &view);
 
     Store &m_store;
     QHash<QUuid, User> m_users;

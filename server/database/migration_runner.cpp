@@ -29,6 +29,18 @@ qsizetype dollarTagLength(const QString &sql, qsizetype i)
     return 0;
 }
 
+// True while `statement` is inside an SQLite trigger body (CREATE TRIGGER ... BEGIN ... END),
+// whose semicolons end the body's statements, not the trigger.
+bool insideTriggerBody(const QString &statement)
+{
+    static const QRegularExpression opened(
+        QStringLiteral("^\\s*CREATE\\s+(TEMP\\s+|TEMPORARY\\s+)?TRIGGER\\b.*\\bBEGIN\\b"),
+        QRegularExpression::CaseInsensitiveOption | QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression closed(QStringLiteral("\\bEND\\s*$"),
+                                           QRegularExpression::CaseInsensitiveOption);
+    return opened.match(statement).hasMatch() && !closed.match(statement).hasMatch();
+}
+
 } // namespace
 
 MigrationRunner::MigrationRunner(QString directory, Dialect dialect)
@@ -79,7 +91,7 @@ QStringList MigrationRunner::splitStatements(const QString &sql)
                 continue;
             }
         }
-        if (c == u';') {
+        if (c == u';' && !insideTriggerBody(current)) {
             flush();
             ++i;
             continue;

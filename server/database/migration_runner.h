@@ -35,7 +35,8 @@ public:
     core::Result<QList<Migration>, QString> load() const;
 
     // Splits a script into statements at top-level semicolons, keeping quoted strings,
-    // identifiers, comments and PostgreSQL dollar-quoted bodies intact. Drops empty statements.
+    // identifiers, comments, PostgreSQL dollar-quoted bodies and SQLite trigger bodies
+    // (BEGIN ... END) intact. Drops empty statements.
     static QStringList splitStatements(const QString &sql);
 
 private:

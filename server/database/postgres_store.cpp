@@ -50,6 +50,14 @@ QString PostgresStore::prepareConnection(QSqlDatabase &db) const
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("SET client_min_messages TO WARNING")))
         return redact(query.lastError().text());
+    // Every statement is prepared once per connection and run with many values, and none has
+    // a plan that depends on them (lookups by key, pages by index). PostgreSQL's default keeps
+    // planning such a statement afresh on every run when the generic plan's estimate looks
+    // worse (a LIMIT given as a parameter is enough): 3 ms of planning for the workspace
+    // list's 1 ms of work. Servers before 12 lack the setting and keep their default.
+    if (!query.exec(QStringLiteral("SET plan_cache_mode TO force_generic_plan")) &&
+        query.lastError().nativeErrorCode() != QLatin1String("42704")) // undefined_object
+        return redact(query.lastError().text());
     return {};
 }
 
@@ -58,6 +66,15 @@ QString PostgresStore::prepareConnection(QSqlDatabase &db) const
 QString PostgresStore::firstUserLockStatement() const
 {
     return QStringLiteral("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE");
+}
+
+// Given SQLite's form (a join on build_number = the correlated max), PostgreSQL hashes every
+// build of every workspace even for a page of 25; LATERAL keeps it to one index step per row.
+QString PostgresStore::latestBuildJoins() const
+{
+    return QStringLiteral(" JOIN LATERAL (SELECT * FROM workspace_builds lb"
+                          " WHERE lb.workspace_id = w.id ORDER BY lb.build_number DESC LIMIT 1)"
+                          " b ON TRUE JOIN provisioner_jobs j ON j.id = b.job_id");
 }
 
 // jsonb containment of flat objects is exactly "every key/value of the job's is the daemon's".

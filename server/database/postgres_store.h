@@ -25,6 +25,7 @@ protected:
     QString updateLockSuffix() const override { return QStringLiteral(" FOR UPDATE"); }
     QString skipLockedSuffix() const override { return QStringLiteral(" FOR UPDATE SKIP LOCKED"); }
     QString jobTagsSubsetCondition() const override;
+    QString latestBuildJoins() const override;
     MigrationRunner::Dialect migrationDialect() const override;
     bool isUniqueViolation(const QSqlError &error) const override;
     bool isForeignKeyViolation(const QSqlError &error) const override;

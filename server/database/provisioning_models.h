@@ -243,8 +243,12 @@ struct WorkspaceView
     QString templateIcon;
     QUuid templateActiveVersionId;
     bool templateAllowUserCancelWorkspaceJobs = true;
+    QString organizationName;
+    QString organizationDisplayName;
     WorkspaceBuild latestBuild;
     ProvisionerJob latestJob;
+    QString latestBuildVersionName;   // the name of the latest build's template version
+    QString latestBuildInitiatorName; // "" when no user started it
 };
 
 struct WorkspaceFilter

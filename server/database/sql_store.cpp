@@ -67,10 +67,11 @@ StoreResult<SqlStore::Statement> SqlStore::exec(QSqlDatabase &db, const QString 
                                                 const QVariantList &values,
                                                 Transaction *transaction)
 {
-    // Statements with values are prepared once per connection and kept; the others run
-    // unprepared, since some (LOCK TABLE) cannot be prepared on PostgreSQL.
+    // Statements with values, and queries, are prepared once per connection and kept; the
+    // others run unprepared, since some (LOCK TABLE) cannot be prepared on PostgreSQL.
+    const bool prepared = !values.isEmpty() || sql.startsWith(QLatin1String("SELECT "));
     ThreadConnections::Connection *owner = nullptr;
-    if (!values.isEmpty()) {
+    if (prepared) {
         auto connection = m_connections.current();
         if (connection && (*connection)->db.connectionName() == db.connectionName())
             owner = *connection;
@@ -91,7 +92,7 @@ StoreResult<SqlStore::Statement> SqlStore::exec(QSqlDatabase &db, const QString 
     } else {
         query.emplace(db);
         query->setForwardOnly(true);
-        if (values.isEmpty()) {
+        if (!prepared) {
             done = query->exec(sql);
         } else if (query->prepare(sql)) {
             for (int i = 0; i < values.size(); ++i)

@@ -172,6 +172,9 @@ protected:
     // A condition on provisioner_jobs.tags with one placeholder, bound to a daemon's tags as a
     // JSON object: true when every tag of the job is among them with the same value.
     virtual QString jobTagsSubsetCondition() const = 0;
+    // Joins each workspace w to its latest build b (the highest build number) and that
+    // build's job j, as one index step per workspace.
+    virtual QString latestBuildJoins() const = 0;
     virtual MigrationRunner::Dialect migrationDialect() const = 0;
     virtual bool isUniqueViolation(const QSqlError &error) const = 0;
     virtual bool isForeignKeyViolation(const QSqlError &error) const = 0;
@@ -274,10 +277,13 @@ private:
                                              Transaction *transaction = nullptr);
     StoreResult<WorkspaceView> updateWorkspaceColumn(const QUuid &id, const QString &assignment,
                                                      const QVariant &value);
-    // " FROM workspaces w JOIN ... WHERE ..." with the joins the filter needs (users u always
-    // when joinOwner; templates t, latest build b and its job j when filtered on).
-    static QString workspaceFilterSql(const WorkspaceFilter &filter, bool joinOwner,
-                                      QVariantList &values);
+    // " FROM workspaces w JOIN ... WHERE ..." with the joins the filter needs (users u,
+    // templates t, latest build b and its job j, each when filtered on).
+    QString workspaceFilterSql(const WorkspaceFilter &filter, QVariantList &values) const;
+    // "SELECT <view columns> FROM workspaces w JOIN ..." (without the build's payload
+    // unless full), and the joins of it that follow FROM.
+    QString viewSelect(bool full) const;
+    QString viewJoins() const;
 
     ThreadConnections m_connections;
 };

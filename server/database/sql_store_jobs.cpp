@@ -553,7 +553,9 @@ StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QU
     if (!db)
         return db.error();
 
-    // One query per table over all the jobs; rows carry their ordinal for the final order.
+    // Resources with their agents in one query (a resource without agents comes once, with
+    // NULL agent columns), then the apps when there are agents; rows carry their ordinal for
+    // the final order.
     struct Ordered
     {
         qint64 createdAt;
@@ -562,39 +564,37 @@ StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QU
     };
     QList<Ordered> order;
     QHash<QUuid, int> resourceIndex;
-    auto done =
-        forIdChunks(*db,
-                    QStringLiteral("SELECT ") + P::resourceColumns +
-                        QStringLiteral(", ordinal FROM workspace_resources WHERE job_id IN (%1)"),
-                    {}, jobIds, [&](const QSqlQuery &q) {
-                        WorkspaceResource resource = P::resource(q);
-                        order.append({resource.createdAt.toMSecsSinceEpoch(), q.value(9).toInt(),
-                                      int(resources.size())});
-                        resourceIndex.insert(resource.id, int(resources.size()));
-                        resources.append(std::move(resource));
-                    });
-    if (!done)
-        return done.error();
-    if (resources.isEmpty())
-        return resources;
-
     struct AgentRow
     {
         WorkspaceAgent agent;
         int ordinal;
     };
     QList<AgentRow> agents;
-    done =
-        forIdChunks(*db,
-                    QStringLiteral("SELECT ") + C::qualified(P::agentColumns, QStringLiteral("a")) +
-                        QStringLiteral(", a.ordinal FROM workspace_agents a JOIN "
-                                       "workspace_resources r ON r.id = a.resource_id WHERE "
-                                       "r.job_id IN (%1)"),
-                    {}, jobIds, [&](const QSqlQuery &q) {
-                        agents.append({P::agent(q), q.value(16).toInt()});
-                    });
+    constexpr int kResourceOrdinal = 9; // after P::resourceColumns
+    constexpr int kAgentFirst = 10;     // P::agentColumns, then the agent's ordinal
+    constexpr int kAgentOrdinal = 26;
+    auto done = forIdChunks(
+        *db,
+        QStringLiteral("SELECT ") + C::qualified(P::resourceColumns, QStringLiteral("r")) +
+            QStringLiteral(", r.ordinal, ") + C::qualified(P::agentColumns, QStringLiteral("a")) +
+            QStringLiteral(", a.ordinal FROM workspace_resources r LEFT JOIN workspace_agents a "
+                           "ON a.resource_id = r.id WHERE r.job_id IN (%1)"),
+        {}, jobIds, [&](const QSqlQuery &q) {
+            const QUuid resourceId = C::uuidFrom(q.value(0));
+            if (!resourceIndex.contains(resourceId)) {
+                WorkspaceResource resource = P::resource(q);
+                order.append({resource.createdAt.toMSecsSinceEpoch(),
+                              q.value(kResourceOrdinal).toInt(), int(resources.size())});
+                resourceIndex.insert(resourceId, int(resources.size()));
+                resources.append(std::move(resource));
+            }
+            if (!q.isNull(kAgentFirst))
+                agents.append({P::agent(q, kAgentFirst), q.value(kAgentOrdinal).toInt()});
+        });
     if (!done)
         return done.error();
+    if (resources.isEmpty())
+        return resources;
 
     struct AppRow
     {

@@ -20,37 +20,22 @@ qint64 nowMs()
     return QDateTime::currentMSecsSinceEpoch();
 }
 
-// What a view shows: the workspace, its owner's name, what the API shows of its template, its
-// latest build and that build's job.
+// What a view shows: the workspace, its owner's name, what the API shows of its template and
+// organization, its latest build and that build's job, version name and initiator's name.
 QString viewColumns(bool full)
 {
     return C::qualified(P::workspaceColumns, QStringLiteral("w")) +
            QStringLiteral(", u.username, t.name, t.display_name, t.icon, t.active_version_id, "
-                          "t.allow_user_cancel_workspace_jobs, ") +
+                          "t.allow_user_cancel_workspace_jobs, o.name, o.display_name, ") +
            C::qualified(full ? P::buildColumns : P::buildColumnsWithoutPayload,
                         QStringLiteral("b")) +
            QStringLiteral(", ") +
-           C::qualified(full ? P::jobColumns : P::jobColumnsWithoutInput, QStringLiteral("j"));
+           C::qualified(full ? P::jobColumns : P::jobColumnsWithoutInput, QStringLiteral("j")) +
+           QStringLiteral(", tv.name, iu.username");
 }
 
-// The latest build is the highest build number: one backward step in
-// workspace_builds_number_uniq.
-const QString kLatestBuildJoins = QStringLiteral(
-    " JOIN workspace_builds b ON b.workspace_id = w.id AND b.build_number ="
-    " (SELECT max(lb.build_number) FROM workspace_builds lb WHERE lb.workspace_id = w.id)"
-    " JOIN provisioner_jobs j ON j.id = b.job_id");
-
-const QString kViewJoins = QStringLiteral(" JOIN users u ON u.id = w.owner_id"
-                                          " JOIN templates t ON t.id = w.template_id") +
-                           kLatestBuildJoins;
-
-QString viewSelect(bool full)
-{
-    return QStringLiteral("SELECT ") + viewColumns(full) + QStringLiteral(" FROM workspaces w") +
-           kViewJoins;
-}
-
-const QString kViewOrder = QStringLiteral(" ORDER BY lower(u.username), lower(w.name), w.id");
+// Owner's username, then name: workspaces_list_order's order (migration 0003).
+const QString kViewOrder = QStringLiteral(" ORDER BY lower(w.owner_username), lower(w.name), w.id");
 
 WorkspaceView decodeView(const QSqlQuery &q, bool full)
 {
@@ -63,9 +48,14 @@ WorkspaceView decodeView(const QSqlQuery &q, bool full)
     view.templateIcon = q.value(i++).toString();
     view.templateActiveVersionId = QUuid::fromString(q.value(i++).toString());
     view.templateAllowUserCancelWorkspaceJobs = q.value(i++).toBool();
+    view.organizationName = q.value(i++).toString();
+    view.organizationDisplayName = q.value(i++).toString();
     view.latestBuild = P::build(q, i, full);
     i += full ? P::buildColumnCount : P::buildColumnCountWithoutPayload;
     view.latestJob = P::job(q, i, full);
+    i += full ? P::jobColumnCount : P::jobColumnCountWithoutInput;
+    view.latestBuildVersionName = q.value(i++).toString();
+    view.latestBuildInitiatorName = q.value(i++).toString();
     return view;
 }
 
@@ -93,6 +83,22 @@ constexpr StatusCondition kStatusConditions[] = {
 
 // ---- views ----
 
+QString SqlStore::viewJoins() const
+{
+    return QStringLiteral(" JOIN users u ON u.id = w.owner_id"
+                          " JOIN templates t ON t.id = w.template_id"
+                          " JOIN organizations o ON o.id = w.organization_id") +
+           latestBuildJoins() +
+           QStringLiteral(" JOIN template_versions tv ON tv.id = b.template_version_id"
+                          " LEFT JOIN users iu ON iu.id = b.initiator_id");
+}
+
+QString SqlStore::viewSelect(bool full) const
+{
+    return QStringLiteral("SELECT ") + viewColumns(full) + QStringLiteral(" FROM workspaces w") +
+           viewJoins();
+}
+
 StoreResult<QList<WorkspaceView>> SqlStore::workspaceViews(QSqlDatabase &db, const QString &where,
                                                            const QVariantList &values, bool full,
                                                            Transaction *transaction)
@@ -112,18 +118,17 @@ StoreResult<WorkspaceView> SqlStore::workspaceView(QSqlDatabase &db, const QStri
         transaction);
 }
 
-QString SqlStore::workspaceFilterSql(const WorkspaceFilter &filter, bool joinOwner,
-                                     QVariantList &values)
+QString SqlStore::workspaceFilterSql(const WorkspaceFilter &filter, QVariantList &values) const
 {
     // Only the joins the filter needs: the count and the sorting of a page touch one row per
     // workspace, and every join is a lookup per row.
     QString from = QStringLiteral(" FROM workspaces w");
-    if (joinOwner || !filter.ownerName.isEmpty())
+    if (!filter.ownerName.isEmpty())
         from += QStringLiteral(" JOIN users u ON u.id = w.owner_id");
     if (!filter.templateName.isEmpty())
         from += QStringLiteral(" JOIN templates t ON t.id = w.template_id");
     if (!filter.status.isEmpty())
-        from += kLatestBuildJoins;
+        from += latestBuildJoins();
 
     QStringList conditions;
     // A workspace whose delete build succeeded is marked deleted: asking for that status
@@ -177,18 +182,16 @@ StoreResult<QList<WorkspaceView>> SqlStore::listWorkspaces(const WorkspaceFilter
     auto db = connection();
     if (!db)
         return db.error();
-    // The page first, from the few columns that filter and order it; then the view's joins
-    // for the rows of the page only.
+    // The page first, from the workspaces and what the filter needs; then the view's joins
+    // for the rows of the page only. The order is workspaces_list_order's, so an unfiltered
+    // page of live workspaces reads just its rows from that index instead of sorting them all.
     QVariantList values;
-    const QString page = QStringLiteral("SELECT w.id AS page_id, lower(u.username) AS k1, "
-                                        "lower(w.name) AS k2") +
-                         workspaceFilterSql(filter, true, values) +
-                         QStringLiteral(" ORDER BY k1, k2, w.id LIMIT ? OFFSET ?");
+    const QString page = QStringLiteral("SELECT w.*") + workspaceFilterSql(filter, values) +
+                         kViewOrder + QStringLiteral(" LIMIT ? OFFSET ?");
     values << sql::limitValue(filter.limit) << qMax(0, filter.offset);
     const QString statement = QStringLiteral("SELECT ") + viewColumns(false) +
-                              QStringLiteral(" FROM (") + page +
-                              QStringLiteral(") page JOIN workspaces w ON w.id = page.page_id") +
-                              kViewJoins + QStringLiteral(" ORDER BY page.k1, page.k2, w.id");
+                              QStringLiteral(" FROM (") + page + QStringLiteral(") w") +
+                              viewJoins() + kViewOrder;
     return selectAll(*db, statement, values,
                      [](const QSqlQuery &q) { return decodeView(q, false); });
 }
@@ -199,7 +202,7 @@ StoreResult<qint64> SqlStore::countWorkspaces(const WorkspaceFilter &filter)
     if (!db)
         return db.error();
     QVariantList values;
-    const QString from = workspaceFilterSql(filter, false, values);
+    const QString from = workspaceFilterSql(filter, values);
     return selectOne(*db, QStringLiteral("SELECT count(*)") + from, values, QStringLiteral("Count"),
                      [](const QSqlQuery &q) { return q.value(0).toLongLong(); });
 }
@@ -414,13 +417,18 @@ StoreResult<WorkspaceView> SqlStore::insertWorkspace(const Workspace &input,
             {
                 auto query =
                     exec(db,
+                         // owner_username: the list's sort key (migration 0003). An unknown
+                         // owner fails on the foreign key, not on the copy.
                          QStringLiteral("INSERT INTO workspaces (") + P::workspaceColumns +
-                             QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                             QStringLiteral(", owner_username) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                                            "?, ?, COALESCE((SELECT username FROM users "
+                                            "WHERE id = ?), ''))"),
                          {C::uuid(workspace.id), C::uuid(workspace.ownerId),
                           C::uuid(workspace.organizationId), C::uuid(workspace.templateId),
                           C::text(workspace.name), C::text(workspace.autostartSchedule),
                           qMax<qint64>(0, workspace.ttlMs), C::millis(workspace.lastUsedAt),
-                          C::millis(workspace.createdAt), C::millis(workspace.updatedAt), false},
+                          C::millis(workspace.createdAt), C::millis(workspace.updatedAt), false,
+                          C::uuid(workspace.ownerId)},
                          &transaction);
                 if (!query)
                     return query.error();

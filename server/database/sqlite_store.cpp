@@ -129,6 +129,15 @@ QString SqliteStore::beginWriteStatement() const
 }
 
 // Every tag of the job (json_each over its object) has the same value among the daemon's.
+// The latest build is one backward step in workspace_builds_number_uniq per workspace.
+QString SqliteStore::latestBuildJoins() const
+{
+    return QStringLiteral(
+        " JOIN workspace_builds b ON b.workspace_id = w.id AND b.build_number ="
+        " (SELECT max(lb.build_number) FROM workspace_builds lb WHERE lb.workspace_id = w.id)"
+        " JOIN provisioner_jobs j ON j.id = b.job_id");
+}
+
 QString SqliteStore::jobTagsSubsetCondition() const
 {
     return QStringLiteral(

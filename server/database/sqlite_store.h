@@ -28,6 +28,7 @@ protected:
     QString updateLockSuffix() const override { return {}; }
     QString skipLockedSuffix() const override { return {}; }
     QString jobTagsSubsetCondition() const override;
+    QString latestBuildJoins() const override;
     MigrationRunner::Dialect migrationDialect() const override;
     bool isUniqueViolation(const QSqlError &error) const override;
     bool isForeignKeyViolation(const QSqlError &error) const override;

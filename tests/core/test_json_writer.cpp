@@ -13,6 +13,8 @@ private Q_SLOTS:
     void stringsRoundTrip_data();
     void stringsRoundTrip();
     void numbersAndRaw();
+    void idsAsQtWritesThem();
+    void timesAsQtWritesThem();
 };
 
 void TestJsonWriter::nestingAndCommas()
@@ -84,6 +86,46 @@ void TestJsonWriter::numbersAndRaw()
     QCOMPARE(parsed.at(0).toInteger(), -9'007'199'254'740'991LL);
     QCOMPARE(parsed.at(2).toObject().value(u"k").toArray().at(0).toInt(), 1);
     QCOMPARE(parsed.at(3).toString(), QStringLiteral("latin1 é"));
+}
+
+void TestJsonWriter::idsAsQtWritesThem()
+{
+    QList<QUuid> ids{QUuid(QStringLiteral("ffffffff-ffff-ffff-ffff-ffffffffffff")),
+                     QUuid(QStringLiteral("00000000-0000-0000-0000-000000000001")),
+                     QUuid(QStringLiteral("0a0b0c0d-0e0f-4000-8a0b-0c0d0e0f1011"))};
+    for (int i = 0; i < 50; ++i)
+        ids.append(QUuid::createUuid());
+    for (const QUuid &id : std::as_const(ids)) {
+        JsonWriter json;
+        json.value(id);
+        QCOMPARE(json.data(), '"' + id.toString(QUuid::WithoutBraces).toLatin1() + '"');
+    }
+    JsonWriter null;
+    null.value(QUuid());
+    QCOMPARE(null.data(), QByteArray(R"("")"));
+}
+
+void TestJsonWriter::timesAsQtWritesThem()
+{
+    QList<QDateTime> times{
+        QDateTime::fromMSecsSinceEpoch(0, Qt::UTC),
+        QDateTime::fromMSecsSinceEpoch(-86'400'001, Qt::UTC),
+        QDateTime(QDate(2024, 2, 29), QTime(23, 59, 59, 999), Qt::UTC),
+        QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC),
+        QDateTime(QDate(10000, 1, 1), QTime(0, 0), Qt::UTC), // past RFC 3339: as Qt writes it
+        QDateTime(QDate(2026, 7, 1), QTime(12, 0), QTimeZone(3600 * 5)), // shown in UTC
+    };
+    QRandomGenerator random(7);
+    for (int i = 0; i < 50; ++i)
+        times.append(QDateTime::fromMSecsSinceEpoch(random.bounded(4'102'444'800'000LL), Qt::UTC));
+    for (const QDateTime &time : std::as_const(times)) {
+        JsonWriter json;
+        json.value(time);
+        QCOMPARE(json.data(), '"' + time.toUTC().toString(Qt::ISODateWithMs).toLatin1() + '"');
+    }
+    JsonWriter invalid;
+    invalid.value(QDateTime());
+    QCOMPARE(invalid.data(), QByteArray(R"("")"));
 }
 
 QTEST_GUILESS_MAIN(TestJsonWriter)

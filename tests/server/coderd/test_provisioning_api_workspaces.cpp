@@ -205,6 +205,14 @@ void TestProvisioningApiWorkspaces::workspaces()
     QCOMPARE(first.value(u"initiator_name").toString(), u"alice"_qs);
     QCOMPARE(first.value(u"workspace_owner_name").toString(), u"alice"_qs);
     QCOMPARE(first.value(u"template_version_id").toString(), m_versionId);
+    const QString versionName = api()
+                                    .get(u"/api/v2/templateversions/"_qs + m_versionId, m_member)
+                                    .json()
+                                    .value(u"name")
+                                    .toString();
+    QVERIFY(!versionName.isEmpty());
+    QCOMPARE(first.value(u"template_version_name").toString(), versionName);
+    QCOMPARE(ws.value(u"organization_name").toString(), u"coder"_qs);
     QCOMPARE(first.value(u"job").toObject().value(u"type").toString(), u"workspace_build"_qs);
     QCOMPARE(first.value(u"job")
                  .toObject()
@@ -334,6 +342,16 @@ void TestProvisioningApiWorkspaces::workspaceList()
     QJsonObject all = list(QString(), carol);
     QCOMPARE(names(all), QStringList({u"list-a"_qs, u"list-b"_qs, u"other-c"_qs}));
     QCOMPARE(all.value(u"count").toInt(), 3);
+    // A listed workspace carries the names its own route shows.
+    const QJsonObject listedC = all.value(u"workspaces").toArray().at(2).toObject();
+    QCOMPARE(listedC.value(u"name").toString(), u"other-c"_qs);
+    for (const char *field : {"organization_name", "owner_name", "template_name"})
+        QCOMPARE(listedC.value(QLatin1String(field)), c.value(QLatin1String(field)));
+    const QJsonObject listedBuild = listedC.value(u"latest_build").toObject();
+    QCOMPARE(listedBuild.value(u"transition").toString(), u"stop"_qs);
+    QCOMPARE(listedBuild.value(u"initiator_name").toString(), u"carol"_qs);
+    QCOMPARE(listedBuild.value(u"template_version_name"),
+             c.value(u"latest_build").toObject().value(u"template_version_name"));
     QCOMPARE(names(list(u"?q=owner:me"_qs, carol)), names(all));
     QCOMPARE(names(list(u"?q=owner:carol"_qs, m_owner)), names(all));
     QCOMPARE(names(list(u"?q=owner:carol%20name:list"_qs, m_owner)),

@@ -50,6 +50,20 @@ private Q_SLOTS:
             << QStringList{
                    u"CREATE FUNCTION f() RETURNS int AS $body$ BEGIN RETURN 1; END $body$ LANGUAGE plpgsql"_s,
                    u"SELECT $$a;b$$"_s};
+        QTest::newRow("trigger body")
+            << u"CREATE TRIGGER t AFTER UPDATE ON a BEGIN UPDATE b SET x = 1; DELETE FROM c; END;SELECT 3"_s
+            << QStringList{
+                   u"CREATE TRIGGER t AFTER UPDATE ON a BEGIN UPDATE b SET x = 1; DELETE FROM c; END"_s,
+                   u"SELECT 3"_s};
+        QTest::newRow("temp trigger, lower case")
+            << u"create temp trigger t after insert on a begin select 1; select 2; end;"_s
+            << QStringList{
+                   u"create temp trigger t after insert on a begin select 1; select 2; end"_s};
+        QTest::newRow("PostgreSQL trigger has no body")
+            << u"CREATE TRIGGER t AFTER UPDATE ON a FOR EACH ROW EXECUTE FUNCTION f();SELECT 4"_s
+            << QStringList{
+                   u"CREATE TRIGGER t AFTER UPDATE ON a FOR EACH ROW EXECUTE FUNCTION f()"_s,
+                   u"SELECT 4"_s};
         QTest::newRow("positional parameter is not a tag")
             << u"SELECT $1; SELECT 2"_s << QStringList{u"SELECT $1"_s, u"SELECT 2"_s};
         QTest::newRow("unterminated string keeps the rest")

@@ -1214,9 +1214,19 @@ private Q_SLOTS:
         filter.offset = 4;
         QCOMPARE(names(filter), (QStringList{u"Zed/web"_s}));
 
+        // The order follows a change of username: the copy the list sorts on (migration
+        // 0003) is kept in step by a trigger, as no store call renames a user yet.
+        QCOMPARE(column(u"UPDATE users SET username = 'Aaron' WHERE id = '"_s +
+                        zed.id.toString(QUuid::WithoutBraces) + u"'"_s),
+                 QVariantList{});
+        filter = {};
+        filter.limit = 3;
+        QCOMPARE(names(filter),
+                 (QStringList{u"Aaron/apiXserver"_s, u"Aaron/web"_s, u"amy/100%"_s}));
+
         // A listing carries what the API shows, not the build's payload.
         const WorkspaceView listed = must(m_store->listWorkspaces({}), "list").first();
-        QCOMPARE(listed.templateName, u"alpha"_s);
+        QCOMPARE(listed.templateName, u"beta"_s);
         QCOMPARE(listed.latestJob.status, job_status::succeeded);
         QCOMPARE(listed.latestBuild.buildNumber, 1);
         QVERIFY(!listed.latestBuild.id.isNull());
