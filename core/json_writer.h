@@ -17,8 +17,8 @@ qsizetype formatRfc3339(qint64 msSinceEpoch, char *out);
 // Writes compact JSON straight into bytes. Building a QJsonObject to serialize it costs about a
 // sixth of a small API request, so responses on hot paths are written with this instead;
 // reading JSON stays with QJsonDocument. Ids and times, a dozen of each per workspace in a
-// list, are formatted in place rather than through a QString apiece. Keys are ASCII literals chosen
-// by the code; string values are escaped per RFC 8259.
+// list, are formatted in place rather than through a QString apiece. Keys are ASCII literals
+// chosen by the code; string values are escaped per RFC 8259.
 class JsonWriter
 {
 public:

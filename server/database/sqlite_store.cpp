@@ -128,7 +128,6 @@ QString SqliteStore::beginWriteStatement() const
     return QStringLiteral("BEGIN IMMEDIATE");
 }
 
-// Every tag of the job (json_each over its object) has the same value among the daemon's.
 // The latest build is one backward step in workspace_builds_number_uniq per workspace.
 QString SqliteStore::latestBuildJoins() const
 {
@@ -138,6 +137,7 @@ QString SqliteStore::latestBuildJoins() const
         " JOIN provisioner_jobs j ON j.id = b.job_id");
 }
 
+// Every tag of the job (json_each over its object) has the same value among the daemon's.
 QString SqliteStore::jobTagsSubsetCondition() const
 {
     return QStringLiteral(
