@@ -174,20 +174,12 @@ HttpResponse listWorkspaces(ApiContext &context, HttpRequest &request, const Pri
     }
     filter->limit = page->limit;
     filter->offset = page->offset;
-    auto list = context.store.listWorkspaces(*filter);
-    if (!list)
+    auto listed = context.store.workspacePage(*filter);
+    if (!listed)
         return HttpResponse::error(
-            ApiContext::storeError(list.error(), QStringLiteral("workspaces")));
-    qint64 count = list->size() + filter->offset;
-    if (filter->offset > 0 || (filter->limit > 0 && list->size() == filter->limit)) {
-        auto total = context.store.countWorkspaces(*filter);
-        if (!total)
-            return HttpResponse::error(
-                ApiContext::storeError(total.error(), QStringLiteral("workspaces")));
-        count = *total;
-    }
+            ApiContext::storeError(listed.error(), QStringLiteral("workspaces")));
     ProvisioningViews views(context.store);
-    return jsonResponse(views.workspaces(*list, count));
+    return jsonResponse(views.workspaces(listed->workspaces, listed->count));
 }
 
 HttpResponse workspaceByName(ApiContext &context, HttpRequest &request, const Principal &principal,

@@ -264,6 +264,13 @@ struct WorkspaceFilter
     int offset = 0;
 };
 
+// A page of a workspace listing and how many workspaces the filter matches in all.
+struct WorkspacePage
+{
+    QList<WorkspaceView> workspaces;
+    qint64 count = 0;
+};
+
 // What a daemon asks for: any pending job of one of its provisioners whose tags it all has.
 struct JobAcquireRequest
 {

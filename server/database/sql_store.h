@@ -129,6 +129,7 @@ public:
                                                        const QString &name) override;
     StoreResult<QList<WorkspaceView>> listWorkspaces(const WorkspaceFilter &filter) override;
     StoreResult<qint64> countWorkspaces(const WorkspaceFilter &filter) override;
+    StoreResult<WorkspacePage> workspacePage(const WorkspaceFilter &filter) override;
     StoreResult<WorkspaceView> updateWorkspaceName(const QUuid &id, const QString &name) override;
     StoreResult<WorkspaceView> updateWorkspaceAutostart(const QUuid &id,
                                                         const QString &schedule) override;
@@ -280,6 +281,9 @@ private:
     // " FROM workspaces w JOIN ... WHERE ..." with the joins the filter needs (users u,
     // templates t, latest build b and its job j, each when filtered on).
     QString workspaceFilterSql(const WorkspaceFilter &filter, QVariantList &values) const;
+    // The listing statement of a filter's page; with the filter's total as a last column.
+    QString workspaceListSql(const WorkspaceFilter &filter, bool withCount,
+                             QVariantList &values) const;
     // "SELECT <view columns> FROM workspaces w JOIN ..." (without the build's payload
     // unless full), and the joins of it that follow FROM.
     QString viewSelect(bool full) const;

@@ -4,6 +4,7 @@
 #include "sql_store.h"
 #include "sql_store_detail.h"
 
+#include <QSet>
 #include <algorithm>
 
 namespace coder::server {
@@ -553,9 +554,9 @@ StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QU
     if (!db)
         return db.error();
 
-    // Resources with their agents in one query (a resource without agents comes once, with
-    // NULL agent columns), then the apps when there are agents; rows carry their ordinal for
-    // the final order.
+    // One query for the resources, their agents and the agents' apps (LEFT JOINs: a resource
+    // without agents comes once with NULL agent columns, an agent without apps likewise), so a
+    // page of workspaces costs one statement; rows carry their ordinal for the final order.
     struct Ordered
     {
         qint64 createdAt;
@@ -570,15 +571,26 @@ StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QU
         int ordinal;
     };
     QList<AgentRow> agents;
+    QSet<QUuid> agentIds;
+    struct AppRow
+    {
+        WorkspaceApp app;
+        int ordinal;
+    };
+    QList<AppRow> apps;
     constexpr int kResourceOrdinal = 9; // after P::resourceColumns
     constexpr int kAgentFirst = 10;     // P::agentColumns, then the agent's ordinal
     constexpr int kAgentOrdinal = 26;
+    constexpr int kAppFirst = 27; // P::appColumns, then the app's ordinal
+    constexpr int kAppOrdinal = 38;
     auto done = forIdChunks(
         *db,
         QStringLiteral("SELECT ") + C::qualified(P::resourceColumns, QStringLiteral("r")) +
             QStringLiteral(", r.ordinal, ") + C::qualified(P::agentColumns, QStringLiteral("a")) +
-            QStringLiteral(", a.ordinal FROM workspace_resources r LEFT JOIN workspace_agents a "
-                           "ON a.resource_id = r.id WHERE r.job_id IN (%1)"),
+            QStringLiteral(", a.ordinal, ") + C::qualified(P::appColumns, QStringLiteral("p")) +
+            QStringLiteral(", p.ordinal FROM workspace_resources r LEFT JOIN workspace_agents a "
+                           "ON a.resource_id = r.id LEFT JOIN workspace_apps p ON p.agent_id = "
+                           "a.id WHERE r.job_id IN (%1)"),
         {}, jobIds, [&](const QSqlQuery &q) {
             const QUuid resourceId = C::uuidFrom(q.value(0));
             if (!resourceIndex.contains(resourceId)) {
@@ -588,33 +600,20 @@ StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QU
                 resourceIndex.insert(resourceId, int(resources.size()));
                 resources.append(std::move(resource));
             }
-            if (!q.isNull(kAgentFirst))
+            if (q.isNull(kAgentFirst))
+                return;
+            const QUuid agentId = C::uuidFrom(q.value(kAgentFirst));
+            if (!agentIds.contains(agentId)) {
+                agentIds.insert(agentId);
                 agents.append({P::agent(q, kAgentFirst), q.value(kAgentOrdinal).toInt()});
+            }
+            if (!q.isNull(kAppFirst))
+                apps.append({P::app(q, kAppFirst), q.value(kAppOrdinal).toInt()});
         });
     if (!done)
         return done.error();
     if (resources.isEmpty())
         return resources;
-
-    struct AppRow
-    {
-        WorkspaceApp app;
-        int ordinal;
-    };
-    QList<AppRow> apps;
-    if (!agents.isEmpty()) {
-        done = forIdChunks(
-            *db,
-            QStringLiteral("SELECT ") + C::qualified(P::appColumns, QStringLiteral("p")) +
-                QStringLiteral(", p.ordinal FROM workspace_apps p JOIN workspace_agents a ON "
-                               "a.id = p.agent_id JOIN workspace_resources r ON r.id = "
-                               "a.resource_id WHERE r.job_id IN (%1)"),
-            {}, jobIds, [&](const QSqlQuery &q) {
-                apps.append({P::app(q), q.value(11).toInt()});
-            });
-        if (!done)
-            return done.error();
-    }
 
     std::stable_sort(apps.begin(), apps.end(),
                      [](const AppRow &a, const AppRow &b) { return a.ordinal < b.ordinal; });

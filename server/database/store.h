@@ -174,6 +174,8 @@ public:
                                                                const QString &name) = 0;
     virtual StoreResult<QList<WorkspaceView>> listWorkspaces(const WorkspaceFilter &filter) = 0;
     virtual StoreResult<qint64> countWorkspaces(const WorkspaceFilter &filter) = 0;
+    // listWorkspaces and countWorkspaces together, in one statement when the page has rows.
+    virtual StoreResult<WorkspacePage> workspacePage(const WorkspaceFilter &filter) = 0;
     virtual StoreResult<WorkspaceView> updateWorkspaceName(const QUuid &id,
                                                            const QString &name) = 0;
     virtual StoreResult<WorkspaceView> updateWorkspaceAutostart(const QUuid &id,
