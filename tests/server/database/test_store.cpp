@@ -2,6 +2,7 @@
 // (CODER_TEST_BACKEND_POSTGRES). Every test function gets a fresh database.
 #include "server/database/sql_store.h"
 #include "server/database/store_factory.h"
+#include "tests/support/store_test_support.h"
 #include "tests/support/test_postgres.h"
 
 #include <QDir>
@@ -12,12 +13,13 @@
 #include <QThread>
 #include <QtTest>
 #include <array>
-#include <latch>
 #include <memory>
 #include <sys/stat.h>
 
 using namespace coder::server;
 using namespace Qt::StringLiterals;
+using coder::test::firstColumn;
+using coder::test::runThreads;
 using coder::test::TestPostgres;
 
 namespace {
@@ -53,23 +55,6 @@ ApiKey makeKey(const QUuid &userId, const QString &id, const QString &loginType,
     key.ipAddress = QStringLiteral("127.0.0.1");
     key.expiresAt = QDateTime::fromMSecsSinceEpoch(1'800'000'000'000, Qt::UTC);
     return key;
-}
-
-// Runs fn(index) on count threads that start together; each releases its connection.
-template <typename Fn> void runThreads(Store &store, int count, Fn fn)
-{
-    std::latch start(count);
-    std::vector<std::unique_ptr<QThread>> threads;
-    for (int i = 0; i < count; ++i) {
-        threads.emplace_back(QThread::create([&store, &start, &fn, i] {
-            start.arrive_and_wait();
-            fn(i);
-            store.closeThreadConnection();
-        }));
-        threads.back()->start();
-    }
-    for (auto &thread : threads)
-        QVERIFY(thread->wait(120'000));
 }
 
 } // namespace
@@ -115,21 +100,7 @@ private:
         return fresh;
     }
 
-    // Runs a query on the store's connection of this thread; returns the first column.
-    static QVariantList column(Store &store, const QString &sql)
-    {
-        auto *sql_store = dynamic_cast<SqlStore *>(&store);
-        auto db = sql_store->connection();
-        QVariantList values;
-        if (!db)
-            return values;
-        QSqlQuery query(*db);
-        if (!query.exec(sql))
-            return {QString(u"error: "_s + query.lastError().text())};
-        while (query.next())
-            values.append(query.value(0));
-        return values;
-    }
+    static QVariantList column(Store &store, const QString &sql) { return firstColumn(store, sql); }
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TestPostgres> m_postgres;
