@@ -180,6 +180,9 @@ WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
             return core::ApiError::conflict(
                 QStringLiteral("Workspace \"%1\" already exists.").arg(request.name),
                 QStringLiteral("name"));
+        // The template was deleted since it was read above: the store checks it again, locked.
+        if (inserted.error().kind == StoreError::NotFound)
+            return core::ApiError::invalidField(field, QStringLiteral("No such template."));
         return ApiContext::storeError(inserted.error(), QStringLiteral("workspace"));
     }
     m_jobs.jobPosted();
