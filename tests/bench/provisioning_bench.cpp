@@ -1,12 +1,14 @@
 // The client side of tests/bench/provisioning_bench.sh (run by hand, not a test): measures
-// create-to-build-succeeded latency, build throughput, and paced GET latency. Prints one line
-// of figures per phase; the script starts the servers and computes the ratios.
+// create-to-build-succeeded latency and build throughput, and fills a server with workspaces.
+// Prints one line of figures per phase; the script starts the servers and computes the ratios.
+// The paced GETs are tests/bench/paced_get.cpp.
 //
 //   provisioning_bench latency    URL TOKEN TEMPLATE_ID COUNT
 //   provisioning_bench throughput URL TOKEN TEMPLATE_ID COUNT
 //   provisioning_bench populate   URL TOKEN TEMPLATE_ID COUNT
-//   provisioning_bench paced      URL TOKEN PATH RATE SECONDS
 //   provisioning_bench spawn      COUNT        (the peer: fork+exec of a shell, as the agent is)
+
+#include "percentile.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -18,12 +20,13 @@
 #include <QNetworkReply>
 #include <QProcess>
 #include <QThread>
-#include <QTimer>
 #include <algorithm>
 #include <cstdio>
 #include <signal.h>
 
 namespace {
+
+using coder::bench::percentile;
 
 QNetworkAccessManager *network;
 QString baseUrl;
@@ -55,15 +58,6 @@ QJsonObject call(const QByteArray &method, const QString &path, const QJsonObjec
         std::exit(1);
     }
     return QJsonDocument::fromJson(data).object();
-}
-
-double percentile(std::vector<double> values, double p)
-{
-    if (values.empty())
-        return 0;
-    std::sort(values.begin(), values.end());
-    const size_t index = std::min(values.size() - 1, size_t(p / 100.0 * double(values.size())));
-    return values[index];
 }
 
 QJsonObject createWorkspace(const QString &templateId, const QString &name)
@@ -143,51 +137,6 @@ int throughput(const QString &templateId, int count, const char *prefix)
     return 0;
 }
 
-// Open loop: a request is due every 1/rate s whatever the previous ones do; latency counts from
-// when it was due, so queueing behind a slow answer is measured, not hidden.
-int paced(const QString &path, int rate, int seconds)
-{
-    const int total = rate * seconds;
-    std::vector<double> ms;
-    ms.reserve(size_t(total));
-    int sent = 0;
-    int done = 0;
-    int errors = 0;
-    QElapsedTimer clock;
-    clock.start();
-    QEventLoop loop;
-    QTimer tick;
-    tick.setTimerType(Qt::PreciseTimer);
-    tick.setInterval(1);
-    QObject::connect(&tick, &QTimer::timeout, [&] {
-        const qint64 now = clock.nsecsElapsed();
-        while (sent < total && qint64(sent) * 1000000000 / rate <= now) {
-            const qint64 due = qint64(sent) * 1000000000 / rate;
-            ++sent;
-            QNetworkReply *reply = network->get(makeRequest(path));
-            QObject::connect(reply, &QNetworkReply::finished, [&, reply, due] {
-                if (reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt() != 200)
-                    ++errors;
-                reply->readAll();
-                reply->deleteLater();
-                ms.push_back(double(clock.nsecsElapsed() - due) / 1e6);
-                if (++done == total)
-                    loop.quit();
-            });
-        }
-        if (sent == total)
-            tick.stop();
-    });
-    tick.start();
-    loop.exec();
-    const double elapsed = double(clock.nsecsElapsed()) / 1e9;
-    std::printf("paced rate=%d n=%d achieved_rps=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f "
-                "errors=%d\n",
-                rate, total, total / elapsed, percentile(ms, 50), percentile(ms, 95),
-                percentile(ms, 99), errors);
-    return errors == 0 ? 0 : 1;
-}
-
 // The floor under a process workspace's start: starting the same kind of detached shell.
 int spawn(int count)
 {
@@ -230,8 +179,6 @@ int main(int argc, char **argv)
         return throughput(args[4], args[5].toInt(), "thr");
     if (mode == QLatin1String("populate"))
         return throughput(args[4], args[5].toInt(), "pop");
-    if (mode == QLatin1String("paced") && args.size() == 7)
-        return paced(args[4], args[5].toInt(), args[6].toInt());
     std::fprintf(stderr, "unknown mode %s\n", qPrintable(mode));
     return 2;
 }

@@ -4,8 +4,8 @@
 #     provisioner), beside the floor of starting the same detached shell (the peer);
 #  2. build throughput (builds/min) for 200 workspaces with 3 built-in daemons;
 #  3. GET /api/v2/workspaces with 2,000 workspaces: p95 at a paced 300 req/s (open loop, by
-#     tests/bench/provisioning_bench.cpp, since Debian's wrk has no rate option) and req/s with
-#     wrk at 50 connections, each beside nginx serving the same JSON as a static file.
+#     tests/bench/paced_get.cpp, since Debian's wrk has no rate option) and req/s with wrk at
+#     50 connections, each beside nginx serving the same JSON as a static file.
 # The list is measured on the dashboard's page (?limit=25), and once unpaginated.
 #
 #   tests/bench/provisioning_bench.sh [BUILD_DIR]      (default: build)
@@ -16,6 +16,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build}
 CODER=$BUILD/app/cli/coder
 CLIENT=$BUILD/tests/bench/provisioning_bench
+PACED=$BUILD/tests/bench/paced_get
 BACKENDS=${BACKENDS:-sqlite postgres}
 LATENCY_N=${LATENCY_N:-50}
 THROUGHPUT_N=${THROUGHPUT_N:-200}
@@ -51,7 +52,7 @@ trap cleanup EXIT
 for tool in wrk nginx curl tar; do
   command -v "$tool" >/dev/null || { echo "missing $tool: run installer/test.sh once" >&2; exit 1; }
 done
-[ -x "$CODER" ] && [ -x "$CLIENT" ] || { echo "build first (installer/test.sh)" >&2; exit 1; }
+[ -x "$CODER" ] && [ -x "$CLIENT" ] && [ -x "$PACED" ] || { echo "build first (installer/test.sh)" >&2; exit 1; }
 
 start_coderd() { # start_coderd DATA_DIR [ARGS...]: sets URL
   local data=$1; shift
@@ -156,8 +157,8 @@ JSON
   [ -n "${NGINX_URL:-}" ] && kill "$NGINX_PID" 2>/dev/null || true
   start_nginx "$WORK/page.json"
   echo "-- GET $page paced at $RATE req/s for ${PACED_SECONDS}s"
-  printf '   nginx:  '; "$CLIENT" paced "$NGINX_URL" x /list.json "$RATE" "$PACED_SECONDS"
-  printf '   coderd: '; "$CLIENT" paced "$URL" "$token" "$page" "$RATE" "$PACED_SECONDS"
+  printf '   nginx:  '; "$PACED" "$NGINX_URL/list.json" "$RATE" "$PACED_SECONDS"
+  printf '   coderd: '; "$PACED" "$URL$page" "$RATE" "$PACED_SECONDS" "Coder-Session-Token: $token"
   echo "-- GET $page with wrk -c$CONNECTIONS for $DURATION (req/s p99_ms)"
   local nginx coderd
   nginx=$(wrk_rps "$NGINX_URL/list.json")
