@@ -127,7 +127,9 @@ ProvisioningViews::workspaces(const QList<WorkspaceView> &list, qint64 count)
         return resources.error();
     const QDateTime now = QDateTime::currentDateTimeUtc();
     core::JsonWriter json;
-    json.reserve(list.size() * 2560); // a workspace without agents is about 2 KiB
+    // About 2.2 KiB per workspace without agents, 3.4 KiB with an agent and an app: one
+    // allocation for most pages.
+    json.reserve(list.size() * 3584);
     json.beginObject().key("workspaces").beginArray();
     for (const WorkspaceView &view : list)
         writeWorkspace(json, view, latestBuildView(view, *resources), organizationOf(view), now);

@@ -68,6 +68,15 @@ QString PostgresStore::firstUserLockStatement() const
     return QStringLiteral("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE");
 }
 
+// QPSQL reads a forward-only query in libpq's single-row mode: a PGresult allocated, filled
+// and freed per row (an eighth of a listing's time in coderd). Otherwise the rows come as one
+// PGresult. A kept statement holds its last result until its next run, so memory stays
+// bounded by one result per statement and thread.
+bool PostgresStore::forwardOnlyQueries() const
+{
+    return false;
+}
+
 // Given SQLite's form (a join on build_number = the correlated max), PostgreSQL hashes every
 // build of every workspace even for a page of 25; LATERAL keeps it to one index step per row.
 QString PostgresStore::latestBuildJoins() const

@@ -203,7 +203,9 @@ struct WorkspaceAgent
     QUuid id;
     QUuid resourceId;
     QString name;
-    QByteArray authTokenHash; // SHA-256 of the agent's token; the token itself is never stored
+    // SHA-256 of the agent's token; the token itself is never stored. Written with the agent,
+    // never read back with it: resources carry no secret, even hashed.
+    QByteArray authTokenHash;
     QString operatingSystem = QStringLiteral("linux");
     QString architecture = QStringLiteral("amd64");
     QString directory;

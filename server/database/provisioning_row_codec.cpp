@@ -71,10 +71,13 @@ const QString C::buildColumns =
     buildColumnsWithoutPayload + QStringLiteral(", parameters, provisioner_state");
 const QString C::resourceColumns =
     QStringLiteral("id, job_id, transition, type, name, persistent, hide, icon, created_at");
-const QString C::agentColumns = QStringLiteral(
-    "id, resource_id, name, auth_token_hash, operating_system, architecture, directory, "
-    "environment_variables, startup_script, startup_script_timeout_seconds, lifecycle_state, "
-    "first_connected_at, last_connected_at, disconnected_at, created_at, updated_at");
+const QString C::agentStateColumns = QStringLiteral(
+    "lifecycle_state, first_connected_at, last_connected_at, disconnected_at, updated_at");
+const QString C::agentColumns =
+    QStringLiteral("id, resource_id, name, operating_system, architecture, directory, "
+                   "environment_variables, startup_script, startup_script_timeout_seconds, "
+                   "created_at, ") +
+    agentStateColumns;
 const QString C::appColumns = QStringLiteral(
     "id, agent_id, slug, display_name, icon, url, command, sharing_level, subdomain, healthcheck, "
     "created_at");
@@ -330,20 +333,25 @@ WorkspaceAgent C::agent(const QSqlQuery &row, int first)
     a.id = RowCodec::uuidFrom(q(0));
     a.resourceId = RowCodec::uuidFrom(q(1));
     a.name = q(2).toString();
-    a.authTokenHash = q(3).toByteArray();
-    a.operatingSystem = q(4).toString();
-    a.architecture = q(5).toString();
-    a.directory = q(6).toString();
-    a.environmentVariables = RowCodec::objectFrom(q(7));
-    a.startupScript = q(8).toString();
-    a.startupScriptTimeoutSeconds = q(9).toInt();
-    a.lifecycleState = q(10).toString();
-    a.firstConnectedAt = RowCodec::timeFrom(q(11));
-    a.lastConnectedAt = RowCodec::timeFrom(q(12));
-    a.disconnectedAt = RowCodec::timeFrom(q(13));
-    a.createdAt = RowCodec::timeFrom(q(14));
-    a.updatedAt = RowCodec::timeFrom(q(15));
+    a.operatingSystem = q(3).toString();
+    a.architecture = q(4).toString();
+    a.directory = q(5).toString();
+    a.environmentVariables = RowCodec::objectFrom(q(6));
+    a.startupScript = q(7).toString();
+    a.startupScriptTimeoutSeconds = q(8).toInt();
+    a.createdAt = RowCodec::timeFrom(q(9));
+    agentState(a, row, first + 10);
     return a;
+}
+
+void C::agentState(WorkspaceAgent &a, const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    a.lifecycleState = q(0).toString();
+    a.firstConnectedAt = RowCodec::timeFrom(q(1));
+    a.lastConnectedAt = RowCodec::timeFrom(q(2));
+    a.disconnectedAt = RowCodec::timeFrom(q(3));
+    a.updatedAt = RowCodec::timeFrom(q(4));
 }
 
 WorkspaceApp C::app(const QSqlQuery &row, int first)

@@ -28,7 +28,10 @@ public:
     static const QString buildColumns;
     static const QString buildColumnsWithoutPayload;
     static const QString resourceColumns;
+    // An agent's definition, then its state (agentStateColumns); without auth_token_hash,
+    // which is never read back. Only the state changes once the agent is written.
     static const QString agentColumns;
+    static const QString agentStateColumns;
     static const QString appColumns;
 
     static constexpr int workspaceColumnCount = 11;
@@ -60,6 +63,8 @@ public:
     static WorkspaceBuild build(const QSqlQuery &query, int first = 0, bool withPayload = true);
     static WorkspaceResource resource(const QSqlQuery &query, int first = 0);
     static WorkspaceAgent agent(const QSqlQuery &query, int first = 0);
+    // Overwrites the state of a from agentStateColumns at first.
+    static void agentState(WorkspaceAgent &a, const QSqlQuery &query, int first = 0);
     static WorkspaceApp app(const QSqlQuery &query, int first = 0);
 
     // The Conflict for a unique index of these tables named in a driver's first error line.

@@ -91,7 +91,7 @@ StoreResult<SqlStore::Statement> SqlStore::exec(QSqlDatabase &db, const QString 
         done = query->exec();
     } else {
         query.emplace(db);
-        query->setForwardOnly(true);
+        query->setForwardOnly(forwardOnlyQueries());
         if (!prepared) {
             done = query->exec(sql);
         } else if (query->prepare(sql)) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "migration_runner.h"
+#include "resource_cache.h"
 #include "store.h"
 #include "thread_connections.h"
 
@@ -176,6 +177,9 @@ protected:
     // Joins each workspace w to its latest build b (the highest build number) and that
     // build's job j, as one index step per workspace.
     virtual QString latestBuildJoins() const = 0;
+    // Whether queries read their rows one at a time (QSqlQuery::setForwardOnly). Every read
+    // here collects all of its rows, so this is about what the driver does per row.
+    virtual bool forwardOnlyQueries() const = 0;
     virtual MigrationRunner::Dialect migrationDialect() const = 0;
     virtual bool isUniqueViolation(const QSqlError &error) const = 0;
     virtual bool isForeignKeyViolation(const QSqlError &error) const = 0;
@@ -244,6 +248,12 @@ private:
                                       const std::function<void(const QSqlQuery &)> &onRow);
     StoreResult<ProvisionerJob> insertJobWith(QSqlDatabase &db, const ProvisionerJob &job,
                                               Transaction &transaction);
+    // The resources of jobIds from the database, in creation order; and the state of the
+    // agents among resources read earlier (ResourceCache).
+    StoreResult<QList<WorkspaceResource>> loadResources(QSqlDatabase &db,
+                                                        const QList<QUuid> &jobIds);
+    StoreResult<core::Ok> refreshAgentStates(QSqlDatabase &db,
+                                             QHash<QUuid, QList<WorkspaceResource>> &byJob);
     // The job, its row held until the transaction ends.
     StoreResult<ProvisionerJob> lockJob(QSqlDatabase &db, const QUuid &id,
                                         Transaction &transaction);
@@ -290,6 +300,7 @@ private:
     QString viewJoins() const;
 
     ThreadConnections m_connections;
+    ResourceCache m_resources;
 };
 
 } // namespace coder::server

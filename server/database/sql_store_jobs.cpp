@@ -553,7 +553,68 @@ StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QU
     auto db = connection();
     if (!db)
         return db.error();
+    // Decoding a job's resources cost a workspace listing more than anything else, and they
+    // never change once written: kept ones cost only their agents' state.
+    QList<QUuid> missing;
+    QHash<QUuid, QList<WorkspaceResource>> byJob = m_resources.lookup(jobIds, missing);
+    if (auto refreshed = refreshAgentStates(*db, byJob); !refreshed)
+        return refreshed.error();
+    if (!missing.isEmpty()) {
+        auto loaded = loadResources(*db, missing);
+        if (!loaded)
+            return loaded.error();
+        QHash<QUuid, QList<WorkspaceResource>> loadedByJob;
+        for (const WorkspaceResource &resource : std::as_const(*loaded))
+            loadedByJob[resource.jobId].append(resource);
+        for (auto it = loadedByJob.cbegin(); it != loadedByJob.cend(); ++it) {
+            m_resources.keep(it.key(), it.value());
+            byJob.insert(it.key(), it.value());
+        }
+    }
+    // Jobs in the order their resources were created, each job's in the provisioner's order.
+    const auto createdAt = [&byJob](const QUuid &job) {
+        return byJob.constFind(job)->constFirst().createdAt.toMSecsSinceEpoch();
+    };
+    QList<QUuid> jobs = byJob.keys();
+    std::sort(jobs.begin(), jobs.end(), [&createdAt](const QUuid &a, const QUuid &b) {
+        const qint64 ta = createdAt(a);
+        const qint64 tb = createdAt(b);
+        return ta != tb ? ta < tb : a < b;
+    });
+    for (const QUuid &job : std::as_const(jobs))
+        resources += byJob.value(job);
+    return resources;
+}
 
+StoreResult<core::Ok> SqlStore::refreshAgentStates(QSqlDatabase &db,
+                                                   QHash<QUuid, QList<WorkspaceResource>> &byJob)
+{
+    QHash<QUuid, WorkspaceAgent *> agents;
+    for (QList<WorkspaceResource> &resources : byJob) {
+        // Writing copies the kept list: only where there is an agent to write to.
+        if (std::none_of(resources.cbegin(), resources.cend(),
+                         [](const WorkspaceResource &r) { return !r.agents.isEmpty(); }))
+            continue;
+        for (WorkspaceResource &resource : resources) {
+            for (WorkspaceAgent &agent : resource.agents)
+                agents.insert(agent.id, &agent);
+        }
+    }
+    if (agents.isEmpty())
+        return core::Ok{};
+    return forIdChunks(db,
+                       QStringLiteral("SELECT id, ") + P::agentStateColumns +
+                           QStringLiteral(" FROM workspace_agents WHERE id IN (%1)"),
+                       {}, agents.keys(), [&agents](const QSqlQuery &q) {
+                           if (WorkspaceAgent *agent = agents.value(C::uuidFrom(q.value(0))))
+                               P::agentState(*agent, q, 1);
+                       });
+}
+
+StoreResult<QList<WorkspaceResource>> SqlStore::loadResources(QSqlDatabase &db,
+                                                              const QList<QUuid> &jobIds)
+{
+    QList<WorkspaceResource> resources;
     // One query for the resources, their agents and the agents' apps (LEFT JOINs: a resource
     // without agents comes once with NULL agent columns, an agent without apps likewise), so a
     // page of workspaces costs one statement; rows carry their ordinal for the final order.
@@ -580,11 +641,11 @@ StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QU
     QList<AppRow> apps;
     constexpr int kResourceOrdinal = 9; // after P::resourceColumns
     constexpr int kAgentFirst = 10;     // P::agentColumns, then the agent's ordinal
-    constexpr int kAgentOrdinal = 26;
-    constexpr int kAppFirst = 27; // P::appColumns, then the app's ordinal
-    constexpr int kAppOrdinal = 38;
+    constexpr int kAgentOrdinal = 25;
+    constexpr int kAppFirst = 26; // P::appColumns, then the app's ordinal
+    constexpr int kAppOrdinal = 37;
     auto done = forIdChunks(
-        *db,
+        db,
         QStringLiteral("SELECT ") + C::qualified(P::resourceColumns, QStringLiteral("r")) +
             QStringLiteral(", r.ordinal, ") + C::qualified(P::agentColumns, QStringLiteral("a")) +
             QStringLiteral(", a.ordinal, ") + C::qualified(P::appColumns, QStringLiteral("p")) +

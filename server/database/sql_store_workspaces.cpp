@@ -198,11 +198,17 @@ QString SqlStore::workspaceListSql(const WorkspaceFilter &filter, bool withCount
     if (withCount)
         count = QStringLiteral(", (SELECT count(*)") + workspaceFilterSql(filter, values) +
                 QStringLiteral(")");
-    const QString page = QStringLiteral("SELECT w.*") + workspaceFilterSql(filter, values) +
-                         kViewOrder + QStringLiteral(" LIMIT ? OFFSET ?");
+    // The page carries its sort keys out, so that PostgreSQL sees the joined rows already in
+    // order (its joins here keep the order of the page) instead of sorting them again.
+    const QString page =
+        QStringLiteral("SELECT w.*, lower(w.owner_username) AS sort_owner, lower(w.name) AS "
+                       "sort_name") +
+        workspaceFilterSql(filter, values) +
+        QStringLiteral(" ORDER BY sort_owner, sort_name, w.id LIMIT ? OFFSET ?");
     values << sql::limitValue(filter.limit) << qMax(0, filter.offset);
     return QStringLiteral("SELECT ") + viewColumns(false) + count + QStringLiteral(" FROM (") +
-           page + QStringLiteral(") w") + viewJoins() + kViewOrder;
+           page + QStringLiteral(") w") + viewJoins() +
+           QStringLiteral(" ORDER BY w.sort_owner, w.sort_name, w.id");
 }
 
 StoreResult<QList<WorkspaceView>> SqlStore::listWorkspaces(const WorkspaceFilter &filter)

@@ -128,6 +128,12 @@ QString SqliteStore::beginWriteStatement() const
     return QStringLiteral("BEGIN IMMEDIATE");
 }
 
+// Otherwise QSQLITE copies every value of every row into a cache of QVariants first.
+bool SqliteStore::forwardOnlyQueries() const
+{
+    return true;
+}
+
 // The latest build is one backward step in workspace_builds_number_uniq per workspace.
 QString SqliteStore::latestBuildJoins() const
 {

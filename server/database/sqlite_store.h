@@ -29,6 +29,7 @@ protected:
     QString skipLockedSuffix() const override { return {}; }
     QString jobTagsSubsetCondition() const override;
     QString latestBuildJoins() const override;
+    bool forwardOnlyQueries() const override;
     MigrationRunner::Dialect migrationDialect() const override;
     bool isUniqueViolation(const QSqlError &error) const override;
     bool isForeignKeyViolation(const QSqlError &error) const override;

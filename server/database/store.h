@@ -204,7 +204,8 @@ public:
     updateWorkspaceBuildDeadline(const QUuid &buildId, const QDateTime &deadline,
                                  const QDateTime &maxDeadline) = 0;
 
-    // Resources (with agents and their apps) of these jobs, in creation order.
+    // Resources (with agents and their apps) of these jobs: the jobs in the order their
+    // resources were created, each job's in the provisioner's order.
     virtual StoreResult<QList<WorkspaceResource>> resourcesByJobIds(const QList<QUuid> &jobIds) = 0;
 };
 

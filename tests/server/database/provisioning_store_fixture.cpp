@@ -76,6 +76,14 @@ QVariantList ProvisioningStoreFixture::column(const QString &sql)
     return firstColumn(*m_store, sql);
 }
 
+QByteArray ProvisioningStoreFixture::agentTokenHash(const QUuid &agentId)
+{
+    const QVariantList hashes =
+        column(QStringLiteral("SELECT auth_token_hash FROM workspace_agents WHERE id = '%1'")
+                   .arg(agentId.toString(QUuid::WithoutBraces)));
+    return hashes.size() == 1 ? hashes[0].toByteArray() : QByteArray("(no such agent)");
+}
+
 qint64 ProvisioningStoreFixture::count(const QString &table)
 {
     return column(u"SELECT count(*) FROM "_s + table).value(0).toLongLong();

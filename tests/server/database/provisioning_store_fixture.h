@@ -79,6 +79,8 @@ protected:
 
     // Runs a statement on the store's connection of this thread; returns the first column.
     QVariantList column(const QString &sql);
+    // The stored auth_token_hash of an agent, which the store never reads back.
+    QByteArray agentTokenHash(const QUuid &agentId);
     qint64 count(const QString &table);
 
     server::User user(const QString &username);

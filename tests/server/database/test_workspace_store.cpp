@@ -164,7 +164,9 @@ private Q_SLOTS:
         const WorkspaceAgent &agent = stored[1].agents[0];
         QCOMPARE(agent.name, u"dev-agent"_s);
         QCOMPARE(agent.resourceId, stored[1].id);
-        QCOMPARE(agent.authTokenHash, sha256Hex("token-1"));
+        // The token's hash is stored, and never read back with the resources.
+        QVERIFY(agent.authTokenHash.isEmpty());
+        QCOMPARE(agentTokenHash(agent.id), sha256Hex("token-1"));
         QCOMPARE(agent.directory, u"/home/coder"_s);
         QCOMPARE(agent.environmentVariables.value(u"EDITOR"_s).toString(), u"vim"_s);
         QCOMPARE(agent.startupScript, u"echo hi"_s);
@@ -446,6 +448,43 @@ private Q_SLOTS:
         QVERIFY(stored[1].agents[1].apps.isEmpty());
     }
 
+    // Resources are kept once read (they never change), but their agents' state is read
+    // fresh each time, and a job read before it had resources is read again.
+    void resourcesKeptWithFreshAgentState()
+    {
+        const Fixture f = fixture();
+        workspace(f, u"kept"_s, f.owner);
+        const QUuid worker = QUuid::createUuid();
+        const ProvisionerJob job = acquire(worker);
+        QVERIFY(must(m_store->resourcesByJobIds({job.id}), "before completion").isEmpty());
+        must(m_store->completeWorkspaceBuildJob(
+                 job.id, worker, "s", {resourceWithAgent(u"vm"_s, sha256Hex("t-k"), {u"a"_s})}),
+             "complete");
+        const auto first = must(m_store->resourcesByJobIds({job.id}), "first read");
+        QCOMPARE(first.size(), 1);
+        const WorkspaceAgent &agent = first[0].agents.at(0);
+        QCOMPARE(agent.lifecycleState, u"created"_s);
+        QVERIFY(!agent.lastConnectedAt.isValid());
+
+        const qint64 connectedMs = 1'790'000'000'123;
+        QCOMPARE(column(u"UPDATE workspace_agents SET lifecycle_state = 'ready', "
+                        "first_connected_at = %1, last_connected_at = %1, updated_at = %1 "
+                        "WHERE id = '%2'"_s.arg(connectedMs)
+                            .arg(agent.id.toString(QUuid::WithoutBraces))),
+                 QVariantList{});
+        const auto second = must(m_store->resourcesByJobIds({job.id}), "second read");
+        QCOMPARE(second.size(), 1);
+        const WorkspaceAgent &fresh = second[0].agents.at(0);
+        QCOMPARE(fresh.lifecycleState, u"ready"_s);
+        QCOMPARE(fresh.firstConnectedAt.toMSecsSinceEpoch(), connectedMs);
+        QCOMPARE(fresh.lastConnectedAt.toMSecsSinceEpoch(), connectedMs);
+        QCOMPARE(fresh.updatedAt.toMSecsSinceEpoch(), connectedMs);
+        QCOMPARE(fresh.name, agent.name);
+        QCOMPARE(fresh.apps.size(), 1);
+        // The first read's copy is the caller's own: the refresh did not write through it.
+        QCOMPARE(first[0].agents.at(0).lifecycleState, u"created"_s);
+    }
+
     void autostopAndAutostartCandidates()
     {
         const Fixture f = fixture();
@@ -546,7 +585,7 @@ private Q_SLOTS:
         must(m_store->completeWorkspaceBuildJob(job.id, worker, state, {resource}), "complete");
         const auto stored = must(m_store->resourcesByJobIds({job.id}), "resources");
         QCOMPARE(stored[0].name, nasty);
-        QCOMPARE(stored[0].agents[0].authTokenHash, QByteArray("\x00\x01'\\\xff", 5));
+        QCOMPARE(agentTokenHash(stored[0].agents[0].id), QByteArray("\x00\x01'\\\xff", 5));
         QCOMPARE(stored[0].agents[0].environmentVariables.value(nasty).toString(), nasty);
         QCOMPARE(stored[0].agents[0].startupScript, nasty);
         QCOMPARE(stored[0].agents[0].apps[0].command, nasty);
