@@ -17,7 +17,7 @@ namespace coder::server {
 class ResourceCache
 {
 public:
-    // About 4 KiB per job of a workspace with an agent and apps: some 16 MiB when full.
+    // A few KiB per job of a workspace with an agent and apps: tens of MiB at most.
     static constexpr int kMaxJobs = 4096;
 
     // The resources of each of jobIds that is kept; the others are appended to missing.
