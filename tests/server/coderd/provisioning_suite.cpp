@@ -4,6 +4,12 @@
 
 namespace coder::test {
 
+QStringList ProvisioningSuite::serverArguments()
+{
+    return {QStringLiteral("--login-rate-limit"), QStringLiteral("0"),
+            QStringLiteral("--provisioner-heartbeat-interval"), QStringLiteral("0.2")};
+}
+
 bool ProvisioningSuite::setUpScenario()
 {
     if (!m_scratch.isValid())

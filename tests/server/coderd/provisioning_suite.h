@@ -14,7 +14,10 @@ namespace coder::test {
 class ProvisioningSuite
 {
 protected:
-    // After CODER_START_CODERD(m_coderd, ...): users and the "local" template.
+    // What the suites start their coderd with: no login rate limit (the scenario logs in many
+    // times), and a running job's heartbeat every 0.2 s, which is when it learns of a cancel.
+    static QStringList serverArguments();
+    // After CODER_START_CODERD(m_coderd, serverArguments()): users and the "local" template.
     bool setUpScenario();
     // Deletes the workspaces made through startWorkspace/track; false when a process remains.
     bool tearDownScenario();

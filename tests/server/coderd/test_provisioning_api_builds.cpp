@@ -28,8 +28,7 @@ private Q_SLOTS:
 
 void TestProvisioningApiBuilds::initTestCase()
 {
-    CODER_START_CODERD(m_coderd, {u"--login-rate-limit"_qs, u"0"_qs,
-                                  u"--provisioner-heartbeat-interval"_qs, u"0.2"_qs});
+    CODER_START_CODERD(m_coderd, serverArguments());
     QVERIFY(setUpScenario());
 }
 

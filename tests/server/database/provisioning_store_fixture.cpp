@@ -60,15 +60,7 @@ WorkspaceResource resourceWithAgent(const QString &name, const QByteArray &token
 
 DatabaseConfig ProvisioningStoreFixture::config() const
 {
-    DatabaseConfig config;
-    if (kPostgres) {
-        config.backend = DatabaseConfig::Backend::Postgres;
-        config.postgresUrl = m_postgres->url();
-    } else {
-        config.backend = DatabaseConfig::Backend::Sqlite;
-        config.sqlitePath = m_dir->filePath(QStringLiteral("data/coder.db"));
-    }
-    return config;
+    return storeConfig(*m_dir, m_postgres.get());
 }
 
 QVariantList ProvisioningStoreFixture::column(const QString &sql)

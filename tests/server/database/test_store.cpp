@@ -20,7 +20,9 @@ using namespace coder::server;
 using namespace Qt::StringLiterals;
 using coder::test::firstColumn;
 using coder::test::runThreads;
+using coder::test::storeConfig;
 using coder::test::TestPostgres;
+using coder::test::verifyOneWinner;
 
 namespace {
 
@@ -64,18 +66,7 @@ class TestStore : public QObject
     Q_OBJECT
 
 private:
-    DatabaseConfig config() const
-    {
-        DatabaseConfig config;
-        if (kPostgres) {
-            config.backend = DatabaseConfig::Backend::Postgres;
-            config.postgresUrl = m_postgres->url();
-        } else {
-            config.backend = DatabaseConfig::Backend::Sqlite;
-            config.sqlitePath = m_dir->filePath(QStringLiteral("data/coder.db"));
-        }
-        return config;
-    }
+    DatabaseConfig config() const { return storeConfig(*m_dir, m_postgres.get()); }
 
     std::unique_ptr<Store> open(const DatabaseConfig &config)
     {
@@ -344,17 +335,9 @@ private Q_SLOTS:
         runThreads(*m_store, 8, [&](int i) {
             results[i] = m_store->insertFirstUser(makeUser(QStringLiteral("racer%1").arg(i)));
         });
-        int winners = 0;
-        for (const auto &result : results) {
-            QVERIFY(result.has_value());
-            if (*result) {
-                ++winners;
-            } else {
-                QVERIFY2(result->error().kind == StoreError::Conflict,
-                         qPrintable(result->error().message));
-            }
-        }
-        QCOMPARE(winners, 1);
+        verifyOneWinner(results);
+        if (QTest::currentTestFailed())
+            return;
         QCOMPARE(m_store->countUsers({}).value(), 1);
     }
 
