@@ -468,6 +468,19 @@ private Q_SLOTS:
         QCOMPARE(fresh.apps.size(), 1);
         // The first read's copy is the caller's own: the refresh did not write through it.
         QCOMPARE(first[0].agents.at(0).lifecycleState, u"created"_s);
+
+        // A kept job and one read for the first time, in one call: both, in creation order.
+        workspace(f, u"later"_s, f.owner);
+        const ProvisionerJob later = acquire(worker);
+        must(m_store->completeWorkspaceBuildJob(
+                 later.id, worker, "s", {resourceWithAgent(u"vm2"_s, sha256Hex("t-l"), {})}),
+             "complete later");
+        const auto both = must(m_store->resourcesByJobIds({later.id, job.id}), "both");
+        QCOMPARE(both.size(), 2);
+        QVERIFY(both[0].createdAt <= both[1].createdAt);
+        QCOMPARE(QSet<QUuid>({both[0].jobId, both[1].jobId}), QSet<QUuid>({job.id, later.id}));
+        const WorkspaceResource &kept = both[0].jobId == job.id ? both[0] : both[1];
+        QCOMPARE(kept.agents.at(0).lifecycleState, u"ready"_s);
     }
 
     void autostopAndAutostartCandidates()
