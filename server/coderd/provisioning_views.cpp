@@ -4,6 +4,27 @@
 
 namespace coder::server {
 
+namespace {
+
+// A template version or a build is read in one statement and its job in the next. A succeeded
+// job wrote the row in the transaction that completed it, stamping it with the job's
+// updated_at; a row older than that was read before the job completed, and is read again so
+// that a response never shows a succeeded job beside the row as it was before (a version
+// without its readme, a start build without its deadline).
+template <typename Row, typename Read>
+core::Result<Row, core::ApiError> asOfJob(const Row &row, const ProvisionerJob &job, Read read,
+                                          const QString &what)
+{
+    if (job.status != job_status::succeeded || !(row.updatedAt < job.updatedAt))
+        return row;
+    auto current = read();
+    if (!current)
+        return ApiContext::storeError(current.error(), what);
+    return *current;
+}
+
+} // namespace
+
 User ProvisioningViews::user(const QUuid &id)
 {
     if (id.isNull())
@@ -89,11 +110,16 @@ core::Result<BuildView, core::ApiError> ProvisioningViews::build(const Workspace
     auto job = m_store.provisionerJobById(build.jobId);
     if (!job)
         return ApiContext::storeError(job.error(), QStringLiteral("provisioner job"));
+    auto current = asOfJob(
+        build, *job, [&] { return m_store.workspaceBuildById(build.id); },
+        QStringLiteral("workspace build"));
+    if (!current)
+        return current.error();
     auto resources = resourcesOf({build.jobId});
     if (!resources)
         return resources.error();
     BuildView view;
-    view.build = build;
+    view.build = *current;
     view.job = *job;
     view.workspaceName = workspace.workspace.name;
     view.workspaceOwnerId = workspace.workspace.ownerId;
@@ -143,8 +169,13 @@ ProvisioningViews::templateVersion(const TemplateVersion &version)
     auto job = m_store.provisionerJobById(version.jobId);
     if (!job)
         return ApiContext::storeError(job.error(), QStringLiteral("provisioner job"));
+    auto shown = asOfJob(
+        version, *job, [&] { return m_store.templateVersionById(version.id); },
+        QStringLiteral("template version"));
+    if (!shown)
+        return shown.error();
     core::JsonWriter json;
-    writeTemplateVersion(json, version, *job, user(version.createdBy));
+    writeTemplateVersion(json, *shown, *job, user(shown->createdBy));
     return json.take();
 }
 
