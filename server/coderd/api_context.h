@@ -12,6 +12,10 @@
 #include <functional>
 #include <optional>
 
+namespace coder::core {
+class WorkPool;
+}
+
 namespace coder::server {
 
 class ProvisionerJobServer;
@@ -31,6 +35,7 @@ public:
     LoginRateLimiter loginLimiter;
     // Set by Coderd before the routes serve.
     Pubsub *pubsub = nullptr;
+    core::WorkPool *pool = nullptr; // where database work runs (the handler pool)
     ProvisionerJobServer *jobs = nullptr;
     WorkspaceBuilder *builder = nullptr;
 

@@ -2,6 +2,7 @@
 
 #include "api_context.h"
 #include "api_routes.h"
+#include "core/work_pool.h"
 #include "provisioning_service.h"
 #include "server/database/pubsub_factory.h"
 #include "server/database/store_factory.h"
@@ -13,6 +14,7 @@
 #include <QSslKey>
 #include <QStandardPaths>
 #include <QSysInfo>
+#include <QThread>
 
 namespace coder::server {
 
@@ -158,8 +160,14 @@ QString Coderd::start(const CoderdConfig &config)
     }
     m_pubsub = std::move(*pubsub);
 
+    m_pool = std::make_unique<core::WorkPool>(
+        QStringLiteral("db"),
+        m_config.databaseThreads > 0 ? m_config.databaseThreads
+                                     : std::max(4, 2 * QThread::idealThreadCount()),
+        [store = m_store.get()] { store->closeThreadConnection(); });
     m_context = std::make_unique<ApiContext>(*m_store, m_config);
     ApiContext *context = m_context.get();
+    m_context->pool = m_pool.get();
     m_provisioning = std::make_unique<ProvisioningService>(
         *m_store, *m_pubsub, m_config, [context] { return context->accessUrl(); });
     m_context->pubsub = m_pubsub.get();
@@ -178,8 +186,7 @@ QString Coderd::start(const CoderdConfig &config)
     registerWorkspaceBuildRoutes(*m_router, *m_context);
     registerProvisionerDaemonRoutes(*m_router, *m_context);
 
-    Store *storePtr = m_store.get();
-    http.onThreadExit = [storePtr] { storePtr->closeThreadConnection(); };
+    http.handlerPool = m_pool.get();
     m_http = std::make_unique<HttpServer>(m_router, http);
     if (QString error = m_http->listen(); !error.isEmpty()) {
         m_http.reset();
@@ -203,6 +210,7 @@ QString Coderd::start(const CoderdConfig &config)
 
 void Coderd::releaseState()
 {
+    m_pool.reset();         // waits for the requests still running on it
     m_provisioning.reset(); // waits for the built-in daemons' running jobs
     m_router.reset();
     m_context.reset();

@@ -6,6 +6,10 @@
 #include <QUrl>
 #include <memory>
 
+namespace coder::core {
+class WorkPool;
+}
+
 namespace coder::server {
 
 class ApiContext;
@@ -41,6 +45,7 @@ private:
     CoderdConfig m_config;
     QUrl m_listenUrl;
     std::unique_ptr<Store> m_store;
+    std::unique_ptr<core::WorkPool> m_pool;
     std::unique_ptr<Pubsub> m_pubsub;
     std::unique_ptr<ApiContext> m_context;
     std::unique_ptr<ProvisioningService> m_provisioning;

@@ -15,6 +15,7 @@ struct CoderdConfig
     QString tlsCertFile; // both set: HTTPS only
     QString tlsKeyFile;
     int threads = 0;         // HTTP event-loop threads; 0: one per core
+    int databaseThreads = 0; // threads (and connections) for database work; 0: 2 per core, >= 4
     int loginRateLimit = 30; // login attempts per minute per client address; 0: unlimited
 
     // Provisioning

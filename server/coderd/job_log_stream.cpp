@@ -1,6 +1,7 @@
 #include "job_log_stream.h"
 
 #include "api_context.h"
+#include "core/work_pool.h"
 #include "provisioner_job_server.h"
 #include "provisioning_codec.h"
 #include "server/database/pubsub.h"
@@ -51,9 +52,18 @@ JobLogStream::JobLogStream(ApiContext &context, QWebSocket *socket, const QUuid 
     : QObject(socket), m_context(context), m_socket(socket), m_jobId(jobId), m_after(after)
 {
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    // Subscribe before reading, so no log stored in between is missed.
-    auto subscription = context.pubsub->subscribe(channels::jobLogs(jobId), this,
-                                                  [this](const QByteArray &) { pump(); });
+    // Listening before the first read, so no log stored in between is missed.
+    auto subscription = context.pubsub->listen(
+        channels::jobLogs(jobId), this, [this](const QByteArray &) { pump(); },
+        [this](const QString &error) {
+            if (error.isEmpty()) {
+                pump();
+                return;
+            }
+            qCWarning(lcApi) << "cannot follow the logs of job" << m_jobId << ":" << error;
+            m_socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+                            QStringLiteral("cannot follow logs"));
+        });
     if (!subscription) {
         qCWarning(lcApi) << "cannot follow the logs of job" << jobId << ":" << subscription.error();
         socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
@@ -61,31 +71,56 @@ JobLogStream::JobLogStream(ApiContext &context, QWebSocket *socket, const QUuid 
         return;
     }
     m_subscription = std::move(*subscription);
-    pump();
 }
 
 void JobLogStream::pump()
 {
-    if (m_socket->state() != QAbstractSocket::ConnectedState)
+    if (m_socket->state() != QAbstractSocket::ConnectedState || !m_subscription)
         return;
-    // Read the job first: when it has ended, the logs read after it are all there will be.
-    auto job = m_context.store.provisionerJobById(m_jobId);
-    auto logs = m_context.store.provisionerJobLogs(m_jobId, m_after);
-    if (!job || !logs) {
-        m_socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
-                        QStringLiteral("cannot read the job's logs"));
+    if (m_reading) {
+        m_readAgain = true;
         return;
     }
-    for (const ProvisionerJobLog &log : std::as_const(*logs)) {
-        core::JsonWriter json;
-        writeProvisionerJobLog(json, log);
-        m_socket->sendTextMessage(QString::fromUtf8(json.data()));
-        m_after = log.id;
-    }
-    if (!job->isActive()) {
-        m_subscription.reset();
-        m_socket->close(QWebSocketProtocol::CloseCodeNormal, QStringLiteral("job completed"));
-    }
+    m_reading = true;
+    Store &store = m_context.store;
+    m_context.pool->run(
+        m_mailbox.address(),
+        [&store, jobId = m_jobId, after = m_after]() -> std::optional<Batch> {
+            // The job first: when it has ended, the logs read after it are all there will be.
+            auto job = store.provisionerJobById(jobId);
+            auto logs = store.provisionerJobLogs(jobId, after);
+            if (!job || !logs)
+                return std::nullopt;
+            Batch batch{{}, after, !job->isActive()};
+            for (const ProvisionerJobLog &log : std::as_const(*logs)) {
+                core::JsonWriter json;
+                writeProvisionerJobLog(json, log);
+                batch.logs.append(json.take());
+                batch.lastId = log.id;
+            }
+            return batch;
+        },
+        [this](std::optional<Batch> batch) {
+            m_reading = false;
+            if (m_socket->state() != QAbstractSocket::ConnectedState)
+                return;
+            if (!batch) {
+                m_socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+                                QStringLiteral("cannot read the job's logs"));
+                return;
+            }
+            for (const QByteArray &log : std::as_const(batch->logs))
+                m_socket->sendTextMessage(QString::fromUtf8(log));
+            m_after = batch->lastId;
+            if (batch->ended) {
+                m_subscription.reset();
+                m_socket->close(QWebSocketProtocol::CloseCodeNormal,
+                                QStringLiteral("job completed"));
+                return;
+            }
+            if (std::exchange(m_readAgain, false))
+                pump();
+        });
 }
 
 } // namespace coder::server

@@ -76,7 +76,7 @@ WebSocketDecision serveDaemon(ApiContext &context, HttpRequest &request)
                     ApiContext::storeError(stored.error(), QStringLiteral("provisioner daemon"))),
                 {}};
     return {std::nullopt, [&context, daemon = *stored](QWebSocket *socket) {
-                ProvisionerDaemonSession::start(*context.jobs, socket, daemon);
+                ProvisionerDaemonSession::start(*context.jobs, *context.pool, socket, daemon);
             }};
 }
 

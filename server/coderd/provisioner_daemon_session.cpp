@@ -1,5 +1,6 @@
 #include "provisioner_daemon_session.h"
 
+#include "core/work_pool.h"
 #include "provisioner_job_server.h"
 #include "server/database/pubsub.h"
 
@@ -13,19 +14,78 @@ namespace coder::server {
 Q_DECLARE_LOGGING_CATEGORY(lcJobServer)
 
 namespace {
+
 constexpr qint64 maxAcquireWaitMs = 60 * 1000;
-}
+constexpr qint64 touchIntervalMs = 5000;
 
-void ProvisionerDaemonSession::start(ProvisionerJobServer &jobs, QWebSocket *socket,
-                                     const ProvisionerDaemon &daemon)
+// Runs one request other than acquire against the job server (on the pool); the reply to send.
+QJsonObject handle(ProvisionerJobServer &jobs, const QUuid &worker, const QJsonObject &request)
 {
-    new ProvisionerDaemonSession(jobs, socket, daemon); // parented to the socket
+    const qint64 id = request.value(QStringLiteral("id")).toInteger(-1);
+    const QString type = request.value(QStringLiteral("type")).toString();
+    auto failure = [id](const QString &error) {
+        return QJsonObject{{QStringLiteral("id"), id},
+                           {QStringLiteral("ok"), false},
+                           {QStringLiteral("error"), error}};
+    };
+    auto success = [id](const QJsonObject &result = {}) {
+        return QJsonObject{{QStringLiteral("id"), id},
+                           {QStringLiteral("ok"), true},
+                           {QStringLiteral("result"), result}};
+    };
+    const QUuid jobId = QUuid::fromString(request.value(QStringLiteral("job_id")).toString());
+    if (jobId.isNull())
+        return failure(QStringLiteral("job_id is missing or not a UUID"));
+    core::Result<core::Ok, QString> done = core::Ok{};
+    if (type == QLatin1String("heartbeat")) {
+        auto canceled = jobs.heartbeat(jobId, worker);
+        if (!canceled)
+            return failure(canceled.error());
+        return success({{QStringLiteral("canceled"), *canceled}});
+    } else if (type == QLatin1String("logs")) {
+        QList<JobLogLine> lines;
+        for (const QJsonValue &line : request.value(QStringLiteral("logs")).toArray())
+            lines.append(logLineFromJson(line.toObject()));
+        done = jobs.appendLogs(jobId, worker, lines);
+    } else if (type == QLatin1String("checkpoint")) {
+        done = jobs.checkpoint(
+            jobId, worker,
+            QByteArray::fromBase64(request.value(QStringLiteral("state")).toString().toLatin1()));
+    } else if (type == QLatin1String("complete_import")) {
+        auto result = ImportResult::fromJson(request.value(QStringLiteral("result")).toObject());
+        if (!result)
+            return failure(result.error());
+        done = jobs.completeImport(jobId, worker, *result);
+    } else if (type == QLatin1String("complete_build")) {
+        auto result = buildResultFromJson(request.value(QStringLiteral("result")).toObject());
+        if (!result)
+            return failure(result.error());
+        done = jobs.completeBuild(jobId, worker, *result);
+    } else if (type == QLatin1String("fail")) {
+        done = jobs.fail(jobId, worker,
+                         buildFailureFromJson(request.value(QStringLiteral("failure")).toObject()));
+    } else {
+        return failure(QStringLiteral("unknown request type \"%1\"").arg(type));
+    }
+    if (!done)
+        return failure(done.error());
+    return success();
 }
 
-ProvisionerDaemonSession::ProvisionerDaemonSession(ProvisionerJobServer &jobs, QWebSocket *socket,
+} // namespace
+
+void ProvisionerDaemonSession::start(ProvisionerJobServer &jobs, core::WorkPool &pool,
+                                     QWebSocket *socket, const ProvisionerDaemon &daemon)
+{
+    new ProvisionerDaemonSession(jobs, pool, socket, daemon); // parented to the socket
+}
+
+ProvisionerDaemonSession::ProvisionerDaemonSession(ProvisionerJobServer &jobs, core::WorkPool &pool,
+                                                   QWebSocket *socket,
                                                    const ProvisionerDaemon &daemon)
-    : QObject(socket), m_jobs(jobs), m_socket(socket),
-      m_daemon(daemon), m_identity{daemon.id, daemon.provisioners, daemon.tags}
+    : QObject(socket), m_jobs(jobs), m_pool(pool), m_socket(socket),
+      m_daemon(daemon), m_identity{daemon.id, daemon.provisioners, daemon.tags},
+      m_lastTouchMs(QDateTime::currentMSecsSinceEpoch()) // the upsert that admitted it
 {
     qCInfo(lcJobServer) << "provisioner daemon" << daemon.name << "connected";
     socket->setMaxAllowedIncomingMessageSize(64 * 1024 * 1024);
@@ -35,14 +95,25 @@ ProvisionerDaemonSession::ProvisionerDaemonSession(ProvisionerJobServer &jobs, Q
         socket->deleteLater();
     });
     m_retry.setInterval(1000);
-    connect(&m_retry, &QTimer::timeout, this, &ProvisionerDaemonSession::retryAcquires);
-    auto subscription = jobs.pubsub().subscribe(channels::jobPosted, this,
-                                                [this](const QByteArray &) { retryAcquires(); });
+    connect(&m_retry, &QTimer::timeout, this, &ProvisionerDaemonSession::wantAcquire);
+    auto subscription = jobs.pubsub().listen(
+        channels::jobPosted, this, [this](const QByteArray &) { wantAcquire(); },
+        [name = daemon.name](const QString &error) {
+            if (!error.isEmpty()) // the one-second retry still finds jobs
+                qCWarning(lcJobServer)
+                    << "session of daemon" << name << "cannot listen for new jobs:" << error;
+        });
     if (subscription)
         m_subscription = std::move(*subscription);
-    else // the one-second retry still finds jobs
+    else
         qCWarning(lcJobServer) << "daemon session cannot listen for new jobs:"
                                << subscription.error();
+}
+
+void ProvisionerDaemonSession::send(const QJsonObject &message)
+{
+    m_socket->sendTextMessage(
+        QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
 }
 
 void ProvisionerDaemonSession::reply(qint64 id, bool ok, const QJsonObject &result,
@@ -53,22 +124,11 @@ void ProvisionerDaemonSession::reply(qint64 id, bool ok, const QJsonObject &resu
         message.insert(QStringLiteral("result"), result);
     else
         message.insert(QStringLiteral("error"), error);
-    m_socket->sendTextMessage(
-        QString::fromUtf8(QJsonDocument(message).toJson(QJsonDocument::Compact)));
-}
-
-void ProvisionerDaemonSession::touch()
-{
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    if (now - m_lastTouchMs < 5000)
-        return;
-    m_lastTouchMs = now;
-    m_jobs.store().touchProvisionerDaemon(m_daemon.id, QDateTime::currentDateTimeUtc());
+    send(message);
 }
 
 void ProvisionerDaemonSession::onMessage(const QString &text)
 {
-    touch();
     const QJsonObject request = QJsonDocument::fromJson(text.toUtf8()).object();
     const qint64 id = request.value(QStringLiteral("id")).toInteger(-1);
     const QString type = request.value(QStringLiteral("type")).toString();
@@ -81,93 +141,99 @@ void ProvisionerDaemonSession::onMessage(const QString &text)
         const qint64 wait = std::clamp<qint64>(
             request.value(QStringLiteral("timeout_ms")).toInteger(10000), 0, maxAcquireWaitMs);
         m_pending.append({id, QDateTime::currentMSecsSinceEpoch() + wait});
-        retryAcquires();
+        wantAcquire();
         return;
     }
-    bool ok = true;
-    const QJsonObject result = handle(type, request, ok);
-    reply(id, ok, ok ? result : QJsonObject(),
-          ok ? QString() : result.value(QStringLiteral("error")).toString());
+    m_requests.append(request);
+    next();
 }
 
-QJsonObject ProvisionerDaemonSession::handle(const QString &type, const QJsonObject &request,
-                                             bool &ok)
+void ProvisionerDaemonSession::wantAcquire()
 {
-    auto failure = [&ok](const QString &error) {
-        ok = false;
-        return QJsonObject{{QStringLiteral("error"), error}};
-    };
-    const QUuid jobId = QUuid::fromString(request.value(QStringLiteral("job_id")).toString());
-    if (jobId.isNull())
-        return failure(QStringLiteral("job_id is missing or not a UUID"));
-    const QUuid worker = m_daemon.id;
-    core::Result<core::Ok, QString> done = core::Ok{};
-    if (type == QLatin1String("heartbeat")) {
-        auto canceled = m_jobs.heartbeat(jobId, worker);
-        if (!canceled)
-            return failure(canceled.error());
-        return {{QStringLiteral("canceled"), *canceled}};
-    } else if (type == QLatin1String("logs")) {
-        QList<JobLogLine> lines;
-        for (const QJsonValue &line : request.value(QStringLiteral("logs")).toArray())
-            lines.append(logLineFromJson(line.toObject()));
-        done = m_jobs.appendLogs(jobId, worker, lines);
-    } else if (type == QLatin1String("checkpoint")) {
-        done = m_jobs.checkpoint(
-            jobId, worker,
-            QByteArray::fromBase64(request.value(QStringLiteral("state")).toString().toLatin1()));
-    } else if (type == QLatin1String("complete_import")) {
-        auto result = ImportResult::fromJson(request.value(QStringLiteral("result")).toObject());
-        if (!result)
-            return failure(result.error());
-        done = m_jobs.completeImport(jobId, worker, *result);
-    } else if (type == QLatin1String("complete_build")) {
-        auto result = buildResultFromJson(request.value(QStringLiteral("result")).toObject());
-        if (!result)
-            return failure(result.error());
-        done = m_jobs.completeBuild(jobId, worker, *result);
-    } else if (type == QLatin1String("fail")) {
-        done =
-            m_jobs.fail(jobId, worker,
-                        buildFailureFromJson(request.value(QStringLiteral("failure")).toObject()));
-    } else {
-        return failure(QStringLiteral("unknown request type \"%1\"").arg(type));
-    }
-    if (!done)
-        return failure(done.error());
-    return {};
+    m_acquireWanted = true;
+    next();
 }
 
-void ProvisionerDaemonSession::retryAcquires()
+void ProvisionerDaemonSession::next()
 {
     // A job taken for a daemon that can no longer hear it would only wait for the reaper.
     if (m_socket->state() != QAbstractSocket::ConnectedState) {
         m_pending.clear();
+        m_requests.clear();
         m_retry.stop();
         return;
     }
+    if (m_busy)
+        return;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
-    while (!m_pending.isEmpty()) {
-        const PendingAcquire pending = m_pending.first();
-        auto job = m_jobs.acquire(m_identity);
-        if (!job) {
-            m_pending.removeFirst();
+    const bool touch = now - m_lastTouchMs >= touchIntervalMs;
+    if (touch)
+        m_lastTouchMs = now;
+    ProvisionerJobServer &jobs = m_jobs;
+    const QUuid daemonId = m_daemon.id;
+    auto touchDaemon = [&jobs, daemonId, touch] {
+        if (touch)
+            jobs.store().touchProvisionerDaemon(daemonId, QDateTime::currentDateTimeUtc());
+    };
+    if (!m_requests.isEmpty()) {
+        m_busy = true;
+        m_pool.run(
+            m_mailbox.address(),
+            [&jobs, daemonId, touchDaemon, request = m_requests.takeFirst()] {
+                touchDaemon();
+                return handle(jobs, daemonId, request);
+            },
+            [this](const QJsonObject &reply) {
+                m_busy = false;
+                send(reply);
+                next();
+            });
+        return;
+    }
+    if (!m_acquireWanted || m_pending.isEmpty())
+        return;
+    m_acquireWanted = false;
+    m_busy = true;
+    m_pool.run(
+        m_mailbox.address(),
+        [&jobs, touchDaemon,
+         identity = m_identity]() -> core::Result<std::optional<QJsonObject>, QString> {
+            touchDaemon();
+            auto job = jobs.acquire(identity);
+            if (!job)
+                return job.error();
+            if (!*job)
+                return std::optional<QJsonObject>();
+            return std::optional<QJsonObject>((*job)->toJson());
+        },
+        [this](const core::Result<std::optional<QJsonObject>, QString> &job) {
+            m_busy = false;
+            acquired(job);
+            next();
+        });
+}
+
+void ProvisionerDaemonSession::acquired(
+    const core::Result<std::optional<QJsonObject>, QString> &job)
+{
+    if (m_socket->state() != QAbstractSocket::ConnectedState || m_pending.isEmpty())
+        return; // a job taken meanwhile goes to the reaper when its heartbeat stays away
+    if (!job || *job) {
+        const PendingAcquire pending = m_pending.takeFirst();
+        if (!job)
             reply(pending.id, false, {}, job.error());
-            continue;
-        }
-        if (*job) {
-            m_pending.removeFirst();
-            reply(pending.id, true, {{QStringLiteral("job"), (*job)->toJson()}});
-            continue;
-        }
+        else
+            reply(pending.id, true, {{QStringLiteral("job"), **job}});
+        m_acquireWanted = !m_pending.isEmpty(); // the others may find a job too
+    } else {
         // Nothing to run: answer the waits that are over, keep the others.
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
         for (qsizetype i = m_pending.size() - 1; i >= 0; --i) {
             if (m_pending.at(i).deadlineMs <= now) {
                 reply(m_pending.at(i).id, true, {{QStringLiteral("job"), QJsonValue()}});
                 m_pending.removeAt(i);
             }
         }
-        break;
     }
     if (m_pending.isEmpty())
         m_retry.stop();

@@ -1,6 +1,7 @@
 #include "workspace_watch.h"
 
 #include "api_context.h"
+#include "core/work_pool.h"
 #include "provisioner_job_server.h"
 #include "provisioning_views.h"
 #include "server/database/pubsub.h"
@@ -23,9 +24,19 @@ WorkspaceWatch::WorkspaceWatch(ApiContext &context, QWebSocket *socket, const QU
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
     m_coalesce.setSingleShot(true);
     m_coalesce.setInterval(50);
-    connect(&m_coalesce, &QTimer::timeout, this, &WorkspaceWatch::send);
-    auto subscription = context.pubsub->subscribe(
-        channels::workspace(workspaceId), this, [this](const QByteArray &) { m_coalesce.start(); });
+    connect(&m_coalesce, &QTimer::timeout, this, &WorkspaceWatch::refresh);
+    // Listening before the first read, so no change made in between is missed.
+    auto subscription = context.pubsub->listen(
+        channels::workspace(workspaceId), this, [this](const QByteArray &) { m_coalesce.start(); },
+        [this](const QString &error) {
+            if (error.isEmpty()) {
+                refresh();
+                return;
+            }
+            qCWarning(lcApi) << "cannot watch workspace" << m_workspaceId << ":" << error;
+            m_socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+                            QStringLiteral("cannot watch the workspace"));
+        });
     if (!subscription) {
         qCWarning(lcApi) << "cannot watch workspace" << workspaceId << ":" << subscription.error();
         socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
@@ -33,25 +44,47 @@ WorkspaceWatch::WorkspaceWatch(ApiContext &context, QWebSocket *socket, const QU
         return;
     }
     m_subscription = std::move(*subscription);
-    send();
 }
 
-void WorkspaceWatch::send()
+void WorkspaceWatch::refresh()
 {
-    if (m_socket->state() != QAbstractSocket::ConnectedState)
-        return;
-    auto view = m_context.store.workspaceById(m_workspaceId);
-    if (!view) {
-        m_socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
-                        QStringLiteral("the workspace cannot be read"));
+    if (m_reading) {
+        m_readAgain = true;
         return;
     }
-    ProvisioningViews views(m_context.store);
-    auto json = views.workspace(*view);
-    if (!json || *json == m_lastSent)
+    m_reading = true;
+    ApiContext &context = m_context;
+    m_context.pool->run(
+        m_mailbox.address(),
+        [&context, id = m_workspaceId]() -> core::Result<QByteArray, QString> {
+            auto view = context.store.workspaceById(id);
+            if (!view)
+                return view.error().message;
+            ProvisioningViews views(context.store);
+            auto json = views.workspace(*view);
+            if (!json)
+                return json.error().message;
+            return *json;
+        },
+        [this](core::Result<QByteArray, QString> json) {
+            m_reading = false;
+            if (!json) {
+                m_socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
+                                QStringLiteral("the workspace cannot be read"));
+                return;
+            }
+            send(*json);
+            if (std::exchange(m_readAgain, false))
+                refresh();
+        });
+}
+
+void WorkspaceWatch::send(const QByteArray &json)
+{
+    if (m_socket->state() != QAbstractSocket::ConnectedState || json == m_lastSent)
         return;
-    m_lastSent = *json;
-    m_socket->sendTextMessage(QString::fromUtf8(*json));
+    m_lastSent = json;
+    m_socket->sendTextMessage(QString::fromUtf8(json));
 }
 
 } // namespace coder::server

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/mailbox.h"
 #include "server/database/pubsub.h"
 
 #include <QObject>
@@ -15,7 +16,8 @@ class ApiContext;
 
 // GET /workspaces/{id}/watch-ws: sends the workspace's JSON at once and again after every
 // change (builds, job progress, settings), one text message each. Changes that come in a burst
-// are sent once, 50 ms later. Lives as long as its socket.
+// are sent once, 50 ms later. Lives as long as its socket, on the socket's event-loop thread;
+// the workspace is read on the handler pool.
 class WorkspaceWatch : public QObject
 {
     Q_OBJECT
@@ -24,14 +26,18 @@ public:
 
 private:
     WorkspaceWatch(ApiContext &context, QWebSocket *socket, const QUuid &workspaceId);
-    void send();
+    void refresh();
+    void send(const QByteArray &json);
 
     ApiContext &m_context;
     QWebSocket *m_socket;
     QUuid m_workspaceId;
     QTimer m_coalesce;
     QByteArray m_lastSent;
+    bool m_reading = false;   // a read is on the pool
+    bool m_readAgain = false; // a change came while it was
     std::unique_ptr<Subscription> m_subscription;
+    core::Mailbox m_mailbox{this};
 };
 
 } // namespace coder::server

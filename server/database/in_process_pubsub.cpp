@@ -26,9 +26,15 @@ core::Result<core::Ok, QString> InProcessPubsub::publishChecked(const QString &c
 
 core::Result<std::unique_ptr<Subscription>, QString>
 InProcessPubsub::subscribeChecked(const QString &channel, QObject *context,
-                                  MessageHandler onMessage, DroppedHandler onDropped)
+                                  MessageHandler onMessage, DroppedHandler onDropped,
+                                  ListeningHandler onListening)
 {
-    return m_registry->add(channel, context, std::move(onMessage), std::move(onDropped));
+    SubscriberRegistry::Announcer announce;
+    auto subscription = m_registry->add(channel, context, std::move(onMessage),
+                                        std::move(onDropped), std::move(onListening), &announce);
+    if (subscription && announce)
+        announce({}); // registered is listening here
+    return subscription;
 }
 
 } // namespace coder::server

@@ -23,7 +23,7 @@ protected:
                                                    const QByteArray &payload) override;
     core::Result<std::unique_ptr<Subscription>, QString>
     subscribeChecked(const QString &channel, QObject *context, MessageHandler onMessage,
-                     DroppedHandler onDropped) override;
+                     DroppedHandler onDropped, ListeningHandler onListening) override;
 
 private:
     std::shared_ptr<SubscriberRegistry> m_registry;

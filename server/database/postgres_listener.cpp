@@ -49,19 +49,29 @@ QString PostgresListener::start()
 
 QString PostgresListener::ensureListening(const QString &channel)
 {
-    return m_thread.call([this, channel] {
-        if (m_stopped)
-            return QStringLiteral("The pubsub is closed.");
-        if (!m_connected)
-            return QStringLiteral("The pubsub has no connection to PostgreSQL at %1 (%2); it "
-                                  "keeps reconnecting.")
-                .arg(m_url.describe(), m_lastFailure);
-        const QString problem = reconcile();
-        if (m_listening.contains(channel))
-            return QString();
-        return QStringLiteral("Cannot LISTEN to the pubsub channel %1 on PostgreSQL at %2: %3")
-            .arg(channel, m_url.describe(), problem);
-    });
+    return m_thread.call([this, channel] { return listenNow(channel); });
+}
+
+void PostgresListener::listenLater(const QString &channel,
+                                   std::function<void(const QString &)> announce)
+{
+    m_thread.post(
+        [this, channel, announce = std::move(announce)] { announce(listenNow(channel)); });
+}
+
+QString PostgresListener::listenNow(const QString &channel)
+{
+    if (m_stopped)
+        return QStringLiteral("The pubsub is closed.");
+    if (!m_connected)
+        return QStringLiteral("The pubsub has no connection to PostgreSQL at %1 (%2); it "
+                              "keeps reconnecting.")
+            .arg(m_url.describe(), m_lastFailure);
+    const QString problem = reconcile();
+    if (m_listening.contains(channel))
+        return QString();
+    return QStringLiteral("Cannot LISTEN to the pubsub channel %1 on PostgreSQL at %2: %3")
+        .arg(channel, m_url.describe(), problem);
 }
 
 void PostgresListener::reconcileLater()

@@ -7,6 +7,7 @@
 #include <QSet>
 #include <QSqlDatabase>
 #include <QSqlDriver>
+#include <functional>
 #include <memory>
 
 class QTimer;
@@ -34,6 +35,8 @@ public:
     QString start();
     // Brings the LISTEN set in line with the registry and waits; "" once channel is listened to.
     QString ensureListening(const QString &channel);
+    // ensureListening without waiting: announce gets its result on the listener's thread.
+    void listenLater(const QString &channel, std::function<void(const QString &)> announce);
     // The same without waiting (a channel lost its last subscriber). Thread-safe.
     void reconcileLater();
     // Closes the connection and ends the thread. Idempotent.
@@ -41,6 +44,7 @@ public:
 
 private:
     // Everything below runs in m_thread.
+    QString listenNow(const QString &channel);
     QString open();
     QString reconcile();
     void checkHealth();

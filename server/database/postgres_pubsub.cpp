@@ -93,16 +93,21 @@ core::Result<core::Ok, QString> PostgresPubsub::publishChecked(const QString &ch
 
 core::Result<std::unique_ptr<Subscription>, QString>
 PostgresPubsub::subscribeChecked(const QString &channel, QObject *context, MessageHandler onMessage,
-                                 DroppedHandler onDropped)
+                                 DroppedHandler onDropped, ListeningHandler onListening)
 {
     QReadLocker locker(&m_lifecycle);
     if (m_closed)
         return QStringLiteral("The pubsub is closed.");
     // Registered before the LISTEN, so nothing that arrives after it is missed.
-    auto subscription =
-        m_registry->add(channel, context, std::move(onMessage), std::move(onDropped));
+    SubscriberRegistry::Announcer announce;
+    auto subscription = m_registry->add(channel, context, std::move(onMessage),
+                                        std::move(onDropped), std::move(onListening), &announce);
     if (!subscription)
         return subscription.error();
+    if (announce) {
+        m_listener->listenLater(channel, std::move(announce));
+        return std::move(*subscription);
+    }
     if (const QString problem = m_listener->ensureListening(channel); !problem.isEmpty())
         return problem; // destroying the subscription lets the listener UNLISTEN again
     return std::move(*subscription);

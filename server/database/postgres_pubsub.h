@@ -40,7 +40,7 @@ protected:
                                                    const QByteArray &payload) override;
     core::Result<std::unique_ptr<Subscription>, QString>
     subscribeChecked(const QString &channel, QObject *context, MessageHandler onMessage,
-                     DroppedHandler onDropped) override;
+                     DroppedHandler onDropped, ListeningHandler onListening) override;
 
 private:
     explicit PostgresPubsub(PostgresUrl url);

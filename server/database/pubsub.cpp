@@ -74,7 +74,21 @@ core::Result<std::unique_ptr<Subscription>, QString> Pubsub::subscribe(const QSt
         return QStringLiteral("A pubsub subscription needs a context object.");
     if (!onMessage)
         return QStringLiteral("A pubsub subscription needs a message handler.");
-    return subscribeChecked(channel, context, std::move(onMessage), std::move(onDropped));
+    return subscribeChecked(channel, context, std::move(onMessage), std::move(onDropped), {});
+}
+
+core::Result<std::unique_ptr<Subscription>, QString>
+Pubsub::listen(const QString &channel, QObject *context, MessageHandler onMessage,
+               ListeningHandler onListening, DroppedHandler onDropped)
+{
+    if (QString problem = channelProblem(channel); !problem.isEmpty())
+        return problem;
+    if (!context)
+        return QStringLiteral("A pubsub subscription needs a context object.");
+    if (!onMessage || !onListening)
+        return QStringLiteral("A pubsub subscription needs a message and a listening handler.");
+    return subscribeChecked(channel, context, std::move(onMessage), std::move(onDropped),
+                            std::move(onListening));
 }
 
 } // namespace coder::server

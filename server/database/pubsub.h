@@ -41,6 +41,8 @@ class Pubsub
 public:
     using MessageHandler = std::function<void(const QByteArray &payload)>;
     using DroppedHandler = std::function<void()>;
+    // "" once every message published from then on reaches the subscription, else why not.
+    using ListeningHandler = std::function<void(const QString &error)>;
 
     // PostgreSQL refuses NOTIFY payloads of 8000 bytes or more; some room is left.
     static constexpr qsizetype kMaxPayloadBytes = 7900;
@@ -64,6 +66,13 @@ public:
                                                                    QObject *context,
                                                                    MessageHandler onMessage,
                                                                    DroppedHandler onDropped = {});
+    // subscribe() for threads that must not wait (event-loop threads, ARCHITECTURE.md §3):
+    // registers and returns at once; onListening then runs in the context's thread, like the
+    // other handlers, once the subscription receives every message published afterwards ("")
+    // or with the reason it will not (the PostgreSQL LISTEN failed).
+    core::Result<std::unique_ptr<Subscription>, QString>
+    listen(const QString &channel, QObject *context, MessageHandler onMessage,
+           ListeningHandler onListening, DroppedHandler onDropped = {});
 
     // Stops delivery for good; publish and subscribe fail afterwards. Existing Subscriptions
     // may still be destroyed, also after the Pubsub itself. Idempotent.
@@ -80,10 +89,11 @@ protected:
     // Called with a valid channel and payload.
     virtual core::Result<core::Ok, QString> publishChecked(const QString &channel,
                                                            const QByteArray &payload) = 0;
-    // Called with a valid channel, a context and a message handler.
+    // Called with a valid channel, a context and a message handler. Without onListening it
+    // returns once the subscription is listening; with it, at once.
     virtual core::Result<std::unique_ptr<Subscription>, QString>
     subscribeChecked(const QString &channel, QObject *context, MessageHandler onMessage,
-                     DroppedHandler onDropped) = 0;
+                     DroppedHandler onDropped, ListeningHandler onListening) = 0;
 };
 
 } // namespace coder::server

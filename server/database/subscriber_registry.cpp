@@ -21,6 +21,7 @@ class SubscriberEmitter : public QObject
 Q_SIGNALS:
     void message(const QByteArray &payload);
     void dropped();
+    void listening(const QString &error);
 };
 
 struct SubscriberRegistry::Subscriber
@@ -36,6 +37,7 @@ struct SubscriberRegistry::Subscriber
     bool alive = true;
     Pubsub::MessageHandler onMessage;
     Pubsub::DroppedHandler onDropped;
+    Pubsub::ListeningHandler onListening;
 
     template <typename Handler, typename... Args>
     void run(Handler Subscriber::*member, Args &&...args)
@@ -59,14 +61,17 @@ struct SubscriberRegistry::Subscriber
     {
         Pubsub::MessageHandler message;
         Pubsub::DroppedHandler dropped;
+        Pubsub::ListeningHandler listening;
         std::unique_ptr<SubscriberEmitter> sender;
         {
             QMutexLocker locker(&mutex);
             alive = false;
             message = std::move(onMessage);
             dropped = std::move(onDropped);
+            listening = std::move(onListening);
             onMessage = nullptr;
             onDropped = nullptr;
+            onListening = nullptr;
             sender = std::move(emitter);
         }
         // Deleting the sender removes its connections; events already queued find alive false.
@@ -110,12 +115,14 @@ void SubscriberRegistry::setChannelReleasedHook(ChannelHook hook)
 
 core::Result<std::unique_ptr<Subscription>, QString>
 SubscriberRegistry::add(const QString &channel, QObject *context, Pubsub::MessageHandler onMessage,
-                        Pubsub::DroppedHandler onDropped)
+                        Pubsub::DroppedHandler onDropped, Pubsub::ListeningHandler onListening,
+                        Announcer *announcer)
 {
     auto subscriber = std::make_shared<Subscriber>();
     subscriber->channel = channel;
     subscriber->onMessage = std::move(onMessage);
     subscriber->onDropped = std::move(onDropped);
+    subscriber->onListening = std::move(onListening);
 
     const std::weak_ptr<Subscriber> weak = subscriber;
     const auto connected = QObject::connect(
@@ -135,6 +142,27 @@ SubscriberRegistry::add(const QString &channel, QObject *context, Pubsub::Messag
                     s->run(&Subscriber::onDropped);
             },
             Qt::QueuedConnection);
+    }
+
+    if (subscriber->onListening) {
+        QObject::connect(
+            subscriber->emitter.get(), &SubscriberEmitter::listening, context,
+            [weak](const QString &error) {
+                if (auto s = weak.lock())
+                    s->run(&Subscriber::onListening, error);
+            },
+            Qt::QueuedConnection);
+        if (announcer) {
+            *announcer = [weak](const QString &error) {
+                auto s = weak.lock();
+                if (!s)
+                    return;
+                // Under the subscriber's lock: kill() takes the emitter under it too.
+                QMutexLocker locker(&s->mutex);
+                if (s->alive && s->emitter)
+                    Q_EMIT s->emitter->listening(error);
+            };
+        }
     }
 
     {

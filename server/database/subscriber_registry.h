@@ -21,6 +21,9 @@ public:
     using ChannelHook = std::function<void(const QString &channel)>;
 
     struct Subscriber;
+    // Tells one subscriber whether it is listening (see Pubsub::listen); callable from any
+    // thread, a no-op once the subscription is gone.
+    using Announcer = std::function<void(const QString &error)>;
 
     SubscriberRegistry() = default;
     ~SubscriberRegistry();
@@ -31,11 +34,12 @@ public:
     // Called when a channel lost its last subscriber.
     void setChannelReleasedHook(ChannelHook hook);
 
-    // The registry must be owned by a shared_ptr. Fails once closed.
-    core::Result<std::unique_ptr<Subscription>, QString> add(const QString &channel,
-                                                             QObject *context,
-                                                             Pubsub::MessageHandler onMessage,
-                                                             Pubsub::DroppedHandler onDropped);
+    // The registry must be owned by a shared_ptr. Fails once closed. With onListening, sets
+    // *announcer to what delivers it.
+    core::Result<std::unique_ptr<Subscription>, QString>
+    add(const QString &channel, QObject *context, Pubsub::MessageHandler onMessage,
+        Pubsub::DroppedHandler onDropped, Pubsub::ListeningHandler onListening = {},
+        Announcer *announcer = nullptr);
     // Queues the payload to every subscriber of the channel; false once closed.
     bool deliver(const QString &channel, const QByteArray &payload) const;
     // Queues onDropped to every subscriber that has one.

@@ -1,5 +1,7 @@
 #include "thread_connections.h"
 
+#include "core/thread_role.h"
+
 #include <QMutexLocker>
 #include <QSqlError>
 #include <atomic>
@@ -52,6 +54,12 @@ core::Result<ThreadConnections::Connection *, QString> ThreadConnections::curren
 {
     if (t_lastUsed.registry == m_serial && t_lastUsed.connection->db.isOpen())
         return t_lastUsed.connection;
+    // A query would stall every socket of the thread (ARCHITECTURE.md §3): refused outright, so
+    // that such a call fails every test that reaches it instead of hiding as latency.
+    if (core::thread_role::isEventLoop()) {
+        qCritical("coder: a database query on an event-loop thread was refused");
+        return QStringLiteral("database access from an event-loop thread is not allowed");
+    }
 
     const quint64 thread = currentThreadSerial();
     Connection *connection = nullptr;

@@ -1,5 +1,6 @@
 #include "http_connection.h"
 
+#include "core/work_pool.h"
 #include "http_worker.h"
 
 #include <QDeadlineTimer>
@@ -58,6 +59,41 @@ void appendHeaderText(QByteArray &out, const QByteArray &text)
     }
     for (const char c : text)
         out.append(c == '\r' || c == '\n' ? ' ' : c);
+}
+
+HttpResponse internalError()
+{
+    return HttpResponse::error(core::ApiError::internal(QStringLiteral("Internal server error.")));
+}
+
+// Runs a handler; an exception it lets out becomes a 500 (and a log line), never a crash.
+HttpResponse invokeHandler(const HttpHandler &handler, HttpRequest &request)
+{
+    try {
+        return handler(request);
+    } catch (const std::exception &e) {
+        qCWarning(lcHttp) << "handler for" << request.method << request.path
+                          << "threw:" << e.what();
+    } catch (...) {
+        qCWarning(lcHttp) << "handler for" << request.method << request.path << "threw";
+    }
+    return internalError();
+}
+
+WebSocketDecision invokeDecision(const WebSocketHandler &handler, HttpRequest &request)
+{
+    try {
+        WebSocketDecision decision = handler(request);
+        if (!decision.refusal && !decision.accept)
+            decision.refusal = HttpResponse::error(
+                core::ApiError::internal(QStringLiteral("WebSocket route gave no handler.")));
+        return decision;
+    } catch (const std::exception &e) {
+        qCWarning(lcHttp) << "WebSocket handler for" << request.path << "threw:" << e.what();
+    } catch (...) {
+        qCWarning(lcHttp) << "WebSocket handler for" << request.path << "threw";
+    }
+    return WebSocketDecision{internalError(), {}};
 }
 
 } // namespace
@@ -128,7 +164,7 @@ void HttpConnection::onReadyRead()
         m_socket->skip(m_socket->bytesAvailable());
         return;
     }
-    if (writeBackedUp()) {
+    if (writeBackedUp() || m_phase == Phase::Handling) {
         if (m_socket->bytesAvailable() > kMaxBufferedWhileBackedUp) {
             qCInfo(lcHttp) << "dropping a client that sends without reading its responses";
             abort();
@@ -375,39 +411,46 @@ bool HttpConnection::handleHeadersComplete()
     return true;
 }
 
+bool HttpConnection::runsOnPool() const
+{
+    return m_config.handlerPool && m_match.kind == Router::Match::Found &&
+           !m_match.options.onEventLoop;
+}
+
 void HttpConnection::handleUpgrade()
 {
-    HttpResponse refusal;
-    WebSocketAccept accept;
-    if (m_match.kind == Router::Match::Found && m_match.webSocket) {
-        m_request.pathParams = std::move(m_match.params);
-        try {
-            WebSocketDecision decision = (*m_match.webSocket)(m_request);
-            if (decision.refusal)
-                refusal = std::move(*decision.refusal);
-            else if (decision.accept)
-                accept = std::move(decision.accept);
-            else
-                refusal = HttpResponse::error(
-                    core::ApiError::internal(QStringLiteral("WebSocket route gave no handler.")));
-        } catch (const std::exception &e) {
-            qCWarning(lcHttp) << "WebSocket handler for" << m_request.path << "threw:" << e.what();
-            refusal = HttpResponse::error(
-                core::ApiError::internal(QStringLiteral("Internal server error.")));
-        } catch (...) {
-            qCWarning(lcHttp) << "WebSocket handler for" << m_request.path << "threw";
-            refusal = HttpResponse::error(
-                core::ApiError::internal(QStringLiteral("Internal server error.")));
-        }
-    } else {
-        refusal = dispatch();
+    if (m_match.kind != Router::Match::Found || !m_match.webSocket) {
+        finishUpgrade(WebSocketDecision{dispatch(), {}});
+        return;
     }
+    m_request.pathParams = std::move(m_match.params);
+    if (!runsOnPool()) {
+        finishUpgrade(invokeDecision(*m_match.webSocket, m_request));
+        return;
+    }
+    // The handshake stays unread in the socket while the decision is made on the pool.
+    m_phase = Phase::Handling;
+    setDeadline(Deadline::None, 0);
+    m_config.handlerPool->run(
+        m_mailbox.address(),
+        [handler = *m_match.webSocket, request = m_request]() mutable {
+            return invokeDecision(handler, request);
+        },
+        [this](WebSocketDecision decision) {
+            if (!m_finished)
+                finishUpgrade(std::move(decision));
+        });
+}
+
+void HttpConnection::finishUpgrade(WebSocketDecision decision)
+{
     if (!m_socket)
         return;
-    if (!accept || m_shuttingDown) {
-        if (accept)
-            refusal =
-                HttpResponse::error({503, QStringLiteral("The server is shutting down."), {}, {}});
+    if (decision.refusal || m_shuttingDown) {
+        const HttpResponse refusal =
+            decision.refusal ? *decision.refusal
+                             : HttpResponse::error(
+                                   {503, QStringLiteral("The server is shutting down."), {}, {}});
         writeResponse(refusal, true);
         closeAfterFlush();
         return;
@@ -417,14 +460,40 @@ void HttpConnection::handleUpgrade()
     socket->disconnect(this);
     m_socket = nullptr;
     m_phase = Phase::Done;
-    m_worker->handOverWebSocket(socket, std::move(accept));
+    m_worker->handOverWebSocket(socket, std::move(decision.accept));
     finish();
 }
 
 void HttpConnection::handleMessageComplete()
 {
-    m_phase = Phase::Idle;
-    HttpResponse response = dispatch();
+    if (!runsOnPool()) {
+        m_phase = Phase::Idle;
+        respond(dispatch());
+        return;
+    }
+    m_request.pathParams = std::move(m_match.params);
+    m_phase = Phase::Handling;
+    setDeadline(Deadline::None, 0);
+    m_config.handlerPool->run(
+        m_mailbox.address(),
+        [handler = *m_match.handler, request = m_request]() mutable {
+            return invokeHandler(handler, request);
+        },
+        [this](HttpResponse response) {
+            if (m_finished)
+                return; // the client went away meanwhile
+            m_phase = Phase::Idle;
+            respond(response);
+            // Requests the client pipelined behind this one are parsed now.
+            if (m_socket && m_phase == Phase::Idle && m_socket->bytesAvailable() > 0)
+                processInput();
+            if (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState)
+                finish();
+        });
+}
+
+void HttpConnection::respond(const HttpResponse &response)
+{
     if (!m_socket)
         return;
     const bool close = !m_keepAlive || m_shuttingDown;
@@ -442,16 +511,7 @@ HttpResponse HttpConnection::dispatch()
     case Router::Match::Found:
         if (m_match.handler) {
             m_request.pathParams = std::move(m_match.params);
-            try {
-                return (*m_match.handler)(m_request);
-            } catch (const std::exception &e) {
-                qCWarning(lcHttp) << "handler for" << m_request.method << m_request.path
-                                  << "threw:" << e.what();
-            } catch (...) {
-                qCWarning(lcHttp) << "handler for" << m_request.method << m_request.path << "threw";
-            }
-            return HttpResponse::error(
-                core::ApiError::internal(QStringLiteral("Internal server error.")));
+            return invokeHandler(*m_match.handler, m_request);
         }
         break;
     case Router::Match::MethodNotAllowed: {

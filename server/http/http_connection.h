@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/mailbox.h"
 #include "http_server.h"
 
 #include <QLoggingCategory>
@@ -15,10 +16,11 @@ Q_DECLARE_LOGGING_CATEGORY(lcHttp)
 
 class HttpWorker;
 
-// One client connection on a worker thread: parses HTTP/1.1 requests with http-parser, runs the
-// router's handlers and writes the responses in request order. While a request head is
-// incomplete its bytes are only peeked, so an accepted WebSocket upgrade can hand the socket to
-// QWebSocketServer with the handshake still unread.
+// One client connection on a worker thread: parses HTTP/1.1 requests with http-parser, has the
+// router's handlers run (on the server's handler pool when it has one, the connection waiting
+// in its event loop meanwhile) and writes the responses in request order. While a request head
+// is incomplete its bytes are only peeked, so an accepted WebSocket upgrade can hand the socket
+// to QWebSocketServer with the handshake still unread.
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -36,7 +38,8 @@ public:
     void checkTimeout(qint64 nowMs);
 
 private:
-    enum class Phase { Idle, Head, Body, Closing, Done };
+    // Handling: a handler runs on the pool; input is left unread until it answers.
+    enum class Phase { Idle, Head, Body, Handling, Closing, Done };
     enum class Event { None, HeadersComplete, MessageComplete };
     enum class Deadline { None, Header, Body, Idle, Close };
 
@@ -55,7 +58,11 @@ private:
     void processInput();
     bool handleHeadersComplete();
     void handleUpgrade();
+    void finishUpgrade(WebSocketDecision decision);
     void handleMessageComplete();
+    void respond(const HttpResponse &response);
+    // Whether the matched route's handler runs on the handler pool.
+    bool runsOnPool() const;
     HttpResponse dispatch();
     void writeResponse(const HttpResponse &response, bool close);
     void failAndClose(int status, const QString &message);
@@ -95,6 +102,7 @@ private:
     bool m_halfClosed = false;
     bool m_shuttingDown = false;
     bool m_finished = false;
+    core::Mailbox m_mailbox{this}; // last: closed first, before the members above go
 };
 
 } // namespace coder::server

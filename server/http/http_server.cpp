@@ -19,6 +19,18 @@ public:
     std::vector<HttpWorker *> workers;
     size_t next = 0;
     bool running = false;
+    int threadsLeft = 0; // threads not finished yet
+
+    // The threads have ended, so nothing else can touch their workers any more.
+    void release()
+    {
+        for (size_t i = 0; i < threads.size(); ++i) {
+            delete workers[i];
+            delete threads[i];
+        }
+        threads.clear();
+        workers.clear();
+    }
 };
 
 HttpServer::HttpServer(std::shared_ptr<const Router> router, HttpServerConfig config,
@@ -31,7 +43,16 @@ HttpServer::HttpServer(std::shared_ptr<const Router> router, HttpServerConfig co
 
 HttpServer::~HttpServer()
 {
+    // Only a server destroyed without waiting for stopped() waits here.
     shutdown(1000);
+    for (QThread *thread : d->threads)
+        thread->wait();
+    d->release();
+}
+
+bool HttpServer::isRunning() const
+{
+    return d->running;
 }
 
 QString HttpServer::listen()
@@ -73,10 +94,17 @@ QString HttpServer::listen()
         auto *worker = new HttpWorker(d->router, d->config);
         worker->moveToThread(thread);
         connect(thread, &QThread::started, worker, &HttpWorker::start);
+        connect(thread, &QThread::finished, this, [this] {
+            if (--d->threadsLeft > 0)
+                return;
+            d->release();
+            Q_EMIT stopped();
+        });
         d->threads.push_back(thread);
         d->workers.push_back(worker);
         thread->start();
     }
+    d->threadsLeft = count;
     d->running = true;
     return {};
 }
@@ -101,15 +129,6 @@ void HttpServer::shutdown(int graceMs)
         QMetaObject::invokeMethod(
             worker, [worker, graceMs] { worker->beginShutdown(graceMs); }, Qt::QueuedConnection);
     }
-    for (size_t i = 0; i < d->threads.size(); ++i) {
-        d->threads[i]->wait();
-        // The thread has ended, so nothing else can touch its worker any more.
-        delete d->workers[i];
-        delete d->threads[i];
-    }
-    d->threads.clear();
-    d->workers.clear();
-    Q_EMIT stopped();
 }
 
 } // namespace coder::server

@@ -9,6 +9,10 @@
 #include <memory>
 #include <optional>
 
+namespace coder::core {
+class WorkPool;
+}
+
 namespace coder::server {
 
 struct HttpServerConfig
@@ -21,13 +25,18 @@ struct HttpServerConfig
     int headerTimeoutMs = 10'000;         // a request's head must arrive within this
     int idleTimeoutMs = 60'000;           // keep-alive connections idle longer are closed
     std::optional<QSslConfiguration> tls; // set: HTTPS only
-    // Runs in each event-loop thread right before it exits (e.g. to close that thread's
-    // database connection).
+    // Set: every handler and WebSocket decision whose route is not marked onEventLoop runs on
+    // this pool and its answer is written back on the connection's thread, so that a slow
+    // handler delays only its own request (ARCHITECTURE.md §3). Unset: handlers run on the
+    // event-loop threads. The pool must outlive the server.
+    core::WorkPool *handlerPool = nullptr;
+    // Runs in each event-loop thread right before it exits.
     std::function<void()> onThreadExit;
 };
 
 // The HTTP/1.1 front of coderd and the workspace proxy (ARCHITECTURE.md §3): accepts on the
-// calling thread, serves each connection on one of a pool of event-loop threads.
+// calling thread, serves each connection on one of a pool of event-loop threads. Those threads
+// are marked as event-loop threads (core/thread_role.h): nothing may wait on them.
 class HttpServer : public QObject
 {
     Q_OBJECT
@@ -41,10 +50,11 @@ public:
     quint16 port() const;
     QHostAddress address() const;
 
-    // Stops accepting, lets in-flight requests finish (up to graceMs), closes every
-    // connection and joins the threads, then emits stopped(). Blocks until done; safe to
-    // call twice (the second call returns at once).
+    // Stops accepting, lets in-flight requests finish (up to graceMs) and closes every
+    // connection; once every thread has ended, emits stopped() on this object's thread.
+    // Returns at once; a second call does nothing.
     void shutdown(int graceMs = 5000);
+    bool isRunning() const;
 
 Q_SIGNALS:
     void stopped();

@@ -1,5 +1,6 @@
 #include "http_worker.h"
 
+#include "core/thread_role.h"
 #include "http_connection.h"
 
 #include <QDeadlineTimer>
@@ -22,6 +23,7 @@ HttpWorker::~HttpWorker() = default;
 
 void HttpWorker::start()
 {
+    core::thread_role::markEventLoop();
     m_webSocketServer =
         new QWebSocketServer(QStringLiteral("coder"), QWebSocketServer::NonSecureMode, this);
     connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &HttpWorker::onNewWebSocket);

@@ -59,7 +59,7 @@ void Router::add(const QByteArray &method, const QString &pattern, HttpHandler h
     insert(int(m_routes.size() - 1));
 }
 
-void Router::addWebSocket(const QString &pattern, WebSocketHandler handler)
+void Router::addWebSocket(const QString &pattern, WebSocketHandler handler, RouteOptions options)
 {
     Route route;
     route.method = QByteArrayLiteral("GET");
@@ -69,6 +69,7 @@ void Router::addWebSocket(const QString &pattern, WebSocketHandler handler)
         route.segments.append(part.toString());
     route.isWebSocket = true;
     route.webSocket = std::move(handler);
+    route.options = options;
     m_routes.push_back(std::move(route));
     insert(int(m_routes.size() - 1));
 }

@@ -29,6 +29,9 @@ using WebSocketHandler = std::function<WebSocketDecision(HttpRequest &)>;
 struct RouteOptions
 {
     qint64 maxBodyBytes = -1; // -1: the server's default limit
+    // Answered on the connection's event-loop thread even when the server has a handler pool:
+    // only for handlers that never wait (no database, no other process, no lock held long).
+    bool onEventLoop = false;
 };
 
 // Maps "METHOD /path/{param}/..." to handlers. Segments in braces match one non-empty path
@@ -39,7 +42,7 @@ class Router
 public:
     void add(const QByteArray &method, const QString &pattern, HttpHandler handler,
              RouteOptions options = {});
-    void addWebSocket(const QString &pattern, WebSocketHandler handler);
+    void addWebSocket(const QString &pattern, WebSocketHandler handler, RouteOptions options = {});
 
     struct Match
     {

@@ -9,27 +9,13 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build}
-CODER=$BUILD/app/cli/coder
+source "$ROOT/tests/bench/bench_lib.sh"
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-50}
 USERS=${USERS:-1000}
 BACKENDS=${BACKENDS:-sqlite postgres}
-WORK=$(mktemp -d)
-chmod 755 "$WORK" # nginx workers run as another user
-PIDS=()
 
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  "$ROOT/tests/support/pg_cluster.sh" stop "$WORK/pg" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-for tool in wrk nginx curl; do
-  command -v "$tool" >/dev/null || { echo "missing $tool: run installer/test.sh once" >&2; exit 1; }
-done
-[ -x "$CODER" ] || { echo "no $CODER: build first (installer/test.sh)" >&2; exit 1; }
+require_tools wrk nginx curl python3
 
 # wrk_run NAME URL [HEADER]: prints "NAME req/s p50_ms p99_ms"
 wrk_run() {
@@ -51,63 +37,20 @@ wrk_run() {
     END { printf "%s %.0f %.2f %.2f\n", name, rps, p50, p99 }'
 }
 
-start_coderd() { # start_coderd DATA_DIR [ARGS...]: sets URL
-  local data=$1; shift
-  "$CODER" server --http-address 127.0.0.1:0 --data-dir "$data" --login-rate-limit 0 "$@" \
-    >"$data.log" 2>&1 &
-  CODERD_PID=$!
-  PIDS+=($CODERD_PID)
-  for _ in $(seq 100); do
-    URL=$(grep -o 'http://127.0.0.1:[0-9]*' "$data.log" | head -1 || true)
-    [ -n "$URL" ] && return 0
-    sleep 0.1
-  done
-  cat "$data.log" >&2; exit 1
-}
-
 populate() { # populate URL: owner + USERS-1 members; prints the owner's token
   local url=$1
-  curl -sf -X POST "$url/api/v2/users/first" -d '{"email":"owner@example.com","username":"owner","password":"bench-password-1"}' >/dev/null
   local token
-  token=$(curl -sf -X POST "$url/api/v2/users/login" -d '{"email":"owner@example.com","password":"bench-password-1"}' | sed 's/.*"session_token":"\([^"]*\)".*/\1/')
+  token=$(first_owner "$url")
   seq 2 "$USERS" | xargs -P 4 -I{} curl -sf -o /dev/null -X POST "$url/api/v2/users" \
     -H "Coder-Session-Token: $token" \
     -d '{"email":"user{}@example.com","username":"user{}","password":"bench-password-1"}'
   echo "$token"
 }
 
-start_nginx() { # start_nginx BODY_FILE: sets NGINX_URL
-  local dir=$WORK/nginx port
-  mkdir -p "$dir/html"
-  cp "$1" "$dir/html/me.json"
-  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-  cat >"$dir/nginx.conf" <<CONF
-worker_processes 2;
-error_log $dir/error.log;
-pid $dir/nginx.pid;
-daemon off;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  default_type application/json;
-  client_body_temp_path $dir; proxy_temp_path $dir; fastcgi_temp_path $dir; uwsgi_temp_path $dir; scgi_temp_path $dir;
-  server { listen 127.0.0.1:$port; root $dir/html; keepalive_requests 1000000; }
-}
-CONF
-  nginx -c "$dir/nginx.conf" -p "$dir" &
-  PIDS+=($!)
-  NGINX_URL=http://127.0.0.1:$port/me.json
-  for _ in $(seq 50); do curl -sf -o /dev/null "$NGINX_URL" && return 0; sleep 0.1; done
-  echo "nginx did not start:" >&2; cat "$dir/error.log" >&2 2>/dev/null; exit 1
-}
-
 bench_backend() { # bench_backend sqlite|postgres
-  local backend=$1 args=()
-  if [ "$backend" = postgres ]; then
-    "$ROOT/tests/support/pg_cluster.sh" start "$WORK/pg" >/dev/null
-    args=(--postgres-url "$(cat "$WORK/pg/url")")
-  fi
-  start_coderd "$WORK/coderd-$backend" "${args[@]}"
+  local backend=$1
+  backend_args "$backend"
+  start_coderd "$WORK/coderd-$backend" "${BACKEND_ARGS[@]}"
   echo "== $backend: $URL, creating $USERS users" >&2
   local token
   token=$(populate "$URL")
@@ -115,16 +58,15 @@ bench_backend() { # bench_backend sqlite|postgres
   count=$(curl -sf -H "Coder-Session-Token: $token" "$URL/api/v2/users?limit=1" | sed 's/.*"count":\([0-9]*\).*/\1/')
   curl -sf -H "Coder-Session-Token: $token" "$URL/api/v2/users/me" >"$WORK/me.json"
   echo "   users: $count, body: $(wc -c <"$WORK/me.json") bytes" >&2
-  [ -n "${NGINX_URL:-}" ] || start_nginx "$WORK/me.json"
+  [ -n "${NGINX_PID:-}" ] || start_nginx "$WORK/me.json"
   local nginx coderd
-  nginx=$(wrk_run nginx "$NGINX_URL")
+  nginx=$(wrk_run nginx "$NGINX_URL/me.json")
   coderd=$(wrk_run "coderd-$backend" "$URL/api/v2/users/me" "Coder-Session-Token: $token")
   printf '%-16s %10s %8s %8s\n' "" "req/s" "p50 ms" "p99 ms"
   printf '%-16s %10s %8s %8s\n' $nginx
   printf '%-16s %10s %8s %8s\n' $coderd
   echo "$nginx $coderd" | awk '{ printf "ratio coderd/nginx: %.1f%% of req/s (target >= 30%%), coderd p99 %.2f ms (target < 10 ms on SQLite)\n\n", 100 * $6 / $2, $8 }'
-  kill "$CODERD_PID" 2>/dev/null || true
-  wait "$CODERD_PID" 2>/dev/null || true
+  stop_coderd
 }
 
 for backend in $BACKENDS; do

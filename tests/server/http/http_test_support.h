@@ -5,6 +5,7 @@
 // The server accepts on the thread that created it (the test's), so the client waits by
 // spinning that thread's event loop, never by blocking in waitFor*.
 
+#include "core/work_pool.h"
 #include "server/http/http_server.h"
 
 #include <QDeadlineTimer>
@@ -70,9 +71,12 @@ inline std::shared_ptr<Router> makeTestRouter(std::shared_ptr<RouterState> state
     return router;
 }
 
-inline HttpServerConfig testConfig(const std::shared_ptr<RouterState> &state)
+// pool set: handlers run there, as in coderd; unset: on the event-loop threads.
+inline HttpServerConfig testConfig(const std::shared_ptr<RouterState> &state,
+                                   core::WorkPool *pool = nullptr)
 {
     HttpServerConfig config;
+    config.handlerPool = pool;
     config.threads = 2;
     config.headerTimeoutMs = 5000;
     config.idleTimeoutMs = 10000;

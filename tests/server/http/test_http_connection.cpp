@@ -1,5 +1,6 @@
 // The HTTP/1.1 behaviour of one connection (server/http/http_connection.h), driven with raw
-// bytes over loopback against a real HttpServer.
+// bytes over loopback against a real HttpServer. The suite runs twice: handlers on the
+// event-loop threads, and on a handler pool as coderd runs them.
 
 #include "http_test_support.h"
 
@@ -12,8 +13,21 @@ class TestHttpConnection : public QObject
 {
     Q_OBJECT
 
+    std::unique_ptr<coder::core::WorkPool> m_pool;
     std::shared_ptr<RouterState> m_state;
     std::unique_ptr<HttpServer> m_server;
+
+    HttpServerConfig config() const { return testConfig(m_state, m_pool.get()); }
+
+public:
+    explicit TestHttpConnection(bool pooled)
+    {
+        if (pooled)
+            m_pool = std::make_unique<coder::core::WorkPool>(QStringLiteral("handlers"), 2);
+        setObjectName(pooled ? QStringLiteral("TestHttpConnectionOnPool")
+                             : QStringLiteral("TestHttpConnection"));
+    }
+    ~TestHttpConnection() override { m_server.reset(); }
 
     void startServer(HttpServerConfig config)
     {
@@ -26,7 +40,7 @@ private Q_SLOTS:
     void init()
     {
         m_state = std::make_shared<RouterState>();
-        startServer(testConfig(m_state));
+        startServer(config());
     }
     void cleanup() { m_server.reset(); }
 
@@ -232,7 +246,7 @@ private Q_SLOTS:
 
     void headerTimeoutClosesSlowloris()
     {
-        HttpServerConfig config = testConfig(m_state);
+        HttpServerConfig config = this->config();
         config.headerTimeoutMs = 300;
         startServer(config);
         QTcpSocket socket;
@@ -246,7 +260,7 @@ private Q_SLOTS:
 
     void idleTimeoutClosesKeepAlive()
     {
-        HttpServerConfig config = testConfig(m_state);
+        HttpServerConfig config = this->config();
         config.idleTimeoutMs = 300;
         startServer(config);
         QTcpSocket socket;
@@ -290,7 +304,7 @@ private Q_SLOTS:
                     [](HttpRequest &) { return HttpResponse::text(200, "twelve bytes"); });
         router->add("GET", QStringLiteral("/h"),
                     [](HttpRequest &) { return HttpResponse::text(200, "twelve bytes"); });
-        HttpServer server(router, testConfig(m_state));
+        HttpServer server(router, config());
         QCOMPARE(server.listen(), QString());
         QTcpSocket socket;
         RawClient client(&socket);
@@ -311,5 +325,12 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestHttpConnection)
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    TestHttpConnection inlineHandlers(false);
+    TestHttpConnection pooledHandlers(true);
+    const int inlineFailures = QTest::qExec(&inlineHandlers, argc, argv);
+    return inlineFailures + QTest::qExec(&pooledHandlers, argc, argv);
+}
 #include "test_http_connection.moc"

@@ -263,7 +263,9 @@ private Q_SLOTS:
         QTRY_VERIFY(m_state->slowStarted.load());
 
         m_server->shutdown(5000);
-        QCOMPARE(stopped.count(), 1);
+        QVERIFY(!m_server->isRunning());
+        QCOMPARE(stopped.count(), 0); // asynchronous: the threads finish in their own time
+        QTRY_COMPARE(stopped.count(), 1);
         QCOMPARE(m_state->threadExits.load(), 2);
         QCOMPARE(m_exitsOffMainThread.load(), 2);
 
@@ -285,6 +287,33 @@ private Q_SLOTS:
         m_server->shutdown(5000); // a second call is a no-op
         QCOMPARE(stopped.count(), 1);
         QCOMPARE(m_state->threadExits.load(), 2);
+    }
+
+    // With a handler pool, a handler that takes long holds up only its own request: another
+    // client on the same (single) event-loop thread is answered meanwhile.
+    void slowHandlerDelaysOnlyItself()
+    {
+        coder::core::WorkPool pool(QStringLiteral("handlers"), 2);
+        HttpServerConfig serverConfig = testConfig(m_state, &pool);
+        serverConfig.threads = 1;
+        startServer(serverConfig);
+        QTcpSocket slow;
+        RawClient slowClient(&slow);
+        QVERIFY(slowClient.connectTo(m_server->port()));
+        slowClient.send("GET /slow HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_VERIFY(m_state->slowStarted.load());
+
+        QTcpSocket quick;
+        RawClient quickClient(&quick);
+        QVERIFY(quickClient.connectTo(m_server->port()));
+        quickClient.send("GET /echo?q=quick HTTP/1.1\r\nHost: x\r\n\r\n");
+        QCOMPARE(quickClient.read().body, QByteArray("get:quick"));
+        QCOMPARE(m_state->slowFinished.load(), 0); // the slow one is still running
+
+        const RawResponse slowResponse = slowClient.read();
+        QCOMPARE(slowResponse.status, 200);
+        QCOMPARE(m_state->slowFinished.load(), 1);
+        m_server.reset(); // before the pool
     }
 
     void destructorShutsDown()
