@@ -282,6 +282,40 @@ private Q_SLOTS:
         QCOMPARE(inbox.payloads(), sent);
     }
 
+    // listen() returns at once; its listening handler runs in the context's thread, and from
+    // then on every message arrives, as with subscribe().
+    void listenAnnouncesThenDelivers()
+    {
+        Inbox inbox;
+        QList<QString> announced;
+        QThread *announcedOn = nullptr;
+        auto subscription = m_pubsub->listen(QStringLiteral("watch:1"), this, inbox.handler(),
+                                             [&](const QString &error) {
+                                                 announced.append(error);
+                                                 announcedOn = QThread::currentThread();
+                                             });
+        QVERIFY(subscription);
+        QTRY_COMPARE_WITH_TIMEOUT(announced.size(), 1, kWaitMs);
+        QCOMPARE(announced.first(), QString());
+        QCOMPARE(announcedOn, QThread::currentThread());
+        const auto sent = numbered("change-", 5);
+        QVERIFY(publishAll(*m_pubsub, QStringLiteral("watch:1"), sent));
+        QTRY_COMPARE_WITH_TIMEOUT(inbox.count(), 5, kWaitMs);
+        QCOMPARE(inbox.payloads(), sent);
+
+        // A subscription destroyed before its announcement never hears it.
+        QList<QString> never;
+        auto gone = m_pubsub->listen(QStringLiteral("watch:2"), this, inbox.handler(),
+                                     [&never](const QString &error) { never.append(error); });
+        QVERIFY(gone);
+        gone->reset();
+        QVERIFY(flush(*m_pubsub, this));
+        QVERIFY(never.isEmpty());
+
+        auto refused = m_pubsub->listen(QStringLiteral("watch:3"), this, inbox.handler(), {});
+        QVERIFY(!refused);
+    }
+
     void severalSubscribersEachGetTheirChannel()
     {
         Inbox first, second, third, other;
