@@ -3,6 +3,7 @@
 #include "api_context.h"
 #include "api_routes.h"
 #include "core/work_pool.h"
+#include "provisioner_job_server.h"
 #include "provisioning_service.h"
 #include "server/database/pubsub_factory.h"
 #include "server/database/store_factory.h"
@@ -81,11 +82,31 @@ core::Result<QSslConfiguration, QString> loadTls(const QString &certFile, const 
 
 } // namespace
 
+// What the pool opens for start(): handed to the hosting thread in one piece.
+struct Coderd::Opened
+{
+    std::unique_ptr<Store> store;
+    std::unique_ptr<Pubsub> pubsub;
+    ProvisioningService::Prepared provisioning;
+};
+
 Coderd::Coderd(QObject *parent) : QObject(parent) {}
 
 Coderd::~Coderd()
 {
-    stop();
+    if (m_state == State::Stopped)
+        return;
+    // The last resort of an owner that did not wait for stopped(): stop here, waiting.
+    m_mailbox.close();
+    m_http.reset();
+    m_provisioning.reset();
+    if (m_pool && m_pubsub)
+        m_pool->post([pubsub = m_pubsub.get()] { pubsub->close(); });
+    m_pool.reset();
+    m_router.reset();
+    m_context.reset();
+    m_pubsub.reset();
+    m_store.reset();
 }
 
 QString Coderd::defaultDataDir()
@@ -109,38 +130,54 @@ QString Coderd::prepareDataDir()
     return {};
 }
 
-QString Coderd::start(const CoderdConfig &config)
+void Coderd::failLater(const QString &reason)
 {
-    if (m_http)
-        return QStringLiteral("coderd is already running");
-    m_config = config;
-    const std::optional<HostPort> listen = parseHostPort(m_config.httpAddress);
-    if (!listen)
+    QMetaObject::invokeMethod(
+        this, [this, reason] { Q_EMIT failed(reason); }, Qt::QueuedConnection);
+}
+
+static QString checkConfig(const CoderdConfig &config)
+{
+    if (!parseHostPort(config.httpAddress))
         return QStringLiteral(
                    "invalid --http-address \"%1\": expected HOST:PORT, e.g. 127.0.0.1:3000")
-            .arg(m_config.httpAddress);
-    if (m_config.tlsCertFile.isEmpty() != m_config.tlsKeyFile.isEmpty())
+            .arg(config.httpAddress);
+    if (config.tlsCertFile.isEmpty() != config.tlsKeyFile.isEmpty())
         return QStringLiteral("--tls-cert-file and --tls-key-file must be given together");
-    if (!m_config.accessUrl.isEmpty() &&
-        (!m_config.accessUrl.isValid() || m_config.accessUrl.host().isEmpty() ||
+    if (!config.accessUrl.isEmpty() &&
+        (!config.accessUrl.isValid() || config.accessUrl.host().isEmpty() ||
          !QStringList{QStringLiteral("http"), QStringLiteral("https")}.contains(
-             m_config.accessUrl.scheme())))
+             config.accessUrl.scheme())))
         return QStringLiteral("invalid --access-url \"%1\": expected an http(s) URL")
-            .arg(m_config.accessUrl.toString());
+            .arg(config.accessUrl.toString());
+    return ProvisioningService::configProblem(config);
+}
 
-    HttpServerConfig http;
-    http.address = listen->address;
-    http.port = listen->port;
-    http.threads = m_config.threads;
-    if (!m_config.tlsCertFile.isEmpty()) {
-        auto tls = loadTls(m_config.tlsCertFile, m_config.tlsKeyFile);
-        if (!tls)
-            return tls.error();
-        http.tls = *tls;
+void Coderd::start(const CoderdConfig &config)
+{
+    if (m_state != State::Stopped) {
+        failLater(QStringLiteral("coderd is already running"));
+        return;
     }
-
-    if (QString error = prepareDataDir(); !error.isEmpty())
-        return error;
+    m_config = config;
+    if (QString problem = checkConfig(m_config); !problem.isEmpty()) {
+        failLater(problem);
+        return;
+    }
+    if (QString problem = prepareDataDir(); !problem.isEmpty()) {
+        failLater(problem);
+        return;
+    }
+    m_state = State::Starting;
+    m_stopRequested = false;
+    m_failure.clear();
+    const int threads = m_config.databaseThreads > 0 ? m_config.databaseThreads
+                                                     : std::max(4, 2 * QThread::idealThreadCount());
+    // Each pool thread keeps a connection of its own; it closes it as the thread ends.
+    m_pool = std::make_unique<core::WorkPool>(QStringLiteral("db"), threads, [this] {
+        if (m_store)
+            m_store->closeThreadConnection();
+    });
     DatabaseConfig database;
     if (m_config.postgresUrl.isEmpty()) {
         database.backend = DatabaseConfig::Backend::Sqlite;
@@ -149,27 +186,70 @@ QString Coderd::start(const CoderdConfig &config)
         database.backend = DatabaseConfig::Backend::Postgres;
         database.postgresUrl = m_config.postgresUrl;
     }
-    auto store = openStore(database);
-    if (!store)
-        return store.error();
-    m_store = std::move(*store);
-    auto pubsub = openPubsub(database);
-    if (!pubsub) {
-        m_store.reset();
-        return pubsub.error();
-    }
-    m_pubsub = std::move(*pubsub);
+    const CoderdConfig configCopy = m_config;
+    m_pool->run(
+        m_mailbox.address(),
+        [database, configCopy]() -> core::Result<std::shared_ptr<Opened>, QString> {
+            auto opened = std::make_shared<Opened>();
+            auto store = openStore(database);
+            if (!store)
+                return store.error();
+            opened->store = std::move(*store);
+            auto pubsub = openPubsub(database);
+            if (!pubsub) {
+                opened->store->closeThreadConnection();
+                return pubsub.error();
+            }
+            opened->pubsub = std::move(*pubsub);
+            auto prepared = ProvisioningService::prepare(*opened->store, configCopy,
+                                                         QSysInfo::machineHostName());
+            if (!prepared) {
+                opened->pubsub->close();
+                opened->store->closeThreadConnection();
+                return prepared.error();
+            }
+            opened->provisioning = std::move(*prepared);
+            return opened;
+        },
+        [this](core::Result<std::shared_ptr<Opened>, QString> result) {
+            if (!result) {
+                m_failure = result.error();
+                tearDown();
+                return;
+            }
+            opened(std::move(*result));
+        });
+}
 
-    m_pool = std::make_unique<core::WorkPool>(
-        QStringLiteral("db"),
-        m_config.databaseThreads > 0 ? m_config.databaseThreads
-                                     : std::max(4, 2 * QThread::idealThreadCount()),
-        [store = m_store.get()] { store->closeThreadConnection(); });
+void Coderd::opened(std::shared_ptr<Opened> opened)
+{
+    m_store = std::move(opened->store);
+    m_pubsub = std::move(opened->pubsub);
+    if (m_stopRequested) {
+        tearDown();
+        return;
+    }
+    const std::optional<HostPort> listen = parseHostPort(m_config.httpAddress);
+    HttpServerConfig http;
+    http.address = listen->address;
+    http.port = listen->port;
+    http.threads = m_config.threads;
+    http.handlerPool = m_pool.get();
+    if (!m_config.tlsCertFile.isEmpty()) {
+        auto tls = loadTls(m_config.tlsCertFile, m_config.tlsKeyFile);
+        if (!tls) {
+            m_failure = tls.error();
+            tearDown();
+            return;
+        }
+        http.tls = *tls;
+    }
+
     m_context = std::make_unique<ApiContext>(*m_store, m_config);
     ApiContext *context = m_context.get();
     m_context->pool = m_pool.get();
     m_provisioning = std::make_unique<ProvisioningService>(
-        *m_store, *m_pubsub, m_config, [context] { return context->accessUrl(); });
+        *m_store, *m_pubsub, m_config, *m_pool, [context] { return context->accessUrl(); });
     m_context->pubsub = m_pubsub.get();
     m_context->jobs = &m_provisioning->jobs();
     m_context->builder = &m_provisioning->builder();
@@ -186,12 +266,12 @@ QString Coderd::start(const CoderdConfig &config)
     registerWorkspaceBuildRoutes(*m_router, *m_context);
     registerProvisionerDaemonRoutes(*m_router, *m_context);
 
-    http.handlerPool = m_pool.get();
     m_http = std::make_unique<HttpServer>(m_router, http);
     if (QString error = m_http->listen(); !error.isEmpty()) {
         m_http.reset();
-        releaseState();
-        return QStringLiteral("cannot listen on %1: %2").arg(m_config.httpAddress, error);
+        m_failure = QStringLiteral("cannot listen on %1: %2").arg(m_config.httpAddress, error);
+        tearDown();
+        return;
     }
     m_listenUrl.setScheme(http.tls ? QStringLiteral("https") : QStringLiteral("http"));
     QHostAddress shown = m_http->address();
@@ -201,32 +281,69 @@ QString Coderd::start(const CoderdConfig &config)
     m_listenUrl.setPort(m_http->port());
     if (m_config.accessUrl.isEmpty())
         m_context->setAccessUrl(m_listenUrl);
-    if (QString error = m_provisioning->start(QSysInfo::machineHostName()); !error.isEmpty()) {
-        stop();
-        return error;
-    }
-    return {};
-}
-
-void Coderd::releaseState()
-{
-    m_pool.reset();         // waits for the requests still running on it
-    m_provisioning.reset(); // waits for the built-in daemons' running jobs
-    m_router.reset();
-    m_context.reset();
-    if (m_pubsub)
-        m_pubsub->close();
-    m_pubsub.reset();
-    m_store.reset();
+    m_provisioning->start(opened->provisioning);
+    m_state = State::Running;
+    Q_EMIT ready();
 }
 
 void Coderd::stop()
 {
-    if (!m_http)
+    if (m_state == State::Stopped || m_state == State::Stopping)
         return;
-    m_http->shutdown();
+    if (m_state == State::Starting) {
+        m_stopRequested = true; // the opening on the pool ends first, then the teardown
+        return;
+    }
+    tearDown();
+}
+
+void Coderd::tearDown()
+{
+    m_state = State::Stopping;
+    // 1. No new requests; those in flight finish.
+    if (m_http && m_http->isRunning()) {
+        connect(m_http.get(), &HttpServer::stopped, this, &Coderd::tearDown,
+                Qt::SingleShotConnection);
+        m_http->shutdown();
+        return;
+    }
+    // 2. Running builds of the built-in daemons finish.
+    if (m_provisioning && !m_provisioningStopped) {
+        m_provisioningStopped = true;
+        connect(m_provisioning.get(), &ProvisioningService::stopped, this, &Coderd::tearDown,
+                Qt::SingleShotConnection);
+        m_provisioning->stop();
+        return;
+    }
+    // 3. The pool finishes what was posted (the pubsub's close, which waits for its threads,
+    // among it) and its threads close their connections.
+    if (m_pool && !m_pool->isStopping()) {
+        if (m_pubsub)
+            m_pool->post([pubsub = m_pubsub.get()] { pubsub->close(); });
+        connect(m_pool.get(), &core::WorkPool::stopped, this, &Coderd::tearDown,
+                Qt::SingleShotConnection);
+        m_pool->stop();
+        return;
+    }
+    tornDown();
+}
+
+void Coderd::tornDown()
+{
     m_http.reset();
-    releaseState();
+    m_provisioning.reset();
+    m_provisioningStopped = false;
+    m_router.reset();
+    m_context.reset();
+    m_pubsub.reset();
+    m_store.reset();
+    m_pool.reset();
+    m_listenUrl.clear();
+    m_state = State::Stopped;
+    if (!m_failure.isEmpty())
+        Q_EMIT failed(std::exchange(m_failure, QString()));
+    else
+        Q_EMIT stopped();
 }
 
 QUrl Coderd::accessUrl() const

@@ -1,5 +1,6 @@
 #include "lifecycle_scheduler.h"
 
+#include "core/work_pool.h"
 #include "cron_schedule.h"
 #include "server/database/store.h"
 #include "workspace_builder.h"
@@ -10,12 +11,22 @@ namespace coder::server {
 
 Q_LOGGING_CATEGORY(lcLifecycle, "coder.lifecycle")
 
-LifecycleScheduler::LifecycleScheduler(Store &store, WorkspaceBuilder &builder, int pollIntervalMs,
-                                       QObject *parent)
-    : QObject(parent), m_store(store), m_builder(builder)
+LifecycleScheduler::LifecycleScheduler(Store &store, WorkspaceBuilder &builder,
+                                       core::WorkPool &pool, int pollIntervalMs, QObject *parent)
+    : QObject(parent), m_store(store), m_builder(builder), m_pool(pool)
 {
     m_timer.setInterval(std::max(100, pollIntervalMs));
-    connect(&m_timer, &QTimer::timeout, this, [this] { tick(); });
+    connect(&m_timer, &QTimer::timeout, this, [this] {
+        if (std::exchange(m_ticking, true))
+            return; // the last tick still runs: this one would find the same work
+        // The work keeps no pointer to this object: the pool may finish it after it is gone.
+        m_pool.run(
+            m_mailbox.address(),
+            [&store = m_store, &builder = m_builder] {
+                runTick(store, builder, QDateTime::currentDateTimeUtc());
+            },
+            [this] { m_ticking = false; });
+    });
 }
 
 void LifecycleScheduler::start()
@@ -23,7 +34,17 @@ void LifecycleScheduler::start()
     m_timer.start();
 }
 
+void LifecycleScheduler::stop()
+{
+    m_timer.stop();
+}
+
 int LifecycleScheduler::tick(const QDateTime &now)
+{
+    return runTick(m_store, m_builder, now);
+}
+
+int LifecycleScheduler::runTick(Store &store, WorkspaceBuilder &builder, const QDateTime &now)
 {
     int started = 0;
     auto build = [&](const WorkspaceView &view, const QString &transition, const QString &reason) {
@@ -31,7 +52,7 @@ int LifecycleScheduler::tick(const QDateTime &now)
         request.transition = transition;
         request.initiatorId = view.workspace.ownerId;
         request.reason = reason;
-        auto created = m_builder.createBuild(view, request);
+        auto created = builder.createBuild(view, request);
         if (created) {
             ++started;
             qCInfo(lcLifecycle) << reason << "of workspace" << view.ownerName << "/"
@@ -42,13 +63,13 @@ int LifecycleScheduler::tick(const QDateTime &now)
         }
     };
 
-    if (auto due = m_store.workspacesToAutostop(now))
+    if (auto due = store.workspacesToAutostop(now))
         for (const WorkspaceView &view : std::as_const(*due))
             build(view, transition::stop, QStringLiteral("autostop"));
     else
         qCWarning(lcLifecycle) << "cannot list workspaces to stop:" << due.error().message;
 
-    auto scheduled = m_store.workspacesWithAutostart();
+    auto scheduled = store.workspacesWithAutostart();
     if (!scheduled) {
         qCWarning(lcLifecycle) << "cannot list workspaces to start:" << scheduled.error().message;
         return started;

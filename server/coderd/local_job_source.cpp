@@ -3,7 +3,6 @@
 #include "provisioner_job_server.h"
 #include "server/database/pubsub.h"
 
-#include <QDeadlineTimer>
 #include <QLoggingCategory>
 
 namespace coder::server {
@@ -13,56 +12,35 @@ Q_DECLARE_LOGGING_CATEGORY(lcJobServer)
 LocalJobSource::LocalJobSource(ProvisionerJobServer &server, const JobAcquireRequest &identity)
     : m_server(server), m_identity(identity)
 {
-    auto subscription = server.pubsub().subscribe(channels::jobPosted, &m_context,
-                                                  [this](const QByteArray &) { wake(); });
+    auto wakeAll = [this](const QByteArray &) {
+        QMutexLocker locker(&m_mutex);
+        for (const auto &wake : m_wakes)
+            wake();
+    };
+    auto subscription =
+        server.pubsub().listen(channels::jobPosted, &m_context, wakeAll, [](const QString &error) {
+            if (!error.isEmpty()) // the daemon still looks once a second
+                qCWarning(lcJobServer) << "built-in daemon cannot listen for new jobs:" << error;
+        });
     if (subscription)
         m_subscription = std::move(*subscription);
-    else // still works, by polling once a second
+    else
         qCWarning(lcJobServer) << "built-in daemon cannot listen for new jobs:"
                                << subscription.error();
 }
 
 LocalJobSource::~LocalJobSource() = default;
 
-void LocalJobSource::wake()
+void LocalJobSource::onJobPosted(std::function<void()> wake)
 {
-    {
-        std::lock_guard lock(m_mutex);
-        ++m_posted;
-    }
-    m_wake.notify_all();
+    QMutexLocker locker(&m_mutex);
+    m_wakes.push_back(std::move(wake));
 }
 
-void LocalJobSource::interrupt()
+core::Result<std::optional<AcquiredJob>, QString> LocalJobSource::acquire(int waitMs)
 {
-    {
-        std::lock_guard lock(m_mutex);
-        m_interrupted = true;
-    }
-    m_wake.notify_all();
-}
-
-core::Result<std::optional<AcquiredJob>, QString> LocalJobSource::acquire(int timeoutMs)
-{
-    QDeadlineTimer deadline(timeoutMs);
-    for (;;) {
-        quint64 seen;
-        {
-            std::lock_guard lock(m_mutex);
-            if (m_interrupted)
-                return std::optional<AcquiredJob>();
-            seen = m_posted;
-        }
-        auto job = m_server.acquire(m_identity);
-        if (!job || *job || deadline.hasExpired())
-            return job;
-        // Wait for a post, or a second at most (tags can make a posted job not ours). `seen` was
-        // read before the attempt, so a post made during it ends the wait at once.
-        std::unique_lock lock(m_mutex);
-        m_wake.wait_for(lock,
-                        std::chrono::milliseconds(std::min<qint64>(1000, deadline.remainingTime())),
-                        [&] { return m_interrupted || m_posted != seen; });
-    }
+    Q_UNUSED(waitMs) // a posted job wakes the daemon instead (onJobPosted)
+    return m_server.acquire(m_identity);
 }
 
 void LocalJobSource::threadEnding()

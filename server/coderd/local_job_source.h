@@ -4,25 +4,27 @@
 #include "server/database/pubsub.h"
 #include "server/provisioner/job_protocol.h"
 
+#include <QMutex>
 #include <QObject>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
+#include <vector>
 
 namespace coder::server {
 
 class ProvisionerJobServer;
 
-// The JobSource of a built-in provisioner daemon: calls coderd's ProvisionerJobServer directly,
-// and waits for new jobs on the pubsub instead of polling the database in a loop.
-// Create it on a thread with an event loop (coderd's main thread): the pubsub wakes it there.
+// The JobSource of a built-in provisioner daemon: calls coderd's ProvisionerJobServer directly
+// (on the daemon's threads), and wakes its daemon through the pubsub when a job is posted
+// instead of polling the database in a loop. Create it on a thread with an event loop (the one
+// hosting coderd): the pubsub's wake-ups are delivered there, without waiting.
 class LocalJobSource : public JobSource
 {
 public:
     LocalJobSource(ProvisionerJobServer &server, const JobAcquireRequest &identity);
     ~LocalJobSource() override;
 
-    core::Result<std::optional<AcquiredJob>, QString> acquire(int timeoutMs) override;
+    core::Result<std::optional<AcquiredJob>, QString> acquire(int waitMs) override;
+    void onJobPosted(std::function<void()> wake) override;
     core::Result<bool, QString> heartbeat(const QUuid &jobId) override;
     core::Result<core::Ok, QString> appendLogs(const QUuid &jobId,
                                                const QList<JobLogLine> &logs) override;
@@ -33,21 +35,17 @@ public:
     core::Result<core::Ok, QString> completeBuild(const QUuid &jobId,
                                                   const BuildResult &result) override;
     core::Result<core::Ok, QString> fail(const QUuid &jobId, const BuildFailure &failure) override;
-    void interrupt() override;
+    void interrupt() override {}
     void threadEnding() override;
     QUuid workerId() const { return m_identity.workerId; }
 
 private:
-    void wake();
-
     ProvisionerJobServer &m_server;
     JobAcquireRequest m_identity;
     QObject m_context; // lives on the creating thread; pubsub callbacks run there
     std::unique_ptr<Subscription> m_subscription;
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    quint64 m_posted = 0; // bumped by every "job posted" message
-    bool m_interrupted = false;
+    QMutex m_mutex;
+    std::vector<std::function<void()>> m_wakes;
 };
 
 } // namespace coder::server

@@ -63,25 +63,29 @@ int runServer(const ServerOptions &options)
     std::signal(SIGPIPE, SIG_IGN);
     core::UnixSignalWatcher signalWatcher({SIGINT, SIGTERM});
     Coderd coderd;
-    if (const QString error = coderd.start(config); !error.isEmpty()) {
-        std::fprintf(stderr, "error: %s\n", qPrintable(error));
-        return 1;
-    }
-    const bool tls = coderd.listenUrl().scheme() == QLatin1String("https");
-    std::printf("Started %s listener at %s\n", tls ? "HTTPS" : "HTTP",
-                qPrintable(coderd.listenUrl().toString()));
-    std::printf("Database: %s\n", qPrintable(coderd.databaseDescription()));
-    std::printf("Access URL: %s\n", qPrintable(coderd.accessUrl().toString()));
-    std::fflush(stdout);
-
-    QObject::connect(&signalWatcher, &core::UnixSignalWatcher::received, &coderd, [&coderd](int) {
-        std::printf("Shutting down: finishing requests in flight...\n");
+    QObject::connect(&coderd, &Coderd::ready, &coderd, [&coderd] {
+        const bool tls = coderd.listenUrl().scheme() == QLatin1String("https");
+        std::printf("Started %s listener at %s\n", tls ? "HTTPS" : "HTTP",
+                    qPrintable(coderd.listenUrl().toString()));
+        std::printf("Database: %s\n", qPrintable(coderd.databaseDescription()));
+        std::printf("Access URL: %s\n", qPrintable(coderd.accessUrl().toString()));
         std::fflush(stdout);
-        coderd.stop();
+    });
+    QObject::connect(&coderd, &Coderd::failed, &coderd, [](const QString &reason) {
+        std::fprintf(stderr, "error: %s\n", qPrintable(reason));
+        QCoreApplication::exit(1);
+    });
+    QObject::connect(&coderd, &Coderd::stopped, &coderd, [] {
         std::printf("Stopped.\n");
         std::fflush(stdout);
         QCoreApplication::exit(0);
     });
+    QObject::connect(&signalWatcher, &core::UnixSignalWatcher::received, &coderd, [&coderd](int) {
+        std::printf("Shutting down: finishing requests in flight...\n");
+        std::fflush(stdout);
+        coderd.stop();
+    });
+    coderd.start(config);
     return QCoreApplication::exec();
 }
 

@@ -9,6 +9,7 @@
 #include <QMap>
 #include <QString>
 #include <QUuid>
+#include <functional>
 
 namespace coder::server {
 
@@ -62,15 +63,21 @@ JobLogLine logLineFromJson(const QJsonObject &json);
 QJsonObject tagsToJson(const QMap<QString, QString> &tags);
 QMap<QString, QString> tagsFromJson(const QJsonObject &json);
 
-// The daemon's view of coderd. Every call blocks and may be made from any job thread.
-// Errors are messages fit for the daemon's log (coderd unreachable, job no longer ours, ...).
+// The daemon's view of coderd. Every call blocks and may be made from any daemon or job thread
+// (never from a thread that serves sockets). Errors are messages fit for the daemon's log
+// (coderd unreachable, job no longer ours, ...).
 class JobSource
 {
 public:
     virtual ~JobSource() = default;
 
-    // Waits up to timeoutMs for a job this daemon may run; std::nullopt when none came.
-    virtual core::Result<std::optional<AcquiredJob>, QString> acquire(int timeoutMs) = 0;
+    // A job this daemon may run, waiting up to waitMs for one to come (0: just look);
+    // std::nullopt when none came.
+    virtual core::Result<std::optional<AcquiredJob>, QString> acquire(int waitMs) = 0;
+    // Has wake called, from any thread, whenever a job may have been posted, so that an idle
+    // daemon looks at once (a source without such news relies on acquire's wait). Several
+    // wakes may be registered.
+    virtual void onJobPosted(std::function<void()> wake) { Q_UNUSED(wake) }
     // A sign of life; returns true when the job was canceled and should stop.
     virtual core::Result<bool, QString> heartbeat(const QUuid &jobId) = 0;
     virtual core::Result<core::Ok, QString> appendLogs(const QUuid &jobId,
@@ -83,7 +90,7 @@ public:
                                                           const BuildResult &result) = 0;
     virtual core::Result<core::Ok, QString> fail(const QUuid &jobId,
                                                  const BuildFailure &failure) = 0;
-    // Wakes a blocked acquire() so the daemon can stop.
+    // Ends a waiting acquire() at once, so the daemon can stop.
     virtual void interrupt() = 0;
     // Called on a thread that used this source, just before that thread ends.
     virtual void threadEnding() {}

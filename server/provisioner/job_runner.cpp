@@ -5,10 +5,9 @@
 #include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
 #include <atomic>
-#include <condition_variable>
-#include <mutex>
-#include <thread>
 
 namespace coder::server {
 
@@ -16,48 +15,42 @@ Q_LOGGING_CATEGORY(lcJobs, "coder.provisionerd")
 
 namespace {
 
-// Heartbeats on its own thread while the job works, so a provisioner blocked in a long step
-// still shows coderd that the job is alive, and flags a cancel (or a job taken away).
+// Heartbeats from a thread of its own (a QTimer in its event loop) while the job works, so a
+// provisioner blocked in a long step still shows coderd that the job is alive, and flags a cancel
+// (or a job taken away).
 class Heartbeat
 {
 public:
     Heartbeat(JobSource &source, const QUuid &jobId, int intervalMs)
-        : m_thread([this, &source, jobId, intervalMs] {
-              std::unique_lock lock(m_mutex);
-              while (!m_done) {
-                  if (m_wake.wait_for(lock, std::chrono::milliseconds(intervalMs),
-                                      [this] { return m_done; }))
-                      break;
-                  lock.unlock();
-                  auto canceled = source.heartbeat(jobId);
-                  if (!canceled)
-                      qCWarning(lcJobs)
-                          << "heartbeat of job" << jobId << "failed:" << canceled.error();
-                  else if (*canceled)
-                      m_canceled = true;
-                  lock.lock();
-              }
-              lock.unlock();
-              source.threadEnding();
-          })
-    {}
+    {
+        m_thread.setObjectName(QStringLiteral("heartbeat"));
+        auto *timer = new QTimer;
+        timer->setInterval(intervalMs);
+        timer->moveToThread(&m_thread);
+        QObject::connect(timer, &QTimer::timeout, timer, [this, &source, jobId] {
+            auto canceled = source.heartbeat(jobId);
+            if (!canceled)
+                qCWarning(lcJobs) << "heartbeat of job" << jobId << "failed:" << canceled.error();
+            else if (*canceled)
+                m_canceled = true;
+        });
+        QObject::connect(&m_thread, &QThread::started, timer, qOverload<>(&QTimer::start));
+        QObject::connect(&m_thread, &QThread::finished, timer, [timer, &source] {
+            source.threadEnding();
+            delete timer;
+        });
+        m_thread.start();
+    }
     ~Heartbeat()
     {
-        {
-            std::lock_guard lock(m_mutex);
-            m_done = true;
-        }
-        m_wake.notify_all();
-        m_thread.join();
+        m_thread.quit();
+        m_thread.wait(); // a heartbeat in flight ends first: it is waited for on the job's thread
     }
     bool canceled() const { return m_canceled; }
 
 private:
-    std::mutex m_mutex;
-    std::condition_variable m_wake;
-    bool m_done = false;
     std::atomic<bool> m_canceled = false;
-    std::thread m_thread; // last: starts once the members above exist
+    QThread m_thread;
 };
 
 QList<ProvisionedResource> declaredResources(const TemplateManifest &manifest)
@@ -74,27 +67,27 @@ QList<ProvisionedResource> declaredResources(const TemplateManifest &manifest)
 
 } // namespace
 
-JobRunner::JobRunner(JobSource &source, QHash<QString, Provisioner *> provisioners, Options options)
-    : m_source(source), m_provisioners(std::move(provisioners)), m_options(std::move(options))
+JobRunner::JobRunner(QHash<QString, Provisioner *> provisioners, Options options)
+    : m_provisioners(std::move(provisioners)), m_options(std::move(options))
 {}
 
-void JobRunner::run(const AcquiredJob &job)
+void JobRunner::run(JobSource &source, const AcquiredJob &job) const
 {
     QElapsedTimer elapsed;
     elapsed.start();
-    Heartbeat heartbeat(m_source, job.jobId, m_options.heartbeatIntervalMs);
+    Heartbeat heartbeat(source, job.jobId, m_options.heartbeatIntervalMs);
     JobContext context;
     // The stage of the last line logged: a failure is reported under the stage that failed.
     QString stage = QStringLiteral("Setting up");
-    context.log = [this, &job, &stage](const QString &level, const QString &lineStage,
-                                       const QString &output) {
+    context.log = [&source, &job, &stage](const QString &level, const QString &lineStage,
+                                          const QString &output) {
         stage = lineStage;
-        if (auto sent = m_source.appendLogs(job.jobId, {{level, stage, output}}); !sent)
+        if (auto sent = source.appendLogs(job.jobId, {{level, stage, output}}); !sent)
             qCWarning(lcJobs) << "could not send a log line of job" << job.jobId << ":"
                               << sent.error();
     };
-    context.checkpoint = [this, &job](const QByteArray &state) {
-        if (auto sent = m_source.checkpoint(job.jobId, state); !sent)
+    context.checkpoint = [&source, &job](const QByteArray &state) {
+        if (auto sent = source.checkpoint(job.jobId, state); !sent)
             qCWarning(lcJobs) << "could not record the state of job" << job.jobId << ":"
                               << sent.error();
     };
@@ -104,7 +97,7 @@ void JobRunner::run(const AcquiredJob &job)
     auto failWith = [&](const BuildFailure &failure, bool logged = false) {
         if (!logged)
             context.log(QStringLiteral("error"), stage, failure.message);
-        if (auto sent = m_source.fail(job.jobId, failure); !sent)
+        if (auto sent = source.fail(job.jobId, failure); !sent)
             qCWarning(lcJobs) << "could not report the failure of job" << job.jobId << ":"
                               << sent.error();
     };
@@ -148,7 +141,7 @@ void JobRunner::run(const AcquiredJob &job)
             failWith(imported.error());
             return;
         }
-        if (auto sent = m_source.completeImport(job.jobId, *imported); !sent)
+        if (auto sent = source.completeImport(job.jobId, *imported); !sent)
             qCWarning(lcJobs) << "could not complete job" << job.jobId << ":" << sent.error();
     } else {
         bool applied = false;
@@ -157,7 +150,7 @@ void JobRunner::run(const AcquiredJob &job)
             failWith(built.error(), applied);
             return;
         }
-        if (auto sent = m_source.completeBuild(job.jobId, *built); !sent)
+        if (auto sent = source.completeBuild(job.jobId, *built); !sent)
             qCWarning(lcJobs) << "could not complete job" << job.jobId << ":" << sent.error();
     }
     qCInfo(lcJobs) << "job" << job.jobId << job.type << "done in" << elapsed.elapsed() << "ms";

@@ -2,8 +2,8 @@
 
 #include "core/unix_signal_watcher.h"
 #include "docker_provisioner.h"
+#include "job_daemons.h"
 #include "process_provisioner.h"
-#include "provisioner_worker_pool.h"
 #include "remote_job_source.h"
 
 #include <CLI/CLI.hpp>
@@ -108,21 +108,22 @@ int runDaemon(const Options &options)
         std::fprintf(stderr, "warning: cannot reach coderd yet (%s); retrying\n",
                      qPrintable(connected));
 
-    JobRunner::Options runner;
-    runner.workDirectory = dataDir;
-    runner.heartbeatIntervalMs = int(options.heartbeatSeconds * 1000);
-    ProvisionerWorkerPool pool(remote, byName, runner, 1);
-    pool.start();
+    JobDaemons::Options daemon;
+    daemon.runner.workDirectory = dataDir;
+    daemon.runner.heartbeatIntervalMs = int(options.heartbeatSeconds * 1000);
+    daemon.acquireWaitMs = 10000; // coderd answers at once when a job comes: a long poll
+    JobDaemons daemons({&remote}, byName, daemon);
+    daemons.start();
     std::printf("Provisioner daemon %s started (provisioners: %s; tags: %d)\n",
                 qPrintable(source.name), qPrintable(source.provisioners.join(u',')),
                 int(source.tags.size()));
     std::fflush(stdout);
-    QObject::connect(&watcher, &core::UnixSignalWatcher::received, &watcher, [&pool](int) {
+    QObject::connect(&watcher, &core::UnixSignalWatcher::received, &watcher, [&daemons](int) {
         std::printf("Shutting down: finishing the running job...\n");
         std::fflush(stdout);
-        pool.stop();
-        QCoreApplication::exit(0);
+        daemons.stop();
     });
+    QObject::connect(&daemons, &JobDaemons::stopped, &daemons, [] { QCoreApplication::exit(0); });
     return QCoreApplication::exec();
 }
 

@@ -1,5 +1,6 @@
 #include "remote_job_source.h"
 
+#include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
@@ -117,9 +118,12 @@ RemoteJobSource::~RemoteJobSource()
 
 QString RemoteJobSource::waitUntilConnected(int timeoutMs)
 {
-    std::unique_lock lock(m_mutex);
-    if (!m_changed.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                            [this] { return m_attempted || m_interrupted; }))
+    QMutexLocker locker(&m_mutex);
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!m_attempted && !m_interrupted)
+        if (!m_changed.wait(&m_mutex, deadline))
+            break;
+    if (!m_attempted && !m_interrupted)
         return QStringLiteral("no answer from %1 within %2 s")
             .arg(m_options.url.toString())
             .arg(timeoutMs / 1000);
@@ -129,12 +133,12 @@ QString RemoteJobSource::waitUntilConnected(int timeoutMs)
 void RemoteJobSource::setConnected(bool connected, const QString &error)
 {
     {
-        std::lock_guard lock(m_mutex);
+        QMutexLocker locker(&m_mutex);
         m_connected = connected;
         m_attempted = true;
         m_lastError = error;
     }
-    m_changed.notify_all();
+    m_changed.wakeAll();
     if (!connected)
         failAll(QStringLiteral("lost the connection to coderd: %1").arg(error));
 }
@@ -142,30 +146,30 @@ void RemoteJobSource::setConnected(bool connected, const QString &error)
 void RemoteJobSource::resolve(qint64 id, bool ok, const QJsonObject &result, const QString &error)
 {
     {
-        std::lock_guard lock(m_mutex);
+        QMutexLocker locker(&m_mutex);
         auto it = m_pending.find(id);
         if (it == m_pending.end())
             return; // its caller gave up waiting
         it->second = {it->second.acquire, true, ok, result, error};
     }
-    m_changed.notify_all();
+    m_changed.wakeAll();
 }
 
 void RemoteJobSource::failAll(const QString &error, bool acquiresOnly)
 {
     {
-        std::lock_guard lock(m_mutex);
+        QMutexLocker locker(&m_mutex);
         for (auto &[id, pending] : m_pending)
             if (!pending.done && (pending.acquire || !acquiresOnly))
                 pending = {pending.acquire, true, false, {}, error};
     }
-    m_changed.notify_all();
+    m_changed.wakeAll();
 }
 
 void RemoteJobSource::interrupt()
 {
     {
-        std::lock_guard lock(m_mutex);
+        QMutexLocker locker(&m_mutex);
         m_interrupted = true;
     }
     failAll(QStringLiteral("the daemon is stopping"), true);
@@ -176,7 +180,7 @@ core::Result<QJsonObject, QString> RemoteJobSource::call(const QString &type, QJ
 {
     qint64 id;
     {
-        std::lock_guard lock(m_mutex);
+        QMutexLocker locker(&m_mutex);
         const bool acquire = type == QLatin1String("acquire");
         if (m_interrupted && acquire)
             return QStringLiteral("the daemon is stopping");
@@ -190,9 +194,12 @@ core::Result<QJsonObject, QString> RemoteJobSource::call(const QString &type, QJ
     const QString text = QString::fromUtf8(QJsonDocument(request).toJson(QJsonDocument::Compact));
     QMetaObject::invokeMethod(m_connection, [this, text] { m_connection->send(text); });
 
-    std::unique_lock lock(m_mutex);
-    const bool answered = m_changed.wait_for(lock, std::chrono::milliseconds(timeoutMs),
-                                             [&] { return m_pending[id].done; });
+    QMutexLocker locker(&m_mutex);
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!m_pending[id].done)
+        if (!m_changed.wait(&m_mutex, deadline))
+            break;
+    const bool answered = m_pending[id].done;
     const Pending pending = m_pending[id];
     m_pending.erase(id);
     if (!answered)
@@ -214,10 +221,10 @@ core::Result<core::Ok, QString> RemoteJobSource::callForJob(const QString &type,
     return core::Ok{};
 }
 
-core::Result<std::optional<AcquiredJob>, QString> RemoteJobSource::acquire(int timeoutMs)
+core::Result<std::optional<AcquiredJob>, QString> RemoteJobSource::acquire(int waitMs)
 {
-    auto result = call(QStringLiteral("acquire"), {{QStringLiteral("timeout_ms"), timeoutMs}},
-                       timeoutMs + m_options.requestTimeoutMs);
+    auto result = call(QStringLiteral("acquire"), {{QStringLiteral("timeout_ms"), waitMs}},
+                       waitMs + m_options.requestTimeoutMs);
     if (!result)
         return result.error();
     const QJsonValue job = result->value(QStringLiteral("job"));

@@ -3,12 +3,12 @@
 #include "job_protocol.h"
 
 #include <QMap>
+#include <QMutex>
 #include <QObject>
 #include <QThread>
 #include <QUrl>
-#include <condition_variable>
+#include <QWaitCondition>
 #include <map>
-#include <mutex>
 
 class QWebSocket;
 
@@ -16,8 +16,9 @@ namespace coder::server {
 
 // The JobSource of an external daemon (`coder provisionerd start`): a WebSocket to coderd's
 // /api/v2/provisionerdaemons/serve, authenticated with the pre-shared key, on a thread of its
-// own, reconnecting with backoff (0.5 s doubling to 30 s) whenever it drops. Job threads call
-// in and block until coderd answers (see ProvisionerDaemonSession for the messages).
+// own, reconnecting with backoff (0.5 s doubling to 30 s) whenever it drops. Daemon and job
+// threads call in and block until coderd answers (see ProvisionerDaemonSession for the
+// messages): they are the threads that may wait (JobDaemons), the socket's thread never does.
 class RemoteJobSource : public JobSource
 {
 public:
@@ -38,7 +39,7 @@ public:
     // key (401) says so, since retrying cannot help.
     QString waitUntilConnected(int timeoutMs);
 
-    core::Result<std::optional<AcquiredJob>, QString> acquire(int timeoutMs) override;
+    core::Result<std::optional<AcquiredJob>, QString> acquire(int waitMs) override;
     core::Result<bool, QString> heartbeat(const QUuid &jobId) override;
     core::Result<core::Ok, QString> appendLogs(const QUuid &jobId,
                                                const QList<JobLogLine> &logs) override;
@@ -74,8 +75,8 @@ private:
     Options m_options;
     QThread m_thread;
     Connection *m_connection = nullptr; // lives on m_thread
-    std::mutex m_mutex;
-    std::condition_variable m_changed;
+    QMutex m_mutex;
+    QWaitCondition m_changed;
     std::map<qint64, Pending> m_pending;
     qint64 m_nextId = 1;
     bool m_connected = false;

@@ -3,6 +3,7 @@
 // passed: "autostop") and starts (autostart schedule fired since the stop: "autostart"), and that
 // a tick never starts a second build while one is pending. No daemon runs: the builds the
 // scheduler creates stay pending, which is what the second tick must respect.
+#include "core/work_pool.h"
 #include "server/coderd/lifecycle_scheduler.h"
 #include "server/coderd/provisioner_job_server.h"
 #include "server/coderd/workspace_builder.h"
@@ -199,6 +200,7 @@ private:
     std::unique_ptr<Pubsub> m_pubsub;
     std::unique_ptr<ProvisionerJobServer> m_jobs;
     std::unique_ptr<WorkspaceBuilder> m_builder;
+    std::unique_ptr<coder::core::WorkPool> m_pool;
     std::unique_ptr<LifecycleScheduler> m_scheduler;
 
 private Q_SLOTS:
@@ -219,12 +221,15 @@ private Q_SLOTS:
         m_jobs = std::make_unique<ProvisionerJobServer>(
             *m_store, *m_pubsub, [] { return QUrl(u"http://127.0.0.1:1"_s); });
         m_builder = std::make_unique<WorkspaceBuilder>(*m_store, *m_jobs);
-        m_scheduler = std::make_unique<LifecycleScheduler>(*m_store, *m_builder, 60'000);
+        m_pool = std::make_unique<coder::core::WorkPool>(
+            u"db"_s, 2, [store = m_store.get()] { store->closeThreadConnection(); });
+        m_scheduler = std::make_unique<LifecycleScheduler>(*m_store, *m_builder, *m_pool, 60'000);
     }
 
     void cleanup()
     {
         m_scheduler.reset();
+        m_pool.reset(); // waits for a tick still running
         m_builder.reset();
         m_jobs.reset();
         if (m_pubsub)
@@ -357,7 +362,7 @@ private Q_SLOTS:
         const Fixture f = fixture();
         const QUuid due =
             startedWorkspace(f, u"due"_s, QDateTime::currentDateTimeUtc().addSecs(-60));
-        LifecycleScheduler scheduler(*m_store, *m_builder, 100);
+        LifecycleScheduler scheduler(*m_store, *m_builder, *m_pool, 100);
         scheduler.start();
         QTRY_COMPARE_WITH_TIMEOUT(builds(due).size(), 2, 10'000);
         verifyScheduledBuild(f, due, transition::stop, u"autostop"_s, 2);
