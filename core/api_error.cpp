@@ -44,6 +44,13 @@ ApiError ApiError::internal(const QString &message, const QString &detail)
     return {500, message, detail, {}};
 }
 
+ApiError ApiError::unavailable(const QString &message, int retryAfterSeconds)
+{
+    ApiError error{503, message, {}, {}};
+    error.retryAfterSeconds = retryAfterSeconds;
+    return error;
+}
+
 ApiError &ApiError::withValidation(const QString &field, const QString &detail)
 {
     validations.append({field, detail});

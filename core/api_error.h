@@ -20,6 +20,7 @@ struct ApiError
     QString message;
     QString detail;
     QList<Validation> validations;
+    int retryAfterSeconds = 0; // > 0: sent as Retry-After (503, 429)
 
     static ApiError badRequest(const QString &message, const QString &detail = {});
     static ApiError invalidField(const QString &field, const QString &detail);
@@ -29,6 +30,8 @@ struct ApiError
     static ApiError conflict(const QString &message, const QString &field = {},
                              const QString &detail = {});
     static ApiError internal(const QString &message, const QString &detail = {});
+    // 503: a dependency (the database) does not answer; try again after retryAfterSeconds.
+    static ApiError unavailable(const QString &message, int retryAfterSeconds = 5);
 
     ApiError &withValidation(const QString &field, const QString &detail);
 

@@ -98,6 +98,12 @@ void ApiContext::setAccessUrl(const QUrl &url)
     m_accessUrl = url;
 }
 
+core::ApiError ApiContext::unavailable()
+{
+    return core::ApiError::unavailable(
+        QStringLiteral("The database is not available right now; try again shortly."));
+}
+
 core::ApiError ApiContext::storeError(const StoreError &error, const QString &what)
 {
     switch (error.kind) {
@@ -108,6 +114,9 @@ core::ApiError ApiContext::storeError(const StoreError &error, const QString &wh
                                             ? QStringLiteral("The %1 already exists.").arg(what)
                                             : error.message,
                                         error.field);
+    case StoreError::Unavailable:
+        qCWarning(lcApi) << "database unavailable for" << what << ":" << error.message;
+        return unavailable();
     case StoreError::Internal:
         break;
     }

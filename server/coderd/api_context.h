@@ -68,6 +68,8 @@ public:
 
     // Maps a store failure to the API error to answer; logs internal ones.
     static core::ApiError storeError(const StoreError &error, const QString &what);
+    // 503 with Retry-After: no database answers.
+    static core::ApiError unavailable();
 
     // The deployment's URL: config.accessUrl, or the listener's URL, which is known only once
     // the event-loop threads already serve, hence the lock.

@@ -55,6 +55,9 @@ core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRe
 
     StoreResult<ApiKeyWithUser> found = m_store.apiKeyWithUser(token->id);
     if (!found) {
+        if (found.error().kind == StoreError::Unavailable)
+            return core::ApiError::unavailable(QStringLiteral(
+                "Could not check the session token: the database is not available right now."));
         if (found.error().kind != StoreError::NotFound)
             return core::ApiError::internal(QStringLiteral("Could not check the session token."));
         return unauthorized(QStringLiteral("The session token is invalid or was revoked."));

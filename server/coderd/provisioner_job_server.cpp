@@ -174,7 +174,8 @@ core::Result<bool, QString> ProvisionerJobServer::heartbeat(const QUuid &jobId,
 {
     auto job = m_store.heartbeatProvisionerJob(jobId, workerId);
     if (!job) {
-        if (job.error().kind == StoreError::Internal)
+        if (job.error().kind == StoreError::Internal ||
+            job.error().kind == StoreError::Unavailable) // a database restart: keep working
             return describe(job.error());
         return true; // failed meanwhile (e.g. as an orphan) or given up: stop working on it
     }

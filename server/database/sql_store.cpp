@@ -34,11 +34,17 @@ StoreResult<QSqlDatabase> SqlStore::connection()
 {
     auto connection = m_connections.current();
     if (!connection)
-        return StoreError{StoreError::Internal,
-                          redact(QStringLiteral("Cannot open the database %1: %2")
-                                     .arg(describe(), connection.error().trimmed())),
-                          {}};
+        return unavailable(connection.error());
     return (*connection)->db;
+}
+
+StoreError SqlStore::unavailable(const QString &detail) const
+{
+    return StoreError{
+        StoreError::Unavailable,
+        redact(
+            QStringLiteral("Cannot reach the database %1: %2").arg(describe(), detail.trimmed())),
+        {}};
 }
 
 core::Result<int, QString> SqlStore::migrate(const QString &directory)
@@ -54,8 +60,8 @@ core::Result<int, QString> SqlStore::migrate(const QString &directory)
 
 SqlStore::Statement::~Statement()
 {
-    if (!m_owner)
-        return;
+    if (!m_owner || m_owner->session != m_session || !m_owner->db.isOpen())
+        return; // prepared on a connection that is gone
     finish();
     // A statement of the same SQL may have been prepared meanwhile (a nested call); one kept
     // is enough.
@@ -66,6 +72,21 @@ SqlStore::Statement::~Statement()
 StoreResult<SqlStore::Statement> SqlStore::exec(QSqlDatabase &db, const QString &sql,
                                                 const QVariantList &values,
                                                 Transaction *transaction)
+{
+    auto result = execOnce(db, sql, values, transaction);
+    const bool read =
+        sql.startsWith(QLatin1String("SELECT ")) || sql.startsWith(QLatin1String("WITH "));
+    if (result || result.error().kind != StoreError::Unavailable || transaction || !read)
+        return result;
+    // A read is safe to repeat: once, on the connection opened again (db shares its handle).
+    if (auto reopened = m_connections.current(); !reopened)
+        return unavailable(reopened.error());
+    return execOnce(db, sql, values, nullptr);
+}
+
+StoreResult<SqlStore::Statement> SqlStore::execOnce(QSqlDatabase &db, const QString &sql,
+                                                    const QVariantList &values,
+                                                    Transaction *transaction)
 {
     // Statements with values, and queries, are prepared once per connection and kept; the
     // others run unprepared, since some (LOCK TABLE) cannot be prepared on PostgreSQL.
@@ -102,10 +123,18 @@ StoreResult<SqlStore::Statement> SqlStore::exec(QSqlDatabase &db, const QString 
     }
     if (done)
         return Statement(std::move(*query), owner, sql);
-    const StoreError error = errorFrom(query->lastError());
+    const StoreError error = errorFrom(query->lastError(), db);
     if (transaction)
         transaction->keepUntilRollback(std::move(*query));
     return error;
+}
+
+StoreError SqlStore::errorFrom(const QSqlError &error, const QSqlDatabase &db) const
+{
+    // The drivers close a connection the database dropped (QPSQL checks it after each error).
+    if (!db.isOpen())
+        return unavailable(error.text());
+    return errorFrom(error);
 }
 
 StoreError SqlStore::errorFrom(const QSqlError &error) const

@@ -198,11 +198,12 @@ private:
     {
     public:
         Statement(QSqlQuery &&query, ThreadConnections::Connection *owner, QString sql)
-            : QSqlQuery(std::move(query)), m_owner(owner), m_sql(std::move(sql))
+            : QSqlQuery(std::move(query)), m_owner(owner), m_sql(std::move(sql)),
+              m_session(owner ? owner->session : 0)
         {}
         Statement(Statement &&other) noexcept
             : QSqlQuery(std::move(other)), m_owner(std::exchange(other.m_owner, nullptr)),
-              m_sql(std::move(other.m_sql))
+              m_sql(std::move(other.m_sql)), m_session(other.m_session)
         {}
         Statement &operator=(Statement &&) = delete;
         ~Statement();
@@ -210,14 +211,23 @@ private:
     private:
         ThreadConnections::Connection *m_owner; // null: moved from, or not to be kept
         QString m_sql;
+        quint64 m_session; // the owner's session it was prepared in
     };
 
     // Runs sql with the values bound. A statement that fails inside a transaction is handed to
-    // it, so it is freed after the rollback (PostgreSQL refuses DEALLOCATE in a failed one).
+    // it, so it is freed after the rollback (PostgreSQL refuses DEALLOCATE in a failed one). A
+    // read outside a transaction that failed because the database dropped the connection runs
+    // once more on a new one.
     StoreResult<Statement> exec(QSqlDatabase &db, const QString &sql,
                                 const QVariantList &values = {},
                                 Transaction *transaction = nullptr);
+    StoreResult<Statement> execOnce(QSqlDatabase &db, const QString &sql,
+                                    const QVariantList &values, Transaction *transaction);
+    // The error of a failed statement: Unavailable when it lost the connection (the driver
+    // closes it then).
+    StoreError errorFrom(const QSqlError &error, const QSqlDatabase &db) const;
     StoreError errorFrom(const QSqlError &error) const;
+    StoreError unavailable(const QString &detail) const;
     // Runs body in one write transaction on this thread's connection: committed when body
     // succeeds, rolled back when it fails.
     template <typename T>

@@ -50,13 +50,21 @@ StoreResult<T> SqlStore::inWriteTransaction(
     if (!db)
         return db.error();
     Transaction transaction(*db);
-    if (QSqlError error = transaction.begin(beginWriteStatement()); error.isValid())
-        return errorFrom(error);
+    if (QSqlError error = transaction.begin(beginWriteStatement()); error.isValid()) {
+        if (db->isOpen())
+            return errorFrom(error);
+        // The connection was gone before anything ran: once more on a new one.
+        db = connection();
+        if (!db)
+            return db.error();
+        if (error = transaction.begin(beginWriteStatement()); error.isValid())
+            return errorFrom(error, *db);
+    }
     StoreResult<T> result = body(*db, transaction);
     if (!result)
         return result; // the Transaction rolls back
     if (QSqlError error = transaction.commit(); error.isValid())
-        return errorFrom(error);
+        return errorFrom(error, *db);
     return result;
 }
 
@@ -70,7 +78,7 @@ auto SqlStore::selectOne(QSqlDatabase &db, const QString &sql, const QVariantLis
         return query.error();
     if (!query->next()) {
         if (query->lastError().isValid())
-            return errorFrom(query->lastError());
+            return errorFrom(query->lastError(), db);
         return StoreError{StoreError::NotFound, what + QStringLiteral(" not found."), {}};
     }
     return decode(*query);
@@ -88,7 +96,7 @@ auto SqlStore::selectAll(QSqlDatabase &db, const QString &sql, const QVariantLis
     while (query->next())
         rows.append(decode(*query));
     if (query->lastError().isValid())
-        return errorFrom(query->lastError());
+        return errorFrom(query->lastError(), db);
     return rows;
 }
 

@@ -11,7 +11,8 @@ namespace coder::server {
 
 struct StoreError
 {
-    enum Kind { NotFound, Conflict, Internal } kind = Internal;
+    // Unavailable: no database answers (not started, restarting, unreachable); worth retrying.
+    enum Kind { NotFound, Conflict, Unavailable, Internal } kind = Internal;
     QString message; // for Conflict: what clashed; for Internal: the driver's text (never a secret)
     QString field;   // for Conflict: the field that must be unique ("username", "email", ...)
 };
@@ -19,7 +20,11 @@ struct StoreError
 template <typename T> using StoreResult = core::Result<T, StoreError>;
 
 // The one interface to coderd's database (ARCHITECTURE.md §3). Every method may be called from
-// any thread; each thread uses its own connection. Lookups never return deleted users.
+// any thread but an event-loop thread; each thread uses its own connection. A connection the
+// database dropped (a restart) is opened again on the next call, and a read outside a
+// transaction that failed because of it, or a transaction whose BEGIN did, is tried once more;
+// when no database answers, methods fail with StoreError::Unavailable. Lookups never return
+// deleted users.
 class Store
 {
 public:

@@ -78,6 +78,7 @@ core::Result<ThreadConnections::Connection *, QString> ThreadConnections::curren
         return QStringLiteral("The %1 driver is not available.").arg(m_driver);
     if (!db.isOpen()) {
         connection->idleStatements.clear();
+        ++connection->session;
         if (!db.open())
             return db.lastError().text();
         if (const QString problem = m_prepare(db); !problem.isEmpty()) {

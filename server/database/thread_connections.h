@@ -25,11 +25,14 @@ public:
     // Runs once after a connection opened (pragmas, session settings); returns an error or "".
     using Prepare = std::function<QString(QSqlDatabase &db)>;
 
-    // One thread's connection and its idle prepared statements, keyed by their SQL.
+    // One thread's connection and its idle prepared statements, keyed by their SQL. session
+    // counts the times it was opened: a statement prepared in an earlier session (before the
+    // database dropped the connection) is not valid in the new one.
     struct Connection
     {
         QSqlDatabase db;
         QHash<QString, QSqlQuery> idleStatements;
+        quint64 session = 0;
     };
 
     ThreadConnections(QString driver, Configure configure, Prepare prepare);
@@ -39,7 +42,8 @@ public:
     ThreadConnections(const ThreadConnections &) = delete;
     ThreadConnections &operator=(const ThreadConnections &) = delete;
 
-    // The calling thread's open connection, or the driver's error text.
+    // The calling thread's open connection (opened again when it was closed, by the driver
+    // after the database dropped it too), or the driver's error text.
     core::Result<Connection *, QString> current();
     void closeCurrent();
     int openCount() const;

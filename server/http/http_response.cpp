@@ -74,7 +74,11 @@ HttpResponse HttpResponse::noContent()
 
 HttpResponse HttpResponse::error(const core::ApiError &error)
 {
-    return json(error.status, error.toJson());
+    HttpResponse response = json(error.status, error.toJson());
+    if (error.retryAfterSeconds > 0)
+        response.setHeader(QByteArrayLiteral("Retry-After"),
+                           QByteArray::number(error.retryAfterSeconds));
+    return response;
 }
 
 QByteArray HttpResponse::reasonPhrase(int status)

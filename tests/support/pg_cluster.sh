@@ -1,15 +1,19 @@
 #!/bin/bash
 # pg_cluster.sh start|stop DIR
+# pg_cluster.sh restart DIR [DOWN_SECONDS]
 # A throwaway PostgreSQL cluster for one test run. start writes the URL of its superuser
 # database to DIR/url; stop shuts it down and removes DIR. Both are idempotent: start first
-# stops a cluster that an earlier, crashed run left in DIR.
+# stops a cluster that an earlier, crashed run left in DIR. restart stops the server (fast:
+# every connection is cut), leaves it down DOWN_SECONDS (default 0) and starts it again on the
+# same port, for tests of what survives a database restart.
 set -u
 
 die() { echo "pg_cluster.sh: $*" >&2; exit 1; }
 
-[ $# -eq 2 ] || die "usage: pg_cluster.sh start|stop DIR"
+[ $# -ge 2 ] && [ $# -le 3 ] || die "usage: pg_cluster.sh start|stop|restart DIR [DOWN_SECONDS]"
 action=$1
 dir=$2
+down=${3:-0}
 case "$dir" in /*) ;; *) dir="$PWD/$dir" ;; esac
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
@@ -56,9 +60,10 @@ start_cluster() {
     for _ in 1 2 3 4 5 6 7 8; do
         port=$((20000 + RANDOM % 40000))
         port_in_use "$port" && continue
-        if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 \
-            -o "-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200" \
+        options="-p $port -k $dir/sock -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
+        if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 -o "$options" \
             start >/dev/null 2>&1; then
+            echo "$options" >"$dir/options"
             echo "postgres://postgres@127.0.0.1:$port/postgres" >"$dir/url.tmp"
             mv "$dir/url.tmp" "$dir/url"
             echo "PostgreSQL $(basename "$(dirname "$bindir")") ready at $(cat "$dir/url")"
@@ -70,8 +75,18 @@ start_cluster() {
     die "the server did not start"
 }
 
+restart_cluster() {
+    [ -f "$dir/options" ] || die "no cluster was started in $dir"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 30 stop >/dev/null 2>&1 ||
+        die "the server did not stop"
+    sleep "$down"
+    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/log" -w -t 30 -o "$(cat "$dir/options")" \
+        start >/dev/null 2>&1 || { cat "$dir/log" >&2; die "the server did not start again"; }
+}
+
 case "$action" in
 start) start_cluster ;;
 stop) stop_cluster ;;
-*) die "usage: pg_cluster.sh start|stop DIR" ;;
+restart) restart_cluster ;;
+*) die "usage: pg_cluster.sh start|stop|restart DIR [DOWN_SECONDS]" ;;
 esac

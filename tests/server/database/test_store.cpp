@@ -92,6 +92,28 @@ private:
     }
 
     static QVariantList column(Store &store, const QString &sql) { return firstColumn(store, sql); }
+    static QVariantList column(QSqlDatabase &db, const QString &sql)
+    {
+        QSqlQuery query(db);
+        QVariantList values;
+        if (query.exec(sql))
+            while (query.next())
+                values.append(query.value(0));
+        return values;
+    }
+    // A connection of our own to the cluster's maintenance database (closed by cleanup()).
+    QSqlDatabase adminConnection()
+    {
+        QSqlDatabase admin =
+            QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), QStringLiteral("test-admin"));
+        const QUrl url(m_postgres->adminUrl());
+        admin.setHostName(url.host());
+        admin.setPort(url.port());
+        admin.setUserName(url.userName());
+        admin.setDatabaseName(url.path().mid(1));
+        admin.open();
+        return admin;
+    }
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<TestPostgres> m_postgres;
@@ -115,6 +137,10 @@ private Q_SLOTS:
     void cleanup()
     {
         m_store.reset();
+        if (QSqlDatabase::contains(QStringLiteral("test-admin"))) {
+            QSqlDatabase::database(QStringLiteral("test-admin"), false).close();
+            QSqlDatabase::removeDatabase(QStringLiteral("test-admin"));
+        }
         m_postgres.reset();
         m_dir.reset();
     }
@@ -651,6 +677,71 @@ private Q_SLOTS:
         QVERIFY(!refused);
         QVERIFY2(refused.error().contains(QStringLiteral("directory")),
                  qPrintable(refused.error()));
+    }
+
+    // The database drops the connection (as a restart does): a read is tried again on a new
+    // connection; a transaction whose BEGIN met the dead connection too; a lone write, which may
+    // have happened, is not repeated but reported Unavailable, and the next call works.
+    void droppedConnectionIsReopened()
+    {
+        if (!kPostgres)
+            QSKIP("PostgreSQL only: a SQLite file cannot drop its connection");
+        const User alice = m_store->insertUser(makeUser(QStringLiteral("alice"))).value();
+        QSqlDatabase admin = adminConnection();
+        QVERIFY(admin.isOpen());
+        // Cut from the server's side, so the store learns of it only from its next statement.
+        auto dropConnection = [this, &admin] {
+            const QVariantList pid = column(*m_store, QStringLiteral("SELECT pg_backend_pid()"));
+            QVERIFY(!pid.isEmpty() && pid.first().toInt() > 0);
+            QSqlQuery terminate(admin);
+            QVERIFY(terminate.exec(u"SELECT pg_terminate_backend(%1)"_s.arg(pid.first().toInt())));
+            QTRY_VERIFY(column(admin, QStringLiteral("SELECT count(*) FROM pg_stat_activity "
+                                                     "WHERE pid = %1")
+                                          .arg(pid.first().toInt()))
+                            .value(0)
+                            .toInt() == 0);
+        };
+
+        dropConnection();
+        auto read = m_store->userByUsername(QStringLiteral("alice"));
+        QVERIFY2(read, read ? "" : qPrintable(read.error().message));
+        QCOMPARE(read->id, alice.id);
+
+        dropConnection();
+        auto inTransaction =
+            m_store->insertApiKey(makeKey(alice.id, u"k1aaaaaaaa"_s, u"token"_s, u"after-drop"_s));
+        QVERIFY2(inTransaction, inTransaction ? "" : qPrintable(inTransaction.error().message));
+
+        dropConnection();
+        auto lone = m_store->updateUserStatus(alice.id, QStringLiteral("suspended"));
+        QVERIFY(!lone);
+        QCOMPARE(lone.error().kind, StoreError::Unavailable);
+        QVERIFY2(!lone.error().message.contains(u"Sup3r"_s), qPrintable(lone.error().message));
+        auto again = m_store->updateUserStatus(alice.id, QStringLiteral("suspended"));
+        QVERIFY2(again, again ? "" : qPrintable(again.error().message));
+        QCOMPARE(again->status, QStringLiteral("suspended"));
+    }
+
+    // No database at all: Unavailable, not Internal, so that coderd answers 503.
+    void unreachableDatabaseIsUnavailable()
+    {
+        if (!kPostgres)
+            QSKIP("PostgreSQL only");
+        QVERIFY(m_store->insertUser(makeUser(QStringLiteral("bob"))));
+        // Every connection of this database is cut and new ones refused, as while it restarts.
+        QSqlDatabase admin = adminConnection();
+        QVERIFY(admin.isOpen());
+        const QString database = m_postgres->databaseName();
+        QSqlQuery query(admin);
+        QVERIFY(query.exec(u"ALTER DATABASE \"%1\" ALLOW_CONNECTIONS false"_s.arg(database)));
+        QVERIFY(query.exec(u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = '%1'"_s.arg(database)));
+        auto read = m_store->userByUsername(QStringLiteral("bob"));
+        QVERIFY(!read);
+        QCOMPARE(read.error().kind, StoreError::Unavailable);
+        QVERIFY(query.exec(u"ALTER DATABASE \"%1\" ALLOW_CONNECTIONS true"_s.arg(database)));
+        auto back = m_store->userByUsername(QStringLiteral("bob"));
+        QVERIFY2(back, back ? "" : qPrintable(back.error().message));
     }
 
     void concurrentWritersEachWithTheirConnection()
