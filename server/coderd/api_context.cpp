@@ -62,8 +62,8 @@ core::Result<User, core::ApiError> ApiContext::resolveUser(const QString &param,
             return principal.user; // read by the authenticator a moment ago
         const QUuid id = QUuid::fromString(param);
         if (!id.isNull())
-            return store.userById(id);
-        return store.userByUsername(param);
+            return store.users().byId(id);
+        return store.users().byUsername(param);
     }();
     if (!user)
         return storeError(user.error(), QStringLiteral("user"));
@@ -77,9 +77,10 @@ core::Result<Organization, core::ApiError> ApiContext::resolveOrganization(const
 {
     StoreResult<Organization> organization = [&]() -> StoreResult<Organization> {
         if (param == QLatin1String("default"))
-            return store.defaultOrganization();
+            return store.templates().defaultOrganization();
         const QUuid id = QUuid::fromString(param);
-        return id.isNull() ? store.organizationByName(param) : store.organizationById(id);
+        return id.isNull() ? store.templates().organizationByName(param)
+                           : store.templates().organizationById(id);
     }();
     if (!organization)
         return storeError(organization.error(), QStringLiteral("organization"));

@@ -25,7 +25,7 @@ void AuditRecorder::record(const HttpRequest &request, const Entry &entry)
     row.diff = entry.diff;
     row.statusCode = entry.statusCode;
     row.requestId = QString::fromLatin1(request.header("x-request-id").left(64));
-    if (!m_store.insertAuditLog(row))
+    if (!m_store.audit().insert(row))
         qCWarning(lcAudit) << "could not write the audit log entry for" << entry.action
                            << entry.resourceType << entry.resourceId;
 }

@@ -16,8 +16,8 @@ void registerAuditRoutes(Router &router, ApiContext &context)
                    if (!page)
                        return HttpResponse::error(page.error());
                    StoreResult<QList<AuditLog>> logs =
-                       context.store.listAuditLogs(page->limit, page->offset);
-                   StoreResult<qint64> count = context.store.countAuditLogs();
+                       context.store.audit().list(page->limit, page->offset);
+                   StoreResult<qint64> count = context.store.audit().count();
                    if (!logs || !count)
                        return HttpResponse::error(ApiContext::storeError(
                            !logs ? logs.error() : count.error(), QStringLiteral("audit log")));

@@ -12,7 +12,7 @@ namespace {
 
 HttpResponse getFirstUser(ApiContext &context)
 {
-    StoreResult<qint64> count = context.store.countUsers({});
+    StoreResult<qint64> count = context.store.users().count({});
     if (!count)
         return HttpResponse::error(ApiContext::storeError(count.error(), QStringLiteral("users")));
     if (*count == 0)
@@ -32,7 +32,7 @@ HttpResponse createFirstUser(ApiContext &context, HttpRequest &request)
     if (auto error = body->error())
         return HttpResponse::error(*error);
     user.roles = {roles::owner};
-    StoreResult<User> created = context.store.insertFirstUser(user);
+    StoreResult<User> created = context.store.users().insertFirst(user);
     if (!created) {
         if (created.error().kind == StoreError::Conflict && created.error().field.isEmpty())
             return HttpResponse::error(core::ApiError::conflict(
@@ -68,7 +68,7 @@ HttpResponse login(ApiContext &context, HttpRequest &request)
             {actor, QStringLiteral("login"), QStringLiteral("api_key"), {}, email, 401, {}});
         return HttpResponse::error(core::ApiError::unauthorized(message));
     };
-    StoreResult<User> user = context.store.userByEmail(email);
+    StoreResult<User> user = context.store.users().byEmail(email);
     if (!user) {
         if (user.error().kind != StoreError::NotFound)
             return HttpResponse::error(
@@ -93,7 +93,7 @@ HttpResponse login(ApiContext &context, HttpRequest &request)
     key.ipAddress = request.peerAddress.toString();
     key.lastUsed = key.createdAt = key.updatedAt = now;
     key.expiresAt = now.addSecs(key.lifetimeSeconds);
-    StoreResult<ApiKey> inserted = context.store.insertApiKey(key);
+    StoreResult<ApiKey> inserted = context.store.users().insertApiKey(key);
     if (!inserted)
         return HttpResponse::error(
             ApiContext::storeError(inserted.error(), QStringLiteral("session")));
@@ -112,7 +112,7 @@ HttpResponse login(ApiContext &context, HttpRequest &request)
 
 HttpResponse logout(ApiContext &context, HttpRequest &request, const Principal &principal)
 {
-    StoreResult<core::Ok> deleted = context.store.deleteApiKey(principal.key.id);
+    StoreResult<core::Ok> deleted = context.store.users().deleteApiKey(principal.key.id);
     if (!deleted && deleted.error().kind != StoreError::NotFound)
         return HttpResponse::error(
             ApiContext::storeError(deleted.error(), QStringLiteral("session")));

@@ -53,7 +53,7 @@ core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRe
     if (!token)
         return unauthorized(QStringLiteral("The session token is malformed."));
 
-    StoreResult<ApiKeyWithUser> found = m_store.apiKeyWithUser(token->id);
+    StoreResult<ApiKeyWithUser> found = m_store.users().apiKeyWithUser(token->id);
     if (!found) {
         if (found.error().kind == StoreError::Unavailable)
             return core::ApiError::unavailable(QStringLiteral(
@@ -87,9 +87,9 @@ void Authenticator::recordUse(ApiKey &key, const User &user, const HttpRequest &
         key.expiresAt =
             now.addSecs(key.lifetimeSeconds > 0 ? key.lifetimeSeconds : sessionLifetimeSeconds);
     key.ipAddress = request.peerAddress.toString();
-    if (!m_store.updateApiKeyUsage(key.id, key.lastUsed, key.expiresAt, key.ipAddress))
+    if (!m_store.users().updateApiKeyUsage(key.id, key.lastUsed, key.expiresAt, key.ipAddress))
         qCWarning(lcAuth) << "could not record the use of api key" << key.id;
-    if (!m_store.updateUserLastSeen(user.id, now))
+    if (!m_store.users().updateLastSeen(user.id, now))
         qCWarning(lcAuth) << "could not record last_seen_at of user" << user.id;
 }
 

@@ -30,7 +30,7 @@ HttpResponse uploadFile(ApiContext &context, HttpRequest &request, const Princip
     file.mimetype = QString::fromLatin1(type);
     file.data = request.body;
     file.createdBy = principal.user.id;
-    auto stored = context.store.insertFile(file);
+    auto stored = context.store.templates().insertFile(file);
     if (!stored)
         return HttpResponse::error(ApiContext::storeError(stored.error(), QStringLiteral("file")));
     // The same bytes uploaded before: the first upload's id, as Coder answers.
@@ -46,7 +46,7 @@ HttpResponse downloadFile(ApiContext &context, HttpRequest &request, const Princ
     if (id.isNull())
         return HttpResponse::error(
             core::ApiError::badRequest(QStringLiteral("The file id must be a UUID.")));
-    auto file = context.store.fileById(id);
+    auto file = context.store.templates().fileById(id);
     if (!file)
         return HttpResponse::error(ApiContext::storeError(file.error(), QStringLiteral("file")));
     HttpResponse response = HttpResponse::text(200, file->data);

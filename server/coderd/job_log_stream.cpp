@@ -31,7 +31,7 @@ HttpResponse jobLogsResponse(ApiContext &context, const HttpRequest &request, co
     auto after = logsAfterParam(request);
     if (!after)
         return HttpResponse::error(after.error());
-    auto logs = context.store.provisionerJobLogs(jobId, *after);
+    auto logs = context.store.jobs().logs(jobId, *after);
     if (!logs)
         return HttpResponse::error(ApiContext::storeError(logs.error(), QStringLiteral("logs")));
     core::JsonWriter json;
@@ -87,8 +87,8 @@ void JobLogStream::pump()
         m_mailbox.address(),
         [&store, jobId = m_jobId, after = m_after]() -> std::optional<Batch> {
             // The job first: when it has ended, the logs read after it are all there will be.
-            auto job = store.provisionerJobById(jobId);
-            auto logs = store.provisionerJobLogs(jobId, after);
+            auto job = store.jobs().byId(jobId);
+            auto logs = store.jobs().logs(jobId, after);
             if (!job || !logs)
                 return std::nullopt;
             Batch batch{{}, after, !job->isActive()};

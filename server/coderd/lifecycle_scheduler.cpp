@@ -63,13 +63,13 @@ int LifecycleScheduler::runTick(Store &store, WorkspaceBuilder &builder, const Q
         }
     };
 
-    if (auto due = store.workspacesToAutostop(now))
+    if (auto due = store.workspaces().toAutostop(now))
         for (const WorkspaceView &view : std::as_const(*due))
             build(view, transition::stop, QStringLiteral("autostop"));
     else
         qCWarning(lcLifecycle) << "cannot list workspaces to stop:" << due.error().message;
 
-    auto scheduled = store.workspacesWithAutostart();
+    auto scheduled = store.workspaces().withAutostart();
     if (!scheduled) {
         qCWarning(lcLifecycle) << "cannot list workspaces to start:" << scheduled.error().message;
         return started;

@@ -18,7 +18,7 @@ HttpResponse listDaemons(ApiContext &context, HttpRequest &, const Principal &pr
     if (auto denied =
             context.require(principal, Action::Read, {Resource::ProvisionerDaemon, {}, {}}))
         return HttpResponse::error(*denied);
-    auto daemons = context.store.listProvisionerDaemons();
+    auto daemons = context.store.jobs().listDaemons();
     if (!daemons)
         return HttpResponse::error(
             ApiContext::storeError(daemons.error(), QStringLiteral("provisioner daemons")));
@@ -70,7 +70,7 @@ WebSocketDecision serveDaemon(ApiContext &context, HttpRequest &request)
                                    "(?provisioner=)."))),
                 {}};
     daemon.lastSeenAt = QDateTime::currentDateTimeUtc();
-    auto stored = context.store.upsertProvisionerDaemon(daemon);
+    auto stored = context.store.jobs().upsertDaemon(daemon);
     if (!stored)
         return {HttpResponse::error(
                     ApiContext::storeError(stored.error(), QStringLiteral("provisioner daemon"))),

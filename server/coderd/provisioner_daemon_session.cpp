@@ -173,7 +173,7 @@ void ProvisionerDaemonSession::next()
     const QUuid daemonId = m_daemon.id;
     auto touchDaemon = [&jobs, daemonId, touch] {
         if (touch)
-            jobs.store().touchProvisionerDaemon(daemonId, QDateTime::currentDateTimeUtc());
+            jobs.store().jobs().touchDaemon(daemonId, QDateTime::currentDateTimeUtc());
     };
     if (!m_requests.isEmpty()) {
         m_busy = true;

@@ -105,7 +105,7 @@ ProvisionerJobServer::acquire(const JobAcquireRequest &request)
     // A job whose payload cannot be made (its file or build vanished) is failed, and the next
     // one is tried, so one broken job never blocks the queue.
     for (;;) {
-        auto acquired = m_store.acquireProvisionerJob(request);
+        auto acquired = m_store.jobs().acquire(request);
         if (!acquired)
             return describe(acquired.error());
         if (!*acquired)
@@ -116,8 +116,8 @@ ProvisionerJobServer::acquire(const JobAcquireRequest &request)
         if (payload)
             return std::optional<AcquiredJob>(std::move(*payload));
         qCWarning(lcJobServer) << "failing job" << job.id << ":" << payload.error();
-        if (auto failed = m_store.failProvisionerJob(job.id, request.workerId, payload.error(),
-                                                     QStringLiteral("INVALID_JOB"), std::nullopt))
+        if (auto failed = m_store.workspaces().failJob(job.id, request.workerId, payload.error(),
+                                                       QStringLiteral("INVALID_JOB"), std::nullopt))
             jobChanged(*failed);
     }
 }
@@ -128,7 +128,7 @@ core::Result<AcquiredJob, QString> ProvisionerJobServer::payloadFor(const Provis
     payload.jobId = job.id;
     payload.type = job.type;
     payload.provisioner = job.provisioner;
-    auto file = m_store.fileById(job.fileId);
+    auto file = m_store.templates().fileById(job.fileId);
     if (!file)
         return QStringLiteral("the job's template archive %1 is missing")
             .arg(job.fileId.toString());
@@ -136,10 +136,10 @@ core::Result<AcquiredJob, QString> ProvisionerJobServer::payloadFor(const Provis
     if (job.type != job_type::workspaceBuild)
         return payload;
 
-    auto build = m_store.workspaceBuildByJobId(job.id);
+    auto build = m_store.workspaces().buildByJobId(job.id);
     if (!build)
         return QStringLiteral("the job's workspace build is missing");
-    auto workspace = m_store.workspaceById(build->workspaceId);
+    auto workspace = m_store.workspaces().byId(build->workspaceId);
     if (!workspace)
         return QStringLiteral("the job's workspace is missing");
     payload.buildId = build->id;
@@ -159,7 +159,7 @@ core::Result<AcquiredJob, QString> ProvisionerJobServer::payloadFor(const Provis
 core::Result<ProvisionerJob, QString> ProvisionerJobServer::runningJob(const QUuid &jobId,
                                                                        const QUuid &workerId)
 {
-    auto job = m_store.provisionerJobById(jobId);
+    auto job = m_store.jobs().byId(jobId);
     if (!job)
         return describe(job.error());
     if (job->workerId != workerId ||
@@ -172,7 +172,7 @@ core::Result<ProvisionerJob, QString> ProvisionerJobServer::runningJob(const QUu
 core::Result<bool, QString> ProvisionerJobServer::heartbeat(const QUuid &jobId,
                                                             const QUuid &workerId)
 {
-    auto job = m_store.heartbeatProvisionerJob(jobId, workerId);
+    auto job = m_store.jobs().heartbeat(jobId, workerId);
     if (!job) {
         if (job.error().kind == StoreError::Internal ||
             job.error().kind == StoreError::Unavailable) // a database restart: keep working
@@ -197,7 +197,7 @@ core::Result<core::Ok, QString> ProvisionerJobServer::appendLogs(const QUuid &jo
         row.output = line.output;
         rows.append(row);
     }
-    if (auto stored = m_store.appendProvisionerJobLogs(jobId, rows); !stored)
+    if (auto stored = m_store.jobs().appendLogs(jobId, rows); !stored)
         return describe(stored.error());
     m_pubsub.publish(channels::jobLogs(jobId), "logs");
     return core::Ok{};
@@ -206,7 +206,7 @@ core::Result<core::Ok, QString> ProvisionerJobServer::appendLogs(const QUuid &jo
 core::Result<core::Ok, QString>
 ProvisionerJobServer::checkpoint(const QUuid &jobId, const QUuid &workerId, const QByteArray &state)
 {
-    if (auto stored = m_store.checkpointWorkspaceBuildState(jobId, workerId, state); !stored)
+    if (auto stored = m_store.workspaces().checkpointBuildState(jobId, workerId, state); !stored)
         return describe(stored.error());
     return core::Ok{};
 }
@@ -218,8 +218,9 @@ core::Result<core::Ok, QString> ProvisionerJobServer::completeImport(const QUuid
     QJsonArray parameters;
     for (const TemplateParameter &parameter : result.parameters)
         parameters.append(parameter.toApiJson());
-    auto job = m_store.completeTemplateImportJob(jobId, workerId, parameters, result.readme,
-                                                 resourceRows(result.resources, transition::start));
+    auto job =
+        m_store.templates().completeImportJob(jobId, workerId, parameters, result.readme,
+                                              resourceRows(result.resources, transition::start));
     if (!job)
         return describe(job.error());
     jobChanged(*job);
@@ -230,23 +231,23 @@ core::Result<core::Ok, QString> ProvisionerJobServer::completeBuild(const QUuid 
                                                                     const QUuid &workerId,
                                                                     const BuildResult &result)
 {
-    auto build = m_store.workspaceBuildByJobId(jobId);
+    auto build = m_store.workspaces().buildByJobId(jobId);
     if (!build)
         return describe(build.error());
     // Autostop counts from the moment the workspace is up, as Coder's deadline does. Set before
     // the job completes, so that nobody sees a finished start build without its deadline.
     if (build->transition == transition::start) {
-        if (auto workspace = m_store.workspaceById(build->workspaceId);
+        if (auto workspace = m_store.workspaces().byId(build->workspaceId);
             workspace && workspace->workspace.ttlMs > 0) {
             const QDateTime deadline =
                 QDateTime::currentDateTimeUtc().addMSecs(workspace->workspace.ttlMs);
-            if (auto updated = m_store.updateWorkspaceBuildDeadline(build->id, deadline, {});
+            if (auto updated = m_store.workspaces().updateBuildDeadline(build->id, deadline, {});
                 !updated)
                 qCWarning(lcJobServer) << "cannot set the deadline of build" << build->id;
         }
     }
-    auto job = m_store.completeWorkspaceBuildJob(jobId, workerId, result.state,
-                                                 resourceRows(result.resources, build->transition));
+    auto job = m_store.workspaces().completeBuildJob(
+        jobId, workerId, result.state, resourceRows(result.resources, build->transition));
     if (!job)
         return describe(job.error());
     jobChanged(*job);
@@ -258,7 +259,7 @@ ProvisionerJobServer::fail(const QUuid &jobId, const QUuid &workerId, const Buil
 {
     // The state is what exists despite the failure (empty: nothing); import jobs have no build
     // to record it on, and the store ignores it for them.
-    auto job = m_store.failProvisionerJob(jobId, workerId, failure.message, {}, failure.state);
+    auto job = m_store.workspaces().failJob(jobId, workerId, failure.message, {}, failure.state);
     if (!job)
         return describe(job.error());
     jobChanged(*job);
@@ -271,7 +272,7 @@ int ProvisionerJobServer::failStaleJobs(const QDateTime &before)
         QStringLiteral("The provisioner daemon running this job stopped responding (no heartbeat "
                        "since %1); the job was failed. Stop or delete the workspace to clean up.")
             .arg(before.toString(Qt::ISODate));
-    auto failed = m_store.failStaleProvisionerJobs(before, message);
+    auto failed = m_store.jobs().failStale(before, message);
     if (!failed) {
         qCWarning(lcJobServer) << "cannot fail stale jobs:" << failed.error().message;
         return 0;

@@ -78,7 +78,7 @@ ProvisioningService::prepare(Store &store, const CoderdConfig &config, const QSt
         row.provisioners = provisioners;
         row.version = QStringLiteral(CODER_VERSION);
         row.lastSeenAt = QDateTime::currentDateTimeUtc();
-        auto stored = store.upsertProvisionerDaemon(row);
+        auto stored = store.jobs().upsertDaemon(row);
         if (!stored)
             return QStringLiteral("cannot register the built-in provisioner daemons: %1")
                 .arg(stored.error().message);
@@ -138,7 +138,7 @@ void ProvisioningService::reap()
         [&store = m_store, &jobs = *m_jobs, workers, timeoutMs] {
             const QDateTime now = QDateTime::currentDateTimeUtc();
             for (const QUuid &worker : workers)
-                store.touchProvisionerDaemon(worker, now);
+                store.jobs().touchDaemon(worker, now);
             jobs.failStaleJobs(now.addMSecs(-timeoutMs));
         },
         [this] { m_reaping = false; });

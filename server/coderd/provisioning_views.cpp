@@ -4,27 +4,6 @@
 
 namespace coder::server {
 
-namespace {
-
-// A template version or a build is read in one statement and its job in the next. A succeeded
-// job wrote the row in the transaction that completed it, stamping it with the job's
-// updated_at; a row older than that was read before the job completed, and is read again so
-// that a response never shows a succeeded job beside the row as it was before (a version
-// without its readme, a start build without its deadline).
-template <typename Row, typename Read>
-core::Result<Row, core::ApiError> asOfJob(const Row &row, const ProvisionerJob &job, Read read,
-                                          const QString &what)
-{
-    if (job.status != job_status::succeeded || !(row.updatedAt < job.updatedAt))
-        return row;
-    auto current = read();
-    if (!current)
-        return ApiContext::storeError(current.error(), what);
-    return *current;
-}
-
-} // namespace
-
 User ProvisioningViews::user(const QUuid &id)
 {
     if (id.isNull())
@@ -33,7 +12,7 @@ User ProvisioningViews::user(const QUuid &id)
     if (cached != m_users.cend())
         return *cached;
     User user;
-    if (auto found = m_store.userById(id))
+    if (auto found = m_store.users().byId(id))
         user = *found;
     else
         user.id = id; // a name shown blank rather than a failed response
@@ -51,7 +30,7 @@ QString ProvisioningViews::versionName(const QUuid &id)
     auto cached = m_versionNames.constFind(id);
     if (cached != m_versionNames.cend())
         return *cached;
-    auto version = m_store.templateVersionById(id);
+    auto version = m_store.templates().versionById(id);
     const QString name = version ? version->name : QString();
     m_versionNames.insert(id, name);
     return name;
@@ -63,7 +42,7 @@ OrganizationRef ProvisioningViews::organization(const QUuid &id)
     if (cached != m_organizations.cend())
         return *cached;
     OrganizationRef ref{id, {}, {}};
-    if (auto org = m_store.organizationById(id))
+    if (auto org = m_store.templates().organizationById(id))
         ref = {org->id, org->name, org->displayName};
     m_organizations.insert(id, ref);
     return ref;
@@ -80,7 +59,7 @@ ProvisioningViews::resourcesOf(const QList<QUuid> &jobIds)
     QHash<QUuid, QList<WorkspaceResource>> byJob;
     if (jobIds.isEmpty())
         return byJob;
-    auto resources = m_store.resourcesByJobIds(jobIds);
+    auto resources = m_store.jobs().resourcesByJobIds(jobIds);
     if (!resources)
         return ApiContext::storeError(resources.error(), QStringLiteral("workspace resources"));
     for (const WorkspaceResource &resource : std::as_const(*resources))
@@ -104,23 +83,16 @@ ProvisioningViews::latestBuildView(const WorkspaceView &view,
     return build;
 }
 
-core::Result<BuildView, core::ApiError> ProvisioningViews::build(const WorkspaceBuild &build,
+core::Result<BuildView, core::ApiError> ProvisioningViews::build(const BuildWithJob &read,
                                                                  const WorkspaceView &workspace)
 {
-    auto job = m_store.provisionerJobById(build.jobId);
-    if (!job)
-        return ApiContext::storeError(job.error(), QStringLiteral("provisioner job"));
-    auto current = asOfJob(
-        build, *job, [&] { return m_store.workspaceBuildById(build.id); },
-        QStringLiteral("workspace build"));
-    if (!current)
-        return current.error();
+    const WorkspaceBuild &build = read.build;
     auto resources = resourcesOf({build.jobId});
     if (!resources)
         return resources.error();
     BuildView view;
-    view.build = *current;
-    view.job = *job;
+    view.build = build;
+    view.job = read.job;
     view.workspaceName = workspace.workspace.name;
     view.workspaceOwnerId = workspace.workspace.ownerId;
     view.workspaceOwnerName = workspace.ownerName;
@@ -164,18 +136,10 @@ ProvisioningViews::workspaces(const QList<WorkspaceView> &list, qint64 count)
 }
 
 core::Result<QByteArray, core::ApiError>
-ProvisioningViews::templateVersion(const TemplateVersion &version)
+ProvisioningViews::templateVersion(const VersionWithJob &read)
 {
-    auto job = m_store.provisionerJobById(version.jobId);
-    if (!job)
-        return ApiContext::storeError(job.error(), QStringLiteral("provisioner job"));
-    auto shown = asOfJob(
-        version, *job, [&] { return m_store.templateVersionById(version.id); },
-        QStringLiteral("template version"));
-    if (!shown)
-        return shown.error();
     core::JsonWriter json;
-    writeTemplateVersion(json, *shown, *job, user(shown->createdBy));
+    writeTemplateVersion(json, read.version, read.job, user(read.version.createdBy));
     return json.take();
 }
 
@@ -185,7 +149,7 @@ core::Result<QByteArray, core::ApiError> ProvisioningViews::templates(const QLis
     QList<QUuid> ids;
     for (const Template &tmpl : list)
         ids.append(tmpl.id);
-    auto counts = m_store.templateOwnerCounts(ids);
+    auto counts = m_store.workspaces().ownerCountsByTemplate(ids);
     if (!counts)
         return ApiContext::storeError(counts.error(), QStringLiteral("templates"));
     core::JsonWriter json;

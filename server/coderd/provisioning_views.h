@@ -18,13 +18,15 @@ class ProvisioningViews
 public:
     explicit ProvisioningViews(Store &store) : m_store(store) {}
 
-    core::Result<BuildView, core::ApiError> build(const WorkspaceBuild &build,
+    // A build as read with its job (one snapshot: never a build as it was before its job
+    // completed beside the completed job).
+    core::Result<BuildView, core::ApiError> build(const BuildWithJob &build,
                                                   const WorkspaceView &workspace);
     // The JSON of one workspace / of {"workspaces": [...], "count": N}.
     core::Result<QByteArray, core::ApiError> workspace(const WorkspaceView &view);
     core::Result<QByteArray, core::ApiError> workspaces(const QList<WorkspaceView> &list,
                                                         qint64 count);
-    core::Result<QByteArray, core::ApiError> templateVersion(const TemplateVersion &version);
+    core::Result<QByteArray, core::ApiError> templateVersion(const VersionWithJob &version);
     core::Result<QByteArray, core::ApiError> templates(const QList<Template> &list, bool array);
 
     OrganizationRef organization(const QUuid &id);

@@ -101,7 +101,7 @@ core::Result<Template, core::ApiError> templateFor(ApiContext &context, const Ht
     auto id = uuidParam(request, QStringLiteral("template"));
     if (!id)
         return id.error();
-    auto tmpl = context.store.templateById(*id);
+    auto tmpl = context.store.templates().byId(*id);
     if (!tmpl || tmpl->deleted)
         return core::ApiError::notFound(QStringLiteral("No template found."));
     return *tmpl;
@@ -115,7 +115,7 @@ HttpResponse listTemplates(ApiContext &context, HttpRequest &request, const Prin
         context.resolveOrganization(request.pathParam(QStringLiteral("organization")));
     if (!organization)
         return HttpResponse::error(organization.error());
-    auto templates = context.store.listTemplates(organization->id);
+    auto templates = context.store.templates().list(organization->id);
     if (!templates)
         return failed(templates.error(), QStringLiteral("templates"));
     ProvisioningViews views(context.store);
@@ -141,7 +141,7 @@ HttpResponse createTemplate(ApiContext &context, HttpRequest &request, const Pri
     if (auto invalid = body->error())
         return HttpResponse::error(*invalid);
 
-    auto version = context.store.templateVersionById(versionId);
+    auto version = context.store.templates().versionById(versionId);
     if (!version || version->organizationId != organization->id)
         return HttpResponse::error(core::ApiError::invalidField(
             QStringLiteral("template_version_id"), QStringLiteral("No such template version.")));
@@ -149,7 +149,7 @@ HttpResponse createTemplate(ApiContext &context, HttpRequest &request, const Pri
         return HttpResponse::error(core::ApiError::invalidField(
             QStringLiteral("template_version_id"),
             QStringLiteral("The version already belongs to a template.")));
-    auto job = context.store.provisionerJobById(version->jobId);
+    auto job = context.store.jobs().byId(version->jobId);
     if (!job)
         return failed(job.error(), QStringLiteral("provisioner job"));
     if (job->status != job_status::succeeded)
@@ -161,7 +161,7 @@ HttpResponse createTemplate(ApiContext &context, HttpRequest &request, const Pri
     tmpl.provisioner = job->provisioner;
     tmpl.activeVersionId = version->id;
     tmpl.createdBy = principal.user.id;
-    auto inserted = context.store.insertTemplate(tmpl, version->id);
+    auto inserted = context.store.templates().insert(tmpl, version->id);
     if (!inserted)
         return failed(inserted.error());
     context.audit.record(request, {principal.user.id,
@@ -182,8 +182,8 @@ HttpResponse templateByName(ApiContext &context, HttpRequest &request, const Pri
         context.resolveOrganization(request.pathParam(QStringLiteral("organization")));
     if (!organization)
         return HttpResponse::error(organization.error());
-    auto tmpl =
-        context.store.templateByName(organization->id, request.pathParam(QStringLiteral("name")));
+    auto tmpl = context.store.templates().byName(organization->id,
+                                                 request.pathParam(QStringLiteral("name")));
     if (!tmpl)
         return failed(tmpl.error());
     return templateResponse(context, *tmpl);
@@ -207,7 +207,7 @@ HttpResponse patchTemplate(ApiContext &context, HttpRequest &request, const Prin
     readSettings(*body, changed, false);
     if (auto invalid = body->error())
         return HttpResponse::error(*invalid);
-    auto updated = context.store.updateTemplate(changed);
+    auto updated = context.store.templates().update(changed);
     if (!updated)
         return failed(updated.error());
     context.audit.record(request,
@@ -221,7 +221,7 @@ HttpResponse deleteTemplate(ApiContext &context, HttpRequest &request, const Pri
     auto tmpl = templateFor(context, request, principal, Action::Delete);
     if (!tmpl)
         return HttpResponse::error(tmpl.error());
-    if (auto deleted = context.store.deleteTemplate(tmpl->id); !deleted) {
+    if (auto deleted = context.store.templates().remove(tmpl->id); !deleted) {
         if (deleted.error().kind == StoreError::Conflict)
             return HttpResponse::error(core::ApiError::conflict(
                 QStringLiteral("All workspaces must be deleted before a template can be "
@@ -245,12 +245,12 @@ HttpResponse listVersions(ApiContext &context, HttpRequest &request, const Princ
     auto tmpl = templateFor(context, request, principal, Action::Read);
     if (!tmpl)
         return HttpResponse::error(tmpl.error());
-    auto versions = context.store.listTemplateVersions(tmpl->id);
+    auto versions = context.store.templates().versionsWithJobs(tmpl->id);
     if (!versions)
         return failed(versions.error(), QStringLiteral("template versions"));
     ProvisioningViews views(context.store);
     QByteArray json = "[";
-    for (const TemplateVersion &version : std::as_const(*versions)) {
+    for (const VersionWithJob &version : std::as_const(*versions)) {
         auto one = views.templateVersion(version);
         if (!one)
             return HttpResponse::error(one.error());
@@ -267,12 +267,15 @@ HttpResponse versionByName(ApiContext &context, HttpRequest &request, const Prin
     auto tmpl = templateFor(context, request, principal, Action::Read);
     if (!tmpl)
         return HttpResponse::error(tmpl.error());
-    auto version =
-        context.store.templateVersionByName(tmpl->id, request.pathParam(QStringLiteral("name")));
+    auto version = context.store.templates().versionByName(
+        tmpl->id, request.pathParam(QStringLiteral("name")));
     if (!version)
         return failed(version.error(), QStringLiteral("template version"));
+    auto shown = context.store.templates().versionWithJob(version->id);
+    if (!shown)
+        return failed(shown.error(), QStringLiteral("template version"));
     ProvisioningViews views(context.store);
-    return jsonResponse(views.templateVersion(*version));
+    return jsonResponse(views.templateVersion(*shown));
 }
 
 HttpResponse setActiveVersion(ApiContext &context, HttpRequest &request, const Principal &principal)
@@ -288,7 +291,7 @@ HttpResponse setActiveVersion(ApiContext &context, HttpRequest &request, const P
         body->invalid(QStringLiteral("id"), QStringLiteral("Must be a UUID."));
     if (auto invalid = body->error())
         return HttpResponse::error(*invalid);
-    auto updated = context.store.updateTemplateActiveVersion(tmpl->id, versionId);
+    auto updated = context.store.templates().updateActiveVersion(tmpl->id, versionId);
     if (!updated) {
         if (updated.error().kind == StoreError::NotFound)
             return HttpResponse::error(core::ApiError::invalidField(

@@ -42,7 +42,7 @@ core::Result<TemplateVersion, core::ApiError> versionFor(ApiContext &context,
     auto id = uuidParam(request, QStringLiteral("templateversion"));
     if (!id)
         return id.error();
-    auto version = context.store.templateVersionById(*id);
+    auto version = context.store.templates().versionById(*id);
     if (!version)
         return ApiContext::storeError(version.error(), QStringLiteral("template version"));
     return *version;
@@ -85,7 +85,7 @@ HttpResponse createVersion(ApiContext &context, HttpRequest &request, const Prin
         return HttpResponse::error(*invalid);
 
     if (!templateId.isNull()) {
-        auto tmpl = context.store.templateById(templateId);
+        auto tmpl = context.store.templates().byId(templateId);
         if (!tmpl || tmpl->deleted || tmpl->organizationId != organization->id)
             return HttpResponse::error(core::ApiError::invalidField(
                 QStringLiteral("template_id"), QStringLiteral("No such template.")));
@@ -94,7 +94,7 @@ HttpResponse createVersion(ApiContext &context, HttpRequest &request, const Prin
     }
     if (provisioner.isEmpty())
         provisioner = QStringLiteral("process");
-    if (auto file = context.store.fileById(fileId); !file) {
+    if (auto file = context.store.templates().fileById(fileId); !file) {
         if (file.error().kind != StoreError::NotFound)
             return HttpResponse::error(
                 ApiContext::storeError(file.error(), QStringLiteral("file")));
@@ -122,7 +122,7 @@ HttpResponse createVersion(ApiContext &context, HttpRequest &request, const Prin
     job.input = {{QStringLiteral("template_version_id"), uuidText(version.id)}};
     job.tags = tags;
     version.jobId = job.id;
-    auto inserted = context.store.insertTemplateVersion(version, job);
+    auto inserted = context.store.templates().insertVersion(version, job);
     if (!inserted)
         return HttpResponse::error(
             ApiContext::storeError(inserted.error(), QStringLiteral("template version")));
@@ -134,8 +134,12 @@ HttpResponse createVersion(ApiContext &context, HttpRequest &request, const Prin
                                    inserted->name,
                                    201,
                                    {}});
+    auto shown = context.store.templates().versionWithJob(inserted->id);
+    if (!shown)
+        return HttpResponse::error(
+            ApiContext::storeError(shown.error(), QStringLiteral("template version")));
     ProvisioningViews views(context.store);
-    return jsonResponse(views.templateVersion(*inserted), 201);
+    return jsonResponse(views.templateVersion(*shown), 201);
 }
 
 HttpResponse getVersion(ApiContext &context, HttpRequest &request, const Principal &principal)
@@ -143,14 +147,18 @@ HttpResponse getVersion(ApiContext &context, HttpRequest &request, const Princip
     auto version = versionFor(context, request, principal, Action::Read);
     if (!version)
         return HttpResponse::error(version.error());
+    auto shown = context.store.templates().versionWithJob(version->id);
+    if (!shown)
+        return HttpResponse::error(
+            ApiContext::storeError(shown.error(), QStringLiteral("template version")));
     ProvisioningViews views(context.store);
-    return jsonResponse(views.templateVersion(*version));
+    return jsonResponse(views.templateVersion(*shown));
 }
 
 // The import must have succeeded before its parameters and resources exist.
 std::optional<core::ApiError> requireImported(ApiContext &context, const TemplateVersion &version)
 {
-    auto job = context.store.provisionerJobById(version.jobId);
+    auto job = context.store.jobs().byId(version.jobId);
     if (!job)
         return ApiContext::storeError(job.error(), QStringLiteral("provisioner job"));
     if (job->status == job_status::succeeded)
@@ -180,7 +188,7 @@ HttpResponse versionResources(ApiContext &context, HttpRequest &request, const P
         return HttpResponse::error(version.error());
     if (auto notReady = requireImported(context, *version))
         return HttpResponse::error(*notReady);
-    auto resources = context.store.resourcesByJobIds({version->jobId});
+    auto resources = context.store.jobs().resourcesByJobIds({version->jobId});
     if (!resources)
         return HttpResponse::error(
             ApiContext::storeError(resources.error(), QStringLiteral("resources")));
@@ -220,7 +228,7 @@ HttpResponse cancelVersion(ApiContext &context, HttpRequest &request, const Prin
     auto version = versionFor(context, request, principal, Action::Update);
     if (!version)
         return HttpResponse::error(version.error());
-    auto job = context.store.cancelProvisionerJob(version->jobId);
+    auto job = context.store.jobs().cancel(version->jobId);
     if (!job) {
         if (job.error().kind == StoreError::Conflict)
             return HttpResponse::error(

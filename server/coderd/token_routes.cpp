@@ -18,7 +18,8 @@ HttpResponse listTokens(ApiContext &context, const Principal &principal, const U
 {
     if (auto denied = context.require(principal, Action::Read, {Resource::ApiKey, target.id, {}}))
         return HttpResponse::error(*denied);
-    StoreResult<QList<ApiKey>> keys = context.store.listApiKeys(target.id, QStringLiteral("token"));
+    StoreResult<QList<ApiKey>> keys =
+        context.store.users().listApiKeys(target.id, QStringLiteral("token"));
     if (!keys)
         return HttpResponse::error(ApiContext::storeError(keys.error(), QStringLiteral("tokens")));
     core::JsonWriter json;
@@ -75,7 +76,7 @@ HttpResponse createToken(ApiContext &context, HttpRequest &request, const Princi
     key.ipAddress = request.peerAddress.toString();
     key.createdAt = key.updatedAt = now;
     key.expiresAt = now.addSecs(lifetime);
-    StoreResult<ApiKey> inserted = context.store.insertApiKey(key);
+    StoreResult<ApiKey> inserted = context.store.users().insertApiKey(key);
     if (!inserted) {
         if (inserted.error().kind == StoreError::Conflict)
             return HttpResponse::error(core::ApiError::conflict(
@@ -94,7 +95,7 @@ HttpResponse deleteKey(ApiContext &context, HttpRequest &request, const Principa
                        const User &target)
 {
     const QString id = request.pathParam(QStringLiteral("id"));
-    StoreResult<ApiKey> key = context.store.apiKeyById(id);
+    StoreResult<ApiKey> key = context.store.users().apiKeyById(id);
     if (!key && key.error().kind != StoreError::NotFound)
         return HttpResponse::error(ApiContext::storeError(key.error(), QStringLiteral("API key")));
     // A key of someone else is reported exactly like a missing one.
@@ -102,7 +103,7 @@ HttpResponse deleteKey(ApiContext &context, HttpRequest &request, const Principa
         return HttpResponse::error(core::ApiError::notFound(QStringLiteral("No API key found.")));
     if (auto denied = context.require(principal, Action::Delete, {Resource::ApiKey, target.id, {}}))
         return HttpResponse::error(*denied);
-    if (StoreResult<core::Ok> deleted = context.store.deleteApiKey(id); !deleted)
+    if (StoreResult<core::Ok> deleted = context.store.users().deleteApiKey(id); !deleted)
         return HttpResponse::error(
             ApiContext::storeError(deleted.error(), QStringLiteral("API key")));
     context.audit.record(request, {principal.user.id,

@@ -66,8 +66,8 @@ HttpResponse listUsers(ApiContext &context, HttpRequest &request, const Principa
         filter.id = principal.user.id;
     filter.limit = page->limit;
     filter.offset = page->offset;
-    StoreResult<QList<User>> users = context.store.listUsers(filter);
-    StoreResult<qint64> count = context.store.countUsers(filter);
+    StoreResult<QList<User>> users = context.store.users().list(filter);
+    StoreResult<qint64> count = context.store.users().count(filter);
     if (!users || !count)
         return failed(!users ? users.error() : count.error(), QStringLiteral("users"));
     core::JsonWriter json;
@@ -88,7 +88,7 @@ HttpResponse createUser(ApiContext &context, HttpRequest &request, const Princip
     const User user = readNewUser(*body);
     if (auto error = body->error())
         return HttpResponse::error(*error);
-    StoreResult<User> created = context.store.insertUser(user);
+    StoreResult<User> created = context.store.users().insert(user);
     if (!created)
         return failed(created.error());
     context.audit.recordUserChange(request, principal.user.id, QStringLiteral("create"), *created,
@@ -102,7 +102,7 @@ HttpResponse deleteUser(ApiContext &context, HttpRequest &request, const Princip
     if (auto refused = guardAccountChange(context, principal, target, Action::Delete,
                                           QStringLiteral("You cannot delete yourself.")))
         return HttpResponse::error(*refused);
-    if (StoreResult<core::Ok> deleted = context.store.deleteUser(target.id); !deleted)
+    if (StoreResult<core::Ok> deleted = context.store.users().remove(target.id); !deleted)
         return failed(deleted.error());
     context.audit.recordUserChange(request, principal.user.id, QStringLiteral("delete"), target,
                                    200);
@@ -136,7 +136,7 @@ HttpResponse changePassword(ApiContext &context, HttpRequest &request, const Pri
     // Other sessions end with the change: whoever knew the old password is out.
     const QString keep = self ? principal.key.id : QString();
     if (auto updated =
-            context.store.updateUserPassword(target.id, PasswordHasher::hash(password), keep);
+            context.store.users().updatePassword(target.id, PasswordHasher::hash(password), keep);
         !updated)
         return failed(updated.error());
     context.audit.recordUserChange(request, principal.user.id, QStringLiteral("write"), target, 204,
@@ -179,7 +179,7 @@ HttpResponse putRoles(ApiContext &context, HttpRequest &request, const Principal
             return HttpResponse::error(*denied);
     }
     wanted.sort();
-    StoreResult<User> updated = context.store.updateUserRoles(target.id, wanted);
+    StoreResult<User> updated = context.store.users().updateRoles(target.id, wanted);
     if (!updated)
         return failed(updated.error());
     context.audit.recordUserChange(
@@ -196,7 +196,7 @@ HttpResponse setStatus(ApiContext &context, HttpRequest &request, const Principa
             guardAccountChange(context, principal, target, Action::Update,
                                QStringLiteral("You cannot change the status of your own account.")))
         return HttpResponse::error(*refused);
-    StoreResult<User> updated = context.store.updateUserStatus(target.id, status);
+    StoreResult<User> updated = context.store.users().updateStatus(target.id, status);
     if (!updated)
         return failed(updated.error());
     context.audit.recordUserChange(

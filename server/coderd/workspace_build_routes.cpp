@@ -27,10 +27,10 @@ core::Result<BuildTarget, core::ApiError> buildFor(ApiContext &context, const Ht
     auto id = uuidParam(request, QStringLiteral("workspacebuild"));
     if (!id)
         return id.error();
-    auto build = context.store.workspaceBuildById(*id);
+    auto build = context.store.workspaces().buildById(*id);
     if (!build)
         return ApiContext::storeError(build.error(), QStringLiteral("workspace build"));
-    auto workspace = context.store.workspaceById(build->workspaceId);
+    auto workspace = context.store.workspaces().byId(build->workspaceId);
     if (!workspace)
         return ApiContext::storeError(workspace.error(), QStringLiteral("workspace"));
     if (auto denied = context.require(principal, action,
@@ -42,8 +42,12 @@ core::Result<BuildTarget, core::ApiError> buildFor(ApiContext &context, const Ht
 HttpResponse buildResponse(ApiContext &context, const WorkspaceBuild &build,
                            const WorkspaceView &workspace, int status = 200)
 {
+    auto read = context.store.workspaces().buildWithJob(build.id);
+    if (!read)
+        return HttpResponse::error(
+            ApiContext::storeError(read.error(), QStringLiteral("workspace build")));
     ProvisioningViews views(context.store);
-    auto view = views.build(build, workspace);
+    auto view = views.build(*read, workspace);
     if (!view)
         return HttpResponse::error(view.error());
     core::JsonWriter json;
@@ -59,8 +63,8 @@ HttpResponse listBuilds(ApiContext &context, HttpRequest &request, const Princip
     auto page = parsePagination(request, 25, 1000);
     if (!page)
         return HttpResponse::error(page.error());
-    auto builds =
-        context.store.listWorkspaceBuilds(workspace->workspace.id, page->limit, page->offset);
+    auto builds = context.store.workspaces().buildsWithJobs(workspace->workspace.id, page->limit,
+                                                            page->offset);
     if (!builds)
         return HttpResponse::error(
             ApiContext::storeError(builds.error(), QStringLiteral("workspace builds")));
@@ -68,7 +72,7 @@ HttpResponse listBuilds(ApiContext &context, HttpRequest &request, const Princip
     const QDateTime now = QDateTime::currentDateTimeUtc();
     core::JsonWriter json;
     json.beginArray();
-    for (const WorkspaceBuild &build : std::as_const(*builds)) {
+    for (const BuildWithJob &build : std::as_const(*builds)) {
         auto view = views.build(build, *workspace);
         if (!view)
             return HttpResponse::error(view.error());
@@ -154,7 +158,7 @@ HttpResponse cancelBuild(ApiContext &context, HttpRequest &request, const Princi
         !authorize(principal.subject, Action::Update, {Resource::Template, {}, {}}))
         return HttpResponse::error(core::ApiError::forbidden(
             QStringLiteral("The template of this workspace does not let users cancel builds.")));
-    auto job = context.store.cancelProvisionerJob(target->build.jobId);
+    auto job = context.store.jobs().cancel(target->build.jobId);
     if (!job) {
         if (job.error().kind == StoreError::Conflict)
             return HttpResponse::error(

@@ -59,10 +59,10 @@ QList<ParameterValue> parameterValuesFromJson(const QJsonArray &array)
 core::Result<WorkspaceBuilder::Version, core::ApiError>
 WorkspaceBuilder::importedVersion(const QUuid &versionId, const QString &field)
 {
-    auto version = m_store.templateVersionById(versionId);
+    auto version = m_store.templates().versionById(versionId);
     if (!version || version->templateId.isNull())
         return core::ApiError::invalidField(field, QStringLiteral("No such template version."));
-    auto job = m_store.provisionerJobById(version->jobId);
+    auto job = m_store.jobs().byId(version->jobId);
     if (!job)
         return ApiContext::storeError(job.error(), QStringLiteral("provisioner job"));
     if (job->status != job_status::succeeded)
@@ -119,7 +119,7 @@ WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
     QUuid versionId = request.templateVersionId;
     Template tmpl;
     if (!request.templateId.isNull()) {
-        auto found = m_store.templateById(request.templateId);
+        auto found = m_store.templates().byId(request.templateId);
         if (!found || found->deleted)
             return core::ApiError::invalidField(QStringLiteral("template_id"),
                                                 QStringLiteral("No such template."));
@@ -133,7 +133,7 @@ WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
     if (!version)
         return version.error();
     if (tmpl.id.isNull()) {
-        auto found = m_store.templateById(version->version.templateId);
+        auto found = m_store.templates().byId(version->version.templateId);
         if (!found || found->deleted)
             return core::ApiError::invalidField(field, QStringLiteral("No such template."));
         tmpl = *found;
@@ -174,7 +174,7 @@ WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
     build.parameters = parameterValuesToJson(*parameters);
     const ProvisionerJob job = buildJob(*version, request.initiatorId, build.id, workspace.id);
     build.jobId = job.id;
-    auto inserted = m_store.insertWorkspace(workspace, build, job);
+    auto inserted = m_store.workspaces().insert(workspace, build, job);
     if (!inserted) {
         if (inserted.error().kind == StoreError::Conflict)
             return core::ApiError::conflict(
@@ -232,14 +232,14 @@ WorkspaceBuilder::createBuild(const WorkspaceView &workspace, const NewBuild &re
     build.parameters = parameterValuesToJson(*parameters);
     // What exists now, until the new build records its own state. Read from the build itself:
     // workspace lists leave the state out.
-    auto latest = m_store.workspaceBuildById(workspace.latestBuild.id);
+    auto latest = m_store.workspaces().buildById(workspace.latestBuild.id);
     if (!latest)
         return ApiContext::storeError(latest.error(), QStringLiteral("workspace build"));
     build.provisionerState = latest->provisionerState;
     const ProvisionerJob job =
         buildJob(*version, request.initiatorId, build.id, workspace.workspace.id);
     build.jobId = job.id;
-    auto inserted = m_store.insertWorkspaceBuild(build, job);
+    auto inserted = m_store.workspaces().insertBuild(build, job);
     if (!inserted) {
         if (inserted.error().kind == StoreError::Conflict)
             return core::ApiError::conflict(

@@ -56,7 +56,7 @@ core::Result<WorkspaceView, core::ApiError> workspaceFor(ApiContext &context,
     auto id = uuidParam(request, QStringLiteral("workspace"));
     if (!id)
         return id.error();
-    auto view = context.store.workspaceById(*id);
+    auto view = context.store.workspaces().byId(*id);
     if (!view)
         return ApiContext::storeError(view.error(), QStringLiteral("workspace"));
     if (auto denied =
@@ -174,7 +174,7 @@ HttpResponse listWorkspaces(ApiContext &context, HttpRequest &request, const Pri
     }
     filter->limit = page->limit;
     filter->offset = page->offset;
-    auto listed = context.store.workspacePage(*filter);
+    auto listed = context.store.workspaces().page(*filter);
     if (!listed)
         return HttpResponse::error(
             ApiContext::storeError(listed.error(), QStringLiteral("workspaces")));
@@ -186,7 +186,7 @@ HttpResponse workspaceByName(ApiContext &context, HttpRequest &request, const Pr
                              const User &owner)
 {
     const QString name = request.pathParam(QStringLiteral("name"));
-    auto view = context.store.workspaceByOwnerAndName(owner.id, name);
+    auto view = context.store.workspaces().byOwnerAndName(owner.id, name);
     // ?include_deleted=true: a deleted workspace of that name (the most recent), as Coder.
     if (!view && view.error().kind == StoreError::NotFound &&
         request.query.queryItemValue(QStringLiteral("include_deleted")) == QLatin1String("true")) {
@@ -194,7 +194,7 @@ HttpResponse workspaceByName(ApiContext &context, HttpRequest &request, const Pr
         filter.ownerId = owner.id;
         filter.name = name;
         filter.includeDeleted = true;
-        if (auto candidates = context.store.listWorkspaces(filter)) {
+        if (auto candidates = context.store.workspaces().list(filter)) {
             for (const WorkspaceView &candidate : std::as_const(*candidates))
                 if (candidate.workspace.name.compare(name, Qt::CaseInsensitive) == 0 &&
                     (!view || candidate.workspace.updatedAt > view->workspace.updatedAt))
@@ -248,7 +248,7 @@ HttpResponse patchWorkspace(ApiContext &context, HttpRequest &request, const Pri
         body->invalid(QStringLiteral("name"), problem);
     if (auto invalid = body->error())
         return HttpResponse::error(*invalid);
-    auto updated = context.store.updateWorkspaceName(view->workspace.id, name);
+    auto updated = context.store.workspaces().updateName(view->workspace.id, name);
     if (!updated) {
         if (updated.error().kind == StoreError::Conflict)
             return HttpResponse::error(core::ApiError::conflict(
@@ -281,12 +281,12 @@ HttpResponse putAutostart(ApiContext &context, HttpRequest &request, const Princ
     if (auto invalid = body->error())
         return HttpResponse::error(*invalid);
     if (!schedule.isEmpty()) {
-        auto tmpl = context.store.templateById(view->workspace.templateId);
+        auto tmpl = context.store.templates().byId(view->workspace.templateId);
         if (tmpl && !tmpl->allowUserAutostart)
             return HttpResponse::error(core::ApiError::badRequest(
                 QStringLiteral("Autostart is not allowed for workspaces using this template.")));
     }
-    auto updated = context.store.updateWorkspaceAutostart(view->workspace.id, schedule);
+    auto updated = context.store.workspaces().updateAutostart(view->workspace.id, schedule);
     if (!updated)
         return HttpResponse::error(
             ApiContext::storeError(updated.error(), QStringLiteral("workspace")));
@@ -309,13 +309,13 @@ HttpResponse putTtl(ApiContext &context, HttpRequest &request, const Principal &
     if (auto invalid = body->error())
         return HttpResponse::error(*invalid);
     if (ttl.value_or(0) > 0) {
-        auto tmpl = context.store.templateById(view->workspace.templateId);
+        auto tmpl = context.store.templates().byId(view->workspace.templateId);
         if (tmpl && !tmpl->allowUserAutostop)
             return HttpResponse::error(core::ApiError::badRequest(
                 QStringLiteral("Custom autostop TTL is not allowed for workspaces using this "
                                "template.")));
     }
-    auto updated = context.store.updateWorkspaceTtl(view->workspace.id, ttl.value_or(0));
+    auto updated = context.store.workspaces().updateTtl(view->workspace.id, ttl.value_or(0));
     if (!updated)
         return HttpResponse::error(
             ApiContext::storeError(updated.error(), QStringLiteral("workspace")));
@@ -351,8 +351,8 @@ HttpResponse extendDeadline(ApiContext &context, HttpRequest &request, const Pri
         return HttpResponse::error(core::ApiError::badRequest(
             QStringLiteral("Workspace shutdown is manual."),
             QStringLiteral("The workspace has no autostop deadline to extend; set a ttl first.")));
-    auto updated = context.store.updateWorkspaceBuildDeadline(view->latestBuild.id, deadline,
-                                                              view->latestBuild.maxDeadline);
+    auto updated = context.store.workspaces().updateBuildDeadline(view->latestBuild.id, deadline,
+                                                                  view->latestBuild.maxDeadline);
     if (!updated)
         return HttpResponse::error(
             ApiContext::storeError(updated.error(), QStringLiteral("workspace build")));

@@ -57,7 +57,7 @@ void WorkspaceWatch::refresh()
     m_context.pool->run(
         m_mailbox.address(),
         [&context, id = m_workspaceId]() -> core::Result<QByteArray, QString> {
-            auto view = context.store.workspaceById(id);
+            auto view = context.store.workspaces().byId(id);
             if (!view)
                 return view.error().message;
             ProvisioningViews views(context.store);

@@ -274,6 +274,20 @@ struct WorkspacePage
 };
 
 // What a daemon asks for: any pending job of one of its provisioners whose tags it all has.
+// A template version and its import job, read as one snapshot.
+struct VersionWithJob
+{
+    TemplateVersion version;
+    ProvisionerJob job;
+};
+
+// A build and its job, read as one snapshot.
+struct BuildWithJob
+{
+    WorkspaceBuild build;
+    ProvisionerJob job;
+};
+
 struct JobAcquireRequest
 {
     QUuid workerId;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "provisioning_models.h"
-#include "store.h"
+#include "store_error.h"
 
 #include <QSqlQuery>
 #include <QVariant>
@@ -35,6 +35,7 @@ public:
     static const QString appColumns;
 
     static constexpr int workspaceColumnCount = 11;
+    static constexpr int templateVersionColumnCount = 13;
     static constexpr int buildColumnCount = 14;
     static constexpr int buildColumnCountWithoutPayload = 12;
     static constexpr int jobColumnCount = 18;

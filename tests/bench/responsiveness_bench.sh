@@ -5,10 +5,12 @@
 # paced rate (open loop, tests/bench/paced_get). Prints buildinfo's p50/p95/p99 with coderd
 # idle and under that load, beside nginx serving a small static file under the same load (the
 # peer: what the shared 2-core machine itself costs a small request then). SQLite, then
-# PostgreSQL.
+# PostgreSQL; each with coderd's default event-loop threads (one per core) and with one
+# (--threads 1: every socket on one event loop, where a handler that runs there delays all).
 #
 #   tests/bench/responsiveness_bench.sh [BUILD_DIR]      (default: build)
-# Env: BACKENDS ("sqlite postgres"), WORKSPACES (2000), RATE (200), SECONDS_EACH (20).
+# Env: BACKENDS ("sqlite postgres"), THREADS ("0 1"; 0: the default), WORKSPACES (2000),
+#      RATE (200), SECONDS_EACH (20).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${1:-$ROOT/build}
@@ -16,6 +18,7 @@ source "$ROOT/tests/bench/bench_lib.sh"
 CLIENT=$BUILD/tests/bench/provisioning_bench
 PACED=$BUILD/tests/bench/paced_get
 BACKENDS=${BACKENDS:-sqlite postgres}
+THREADS=${THREADS:-0 1}
 WORKSPACES=${WORKSPACES:-2000}
 RATE=${RATE:-200}
 SECONDS_EACH=${SECONDS_EACH:-20}
@@ -41,20 +44,9 @@ report() { # report LABEL PACED_OUTPUT
   printf '   %-28s %s\n' "$1" "$(echo "$2" | sed 's/^paced //')"
 }
 
-bench_backend() {
-  local backend=$1 token home_id
-  backend_args "$backend"
-  start_coderd "$WORK/coderd-$backend" --provisioner-daemons 3 "${BACKEND_ARGS[@]}"
-  token=$(first_owner "$URL")
-  home_id=$(push_template "$URL" "$token" home-only "$(home_only_template)")
-  echo "== $backend ($URL): populating $WORKSPACES workspaces"
-  "$CLIENT" populate "$URL" "$token" "$home_id" "$WORKSPACES" >/dev/null
-  curl -sf -o /dev/null -w '   full list: %{size_download} bytes in %{time_total} s\n' \
-    -H "Coder-Session-Token: $token" "$URL/api/v2/workspaces"
-  echo '{}' >"$WORK/small.json"
-  start_nginx "$WORK/small.json"
-
-  echo "-- GET /api/v2/buildinfo paced at $RATE req/s for ${SECONDS_EACH}s"
+measure() { # measure THREADS TOKEN: the three paced runs against a running coderd
+  local threads=$1 token=$2
+  echo "-- --threads $threads: GET /api/v2/buildinfo paced at $RATE req/s for ${SECONDS_EACH}s"
   report "coderd, idle:" "$("$PACED" "$URL/api/v2/buildinfo" "$RATE" "$SECONDS_EACH" || true)"
   : >"$WORK/list.out"
   list_loop "$URL" "$token" &
@@ -68,8 +60,28 @@ bench_backend() {
   awk '{ n++; if ($1 != 200) bad++; t += $2 }
        END { printf "   list fetches: %d (non-200: %d), mean %.0f ms each\n", n, bad, n ? 1000 * t / n : 0 }' \
     "$WORK/list.out"
-  stop_nginx
+}
+
+bench_backend() {
+  local backend=$1 token home_id data=$WORK/coderd-$1 threads
+  backend_args "$backend"
+  start_coderd "$data" --provisioner-daemons 3 "${BACKEND_ARGS[@]}"
+  token=$(first_owner "$URL")
+  home_id=$(push_template "$URL" "$token" home-only "$(home_only_template)")
+  echo "== $backend: populating $WORKSPACES workspaces"
+  "$CLIENT" populate "$URL" "$token" "$home_id" "$WORKSPACES" >/dev/null
+  curl -sf -o /dev/null -w '   full list: %{size_download} bytes in %{time_total} s\n' \
+    -H "Coder-Session-Token: $token" "$URL/api/v2/workspaces"
   stop_coderd
+  echo '{}' >"$WORK/small.json"
+  start_nginx "$WORK/small.json"
+  for threads in $THREADS; do
+    # The same deployment again (no daemons: nothing to build), with this many event loops.
+    start_coderd "$data" --provisioner-daemons 0 --threads "$threads" "${BACKEND_ARGS[@]}"
+    measure "$threads" "$token"
+    stop_coderd
+  done
+  stop_nginx
 }
 
 for backend in $BACKENDS; do

@@ -3,7 +3,7 @@
 // What the Store suites (tests/server/database) share: the store's configuration, running
 // store calls on several threads at once and checking that exactly one won, and reading raw
 // SQL through the store's own connection.
-#include "server/database/sql_store.h"
+#include "server/database/store.h"
 #include "server/database/store_factory.h"
 #include "tests/support/test_postgres.h"
 
@@ -76,8 +76,7 @@ void verifyOneWinner(const std::array<std::optional<server::StoreResult<T>>, N> 
 // {"error: ..."} when it fails.
 inline QVariantList firstColumn(server::Store &store, const QString &sql)
 {
-    auto *sqlStore = dynamic_cast<server::SqlStore *>(&store);
-    auto db = sqlStore->connection();
+    auto db = store.database().connection();
     QVariantList values;
     if (!db)
         return values;

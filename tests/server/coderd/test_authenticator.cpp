@@ -44,7 +44,7 @@ void TestAuthenticator::init()
     user.username = QStringLiteral("alice");
     user.email = QStringLiteral("alice@example.com");
     user.hashedPassword = "x";
-    auto inserted = m_store->insertUser(user);
+    auto inserted = m_store->users().insert(user);
     QVERIFY(inserted.ok());
     m_user = *inserted;
 }
@@ -64,7 +64,7 @@ QByteArray TestAuthenticator::insertKey(const QString &loginType, qint64 idleSec
     key.createdAt = key.updatedAt = now.addSecs(-idleSeconds);
     key.lastUsed = now.addSecs(-idleSeconds);
     key.expiresAt = now.addSecs(leftSeconds);
-    if (!m_store->insertApiKey(key))
+    if (!m_store->users().insertApiKey(key))
         return {};
     return token.toString().toLatin1();
 }
@@ -85,11 +85,11 @@ void TestAuthenticator::sessionSlidesOnUse()
     QVERIFY(principal.ok());
     QCOMPARE(principal->user.id, m_user.id);
     QVERIFY(principal->subject.roles.contains(roles::member));
-    const ApiKey stored = *m_store->apiKeyById(QString::fromLatin1(token.left(10)));
+    const ApiKey stored = *m_store->users().apiKeyById(QString::fromLatin1(token.left(10)));
     const qint64 left = QDateTime::currentDateTimeUtc().secsTo(stored.expiresAt);
     QVERIFY2(left > Authenticator::sessionLifetimeSeconds - 60, qPrintable(QString::number(left)));
     QCOMPARE(stored.ipAddress, QStringLiteral("192.0.2.7"));
-    QVERIFY(m_store->userById(m_user.id)->lastSeenAt.isValid());
+    QVERIFY(m_store->users().byId(m_user.id)->lastSeenAt.isValid());
 }
 
 void TestAuthenticator::tokenKeepsItsExpiry()
@@ -97,7 +97,7 @@ void TestAuthenticator::tokenKeepsItsExpiry()
     const QByteArray token = insertKey(u"token"_qs, 3600, 600);
     Authenticator auth(*m_store);
     QVERIFY(auth.authenticate(requestWith(token)).ok());
-    const ApiKey stored = *m_store->apiKeyById(QString::fromLatin1(token.left(10)));
+    const ApiKey stored = *m_store->users().apiKeyById(QString::fromLatin1(token.left(10)));
     QVERIFY(QDateTime::currentDateTimeUtc().secsTo(stored.expiresAt) <= 600);
     QVERIFY(stored.lastUsed.secsTo(QDateTime::currentDateTimeUtc()) < 60);
 }
@@ -107,7 +107,7 @@ void TestAuthenticator::recentUseWritesNothing()
     const QByteArray token = insertKey(u"password"_qs, 5, 600);
     Authenticator auth(*m_store);
     QVERIFY(auth.authenticate(requestWith(token)).ok());
-    const ApiKey stored = *m_store->apiKeyById(QString::fromLatin1(token.left(10)));
+    const ApiKey stored = *m_store->users().apiKeyById(QString::fromLatin1(token.left(10)));
     QVERIFY(QDateTime::currentDateTimeUtc().secsTo(stored.expiresAt) <= 600);
 }
 
@@ -124,7 +124,7 @@ void TestAuthenticator::wrongSecretAndDeletedUserAreRefused()
     QCOMPARE(auth.authenticate(requestWith("not-a-token")).error().status, 401);
     const QByteArray expired = insertKey(u"password"_qs, 0, -1);
     QVERIFY(auth.authenticate(requestWith(expired)).error().message.contains(u"expired"_qs));
-    QVERIFY(m_store->deleteUser(m_user.id));
+    QVERIFY(m_store->users().remove(m_user.id));
     QCOMPARE(auth.authenticate(requestWith(token)).error().status, 401);
 }
 
@@ -153,10 +153,10 @@ void TestAuthenticator::applicationConnectTokenMayDoNothingHere()
     const QString id = QString::fromLatin1(token.left(10));
     Authenticator auth(*m_store);
     QCOMPARE(auth.authenticate(requestWith(token))->subject.scope, QStringLiteral("all"));
-    ApiKey scoped = *m_store->apiKeyById(id);
-    QVERIFY(m_store->deleteApiKey(id));
+    ApiKey scoped = *m_store->users().apiKeyById(id);
+    QVERIFY(m_store->users().deleteApiKey(id));
     scoped.scope = QStringLiteral("application_connect");
-    QVERIFY(m_store->insertApiKey(scoped));
+    QVERIFY(m_store->users().insertApiKey(scoped));
     auto principal = auth.authenticate(requestWith(token));
     QVERIFY(principal.ok());
     QCOMPARE(principal->subject.scope, QStringLiteral("application_connect"));

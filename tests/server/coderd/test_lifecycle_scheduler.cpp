@@ -75,17 +75,16 @@ private:
     ProvisionerJob completePendingJob(const QString &expectedType)
     {
         const QUuid worker = QUuid::createUuid();
-        auto acquired =
-            must(m_store->acquireProvisionerJob(JobAcquireRequest{worker, {kProcess}, {}}),
-                 "acquireProvisionerJob");
+        auto acquired = must(m_store->jobs().acquire(JobAcquireRequest{worker, {kProcess}, {}}),
+                             "acquireProvisionerJob");
         if (!acquired)
             throw std::runtime_error("no pending job to complete");
         if (acquired->type != expectedType)
             throw std::runtime_error("the pending job is of another type");
         if (expectedType == job_type::templateVersionImport)
-            return must(m_store->completeTemplateImportJob(acquired->id, worker, {}, {}, {}),
+            return must(m_store->templates().completeImportJob(acquired->id, worker, {}, {}, {}),
                         "completeTemplateImportJob");
-        return must(m_store->completeWorkspaceBuildJob(acquired->id, worker, "state", {}),
+        return must(m_store->workspaces().completeBuildJob(acquired->id, worker, "state", {}),
                     "completeWorkspaceBuildJob");
     }
 
@@ -95,14 +94,14 @@ private:
         User owner;
         owner.username = u"alice"_s;
         owner.email = u"alice@example.com"_s;
-        f.owner = must(m_store->insertUser(owner), "insertUser");
+        f.owner = must(m_store->users().insert(owner), "insertUser");
 
         File file;
         file.data = "a template archive";
         file.hash = QCryptographicHash::hash(file.data, QCryptographicHash::Sha256).toHex();
         file.mimetype = u"application/x-tar"_s;
         file.createdBy = f.owner.id;
-        file = must(m_store->insertFile(file), "insertFile");
+        file = must(m_store->templates().insertFile(file), "insertFile");
 
         TemplateVersion version;
         version.name = u"v1"_s;
@@ -113,15 +112,16 @@ private:
         import.type = job_type::templateVersionImport;
         import.initiatorId = f.owner.id;
         import.fileId = file.id;
-        version = must(m_store->insertTemplateVersion(version, import), "insertTemplateVersion");
+        version =
+            must(m_store->templates().insertVersion(version, import), "insertTemplateVersion");
         completePendingJob(job_type::templateVersionImport);
 
         Template tmpl;
         tmpl.name = u"dev"_s;
         tmpl.provisioner = kProcess;
         tmpl.createdBy = f.owner.id;
-        f.tmpl = must(m_store->insertTemplate(tmpl, version.id), "insertTemplate");
-        f.version = must(m_store->templateVersionById(version.id), "templateVersionById");
+        f.tmpl = must(m_store->templates().insert(tmpl, version.id), "insertTemplate");
+        f.version = must(m_store->templates().versionById(version.id), "templateVersionById");
         return f;
     }
 
@@ -144,10 +144,10 @@ private:
         job.provisioner = kProcess;
         job.type = job_type::workspaceBuild;
         const WorkspaceView view =
-            must(m_store->insertWorkspace(workspace, build, job), "insertWorkspace");
+            must(m_store->workspaces().insert(workspace, build, job), "insertWorkspace");
         completePendingJob(job_type::workspaceBuild);
         if (deadline.isValid())
-            must(m_store->updateWorkspaceBuildDeadline(view.latestBuild.id, deadline, {}),
+            must(m_store->workspaces().updateBuildDeadline(view.latestBuild.id, deadline, {}),
                  "updateWorkspaceBuildDeadline");
         return view.workspace.id;
     }
@@ -163,13 +163,13 @@ private:
         ProvisionerJob job;
         job.provisioner = kProcess;
         job.type = job_type::workspaceBuild;
-        must(m_store->insertWorkspaceBuild(build, job), "insertWorkspaceBuild");
+        must(m_store->workspaces().insertBuild(build, job), "insertWorkspaceBuild");
         completePendingJob(job_type::workspaceBuild);
     }
 
     QList<WorkspaceBuild> builds(const QUuid &workspaceId)
     {
-        return must(m_store->listWorkspaceBuilds(workspaceId, 0, 0), "listWorkspaceBuilds");
+        return must(m_store->workspaces().listBuilds(workspaceId, 0, 0), "listWorkspaceBuilds");
     }
 
     // Checks the build the scheduler made: the newest of the workspace, pending, by the owner.
@@ -184,12 +184,12 @@ private:
         QCOMPARE(newest.reason, reason);
         QCOMPARE(newest.initiatorId, f.owner.id);
         QCOMPARE(newest.templateVersionId, f.version.id);
-        const ProvisionerJob job = must(m_store->provisionerJobById(newest.jobId), "job");
+        const ProvisionerJob job = must(m_store->jobs().byId(newest.jobId), "job");
         QCOMPARE(job.status, job_status::pending);
         QCOMPARE(job.type, job_type::workspaceBuild);
         QCOMPARE(job.provisioner, kProcess);
         QCOMPARE(workspaceIdOfJob(job), workspaceId);
-        const WorkspaceView view = must(m_store->workspaceById(workspaceId), "workspaceById");
+        const WorkspaceView view = must(m_store->workspaces().byId(workspaceId), "workspaceById");
         QCOMPARE(view.latestBuild.id, newest.id);
         QCOMPARE(view.latestJob.status, job_status::pending);
     }
@@ -281,7 +281,7 @@ private Q_SLOTS:
         finishedBuild(stopped, transition::stop, now.addSecs(-300));
         const QUuid deleted = startedWorkspace(f, u"deleted"_s, now.addSecs(-600));
         finishedBuild(deleted, transition::remove, now.addSecs(-300));
-        QVERIFY(must(m_store->workspaceById(deleted), "workspaceById").workspace.deleted);
+        QVERIFY(must(m_store->workspaces().byId(deleted), "workspaceById").workspace.deleted);
 
         QCOMPARE(m_scheduler->tick(now), 0);
         QCOMPARE(builds(stopped).size(), 2);
@@ -316,7 +316,7 @@ private Q_SLOTS:
             startedWorkspace(f, u"deleted"_s, now.addSecs(-600), u"CRON_TZ=UTC * * * * *"_s);
         finishedBuild(deleted, transition::stop, now.addSecs(-300));
         finishedBuild(deleted, transition::remove, now.addSecs(-120));
-        QVERIFY(must(m_store->workspaceById(deleted), "workspaceById").workspace.deleted);
+        QVERIFY(must(m_store->workspaces().byId(deleted), "workspaceById").workspace.deleted);
 
         // Running (not stopped, no deadline) with a schedule that fires every minute: nothing
         // to start.

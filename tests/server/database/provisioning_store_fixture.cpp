@@ -1,6 +1,6 @@
 #include "provisioning_store_fixture.h"
 
-#include "server/database/sql_store.h"
+#include "server/database/store.h"
 
 #include <QCryptographicHash>
 #include <QSqlQuery>
@@ -86,7 +86,7 @@ User ProvisioningStoreFixture::user(const QString &username)
     User user;
     user.username = username;
     user.email = username + u"@example.com";
-    return must(m_store->insertUser(user), "insertUser");
+    return must(m_store->users().insert(user), "insertUser");
 }
 
 File ProvisioningStoreFixture::file(const QByteArray &data)
@@ -95,12 +95,12 @@ File ProvisioningStoreFixture::file(const QByteArray &data)
     file.hash = sha256Hex(data);
     file.mimetype = u"application/x-tar"_s;
     file.data = data;
-    return must(m_store->insertFile(file), "insertFile");
+    return must(m_store->templates().insertFile(file), "insertFile");
 }
 
 ProvisionerJob ProvisioningStoreFixture::acquire(const QUuid &worker)
 {
-    auto job = must(m_store->acquireProvisionerJob(daemon(worker)), "acquire");
+    auto job = must(m_store->jobs().acquire(daemon(worker)), "acquire");
     if (!job)
         throw std::runtime_error("no pending job to acquire");
     return *job;
@@ -113,13 +113,13 @@ TemplateVersion ProvisioningStoreFixture::importedVersion(const QString &name, c
     version.name = name;
     version.fileId = fileId;
     version.templateId = templateId;
-    version = must(m_store->insertTemplateVersion(version, importJob()), "insertVersion");
+    version = must(m_store->templates().insertVersion(version, importJob()), "insertVersion");
     const QUuid worker = QUuid::createUuid();
     const ProvisionerJob job = acquire(worker);
     if (job.id != version.jobId)
         throw std::runtime_error("acquired another job than the version's import");
-    must(m_store->completeTemplateImportJob(job.id, worker, {}, {}, {}), "completeImport");
-    return must(m_store->templateVersionById(version.id), "templateVersionById");
+    must(m_store->templates().completeImportJob(job.id, worker, {}, {}, {}), "completeImport");
+    return must(m_store->templates().versionById(version.id), "templateVersionById");
 }
 
 ProvisioningStoreFixture::Fixture ProvisioningStoreFixture::fixture(const QString &templateName)
@@ -134,7 +134,7 @@ ProvisioningStoreFixture::Fixture ProvisioningStoreFixture::fixture(const QStrin
     tmpl.icon = u"/icon/docker.svg"_s;
     tmpl.provisioner = u"process"_s;
     tmpl.createdBy = f.owner.id;
-    f.tmpl = must(m_store->insertTemplate(tmpl, f.version.id), "insertTemplate");
+    f.tmpl = must(m_store->templates().insert(tmpl, f.version.id), "insertTemplate");
     return f;
 }
 
@@ -147,7 +147,8 @@ WorkspaceView ProvisioningStoreFixture::workspace(const Fixture &f, const QStrin
     workspace.name = name;
     WorkspaceBuild build;
     build.transition = transition::start;
-    return must(m_store->insertWorkspace(workspace, build, ProvisionerJob()), "insertWorkspace");
+    return must(m_store->workspaces().insert(workspace, build, ProvisionerJob()),
+                "insertWorkspace");
 }
 
 WorkspaceBuild ProvisioningStoreFixture::build(const QUuid &workspaceId, const QString &transition)
@@ -155,14 +156,14 @@ WorkspaceBuild ProvisioningStoreFixture::build(const QUuid &workspaceId, const Q
     WorkspaceBuild build;
     build.workspaceId = workspaceId;
     build.transition = transition;
-    return must(m_store->insertWorkspaceBuild(build, ProvisionerJob()), "insertWorkspaceBuild");
+    return must(m_store->workspaces().insertBuild(build, ProvisionerJob()), "insertWorkspaceBuild");
 }
 
 ProvisionerJob ProvisioningStoreFixture::runBuild(const QList<WorkspaceResource> &resources)
 {
     const QUuid worker = QUuid::createUuid();
     const ProvisionerJob job = acquire(worker);
-    return must(m_store->completeWorkspaceBuildJob(job.id, worker, "state", resources),
+    return must(m_store->workspaces().completeBuildJob(job.id, worker, "state", resources),
                 "completeWorkspaceBuildJob");
 }
 

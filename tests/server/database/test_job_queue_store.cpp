@@ -32,7 +32,7 @@ private Q_SLOTS:
         const QUuid worker = QUuid::createUuid();
         const QUuid stranger = QUuid::createUuid();
         // Heartbeats, checkpoints and completion belong to the daemon that acquired the job.
-        QCOMPARE(m_store->heartbeatProvisionerJob(ws.latestJob.id, worker).error().kind,
+        QCOMPARE(m_store->jobs().heartbeat(ws.latestJob.id, worker).error().kind,
                  StoreError::Conflict);
         const ProvisionerJob running = acquire(worker);
         QCOMPARE(running.id, ws.latestJob.id);
@@ -40,88 +40,86 @@ private Q_SLOTS:
         QCOMPARE(running.workerId, worker);
         QVERIFY(running.startedAt.isValid());
         QVERIFY(running.heartbeatAt.isValid());
-        QVERIFY(!must(m_store->acquireProvisionerJob(daemon(stranger)), "none").has_value());
+        QVERIFY(!must(m_store->jobs().acquire(daemon(stranger)), "none").has_value());
 
-        const ProvisionerJob beat =
-            must(m_store->heartbeatProvisionerJob(running.id, worker), "hb");
+        const ProvisionerJob beat = must(m_store->jobs().heartbeat(running.id, worker), "hb");
         QCOMPARE(beat.status, job_status::running);
         QVERIFY(beat.heartbeatAt >= running.heartbeatAt);
-        auto wrongWorker = m_store->heartbeatProvisionerJob(running.id, stranger);
+        auto wrongWorker = m_store->jobs().heartbeat(running.id, stranger);
         QCOMPARE(wrongWorker.error().kind, StoreError::Conflict);
         QCOMPARE(wrongWorker.error().field, u"job"_s);
-        QCOMPARE(m_store->heartbeatProvisionerJob(QUuid::createUuid(), worker).error().kind,
+        QCOMPARE(m_store->jobs().heartbeat(QUuid::createUuid(), worker).error().kind,
                  StoreError::NotFound);
 
-        QVERIFY(m_store->checkpointWorkspaceBuildState(running.id, worker, "partial"));
-        QCOMPARE(must(m_store->workspaceBuildByJobId(running.id), "b").provisionerState,
+        QVERIFY(m_store->workspaces().checkpointBuildState(running.id, worker, "partial"));
+        QCOMPARE(must(m_store->workspaces().buildByJobId(running.id), "b").provisionerState,
                  QByteArray("partial"));
-        QCOMPARE(m_store->checkpointWorkspaceBuildState(running.id, stranger, "x").error().kind,
+        QCOMPARE(m_store->workspaces().checkpointBuildState(running.id, stranger, "x").error().kind,
                  StoreError::Conflict);
-        QCOMPARE(m_store->completeWorkspaceBuildJob(running.id, stranger, "s", {}).error().kind,
+        QCOMPARE(m_store->workspaces().completeBuildJob(running.id, stranger, "s", {}).error().kind,
                  StoreError::Conflict);
-        QCOMPARE(m_store->completeTemplateImportJob(running.id, worker, {}, {}, {}).error().field,
-                 u"job"_s);
+        QCOMPARE(
+            m_store->templates().completeImportJob(running.id, worker, {}, {}, {}).error().field,
+            u"job"_s);
 
         // Canceling a running job: canceling until its daemon ends it, then canceled with the
         // error kept.
-        const ProvisionerJob canceling = must(m_store->cancelProvisionerJob(running.id), "cancel");
+        const ProvisionerJob canceling = must(m_store->jobs().cancel(running.id), "cancel");
         QCOMPARE(canceling.status, job_status::canceling);
         QVERIFY(canceling.canceledAt.isValid());
         QVERIFY(!canceling.completedAt.isValid());
-        QCOMPARE(must(m_store->cancelProvisionerJob(running.id), "again").status,
+        QCOMPARE(must(m_store->jobs().cancel(running.id), "again").status, job_status::canceling);
+        QCOMPARE(must(m_store->jobs().heartbeat(running.id, worker), "hb").status,
                  job_status::canceling);
-        QCOMPARE(must(m_store->heartbeatProvisionerJob(running.id, worker), "hb").status,
-                 job_status::canceling);
-        QCOMPARE(m_store->failProvisionerJob(running.id, stranger, u"x"_s, {}, {}).error().kind,
+        QCOMPARE(m_store->workspaces().failJob(running.id, stranger, u"x"_s, {}, {}).error().kind,
                  StoreError::Conflict);
         const ProvisionerJob canceled =
-            must(m_store->failProvisionerJob(running.id, worker, u"Canceled by the user."_s,
-                                             u"CANCELED"_s, QByteArray("what exists")),
+            must(m_store->workspaces().failJob(running.id, worker, u"Canceled by the user."_s,
+                                               u"CANCELED"_s, QByteArray("what exists")),
                  "fail canceling");
         QCOMPARE(canceled.status, job_status::canceled);
         QCOMPARE(canceled.error, u"Canceled by the user."_s);
         QCOMPARE(canceled.errorCode, u"CANCELED"_s);
         QVERIFY(canceled.completedAt.isValid());
-        QCOMPARE(must(m_store->provisionerJobById(running.id), "job").status, job_status::canceled);
-        QCOMPARE(must(m_store->workspaceBuildByJobId(running.id), "b").provisionerState,
+        QCOMPARE(must(m_store->jobs().byId(running.id), "job").status, job_status::canceled);
+        QCOMPARE(must(m_store->workspaces().buildByJobId(running.id), "b").provisionerState,
                  QByteArray("what exists"));
-        QCOMPARE(must(m_store->workspaceById(ws.workspace.id), "ws").latestJob.status,
+        QCOMPARE(must(m_store->workspaces().byId(ws.workspace.id), "ws").latestJob.status,
                  job_status::canceled);
 
         // A completed job can be neither canceled nor failed nor completed again.
-        QCOMPARE(m_store->cancelProvisionerJob(running.id).error().kind, StoreError::Conflict);
-        QCOMPARE(m_store->failProvisionerJob(running.id, {}, u"x"_s, {}, {}).error().kind,
+        QCOMPARE(m_store->jobs().cancel(running.id).error().kind, StoreError::Conflict);
+        QCOMPARE(m_store->workspaces().failJob(running.id, {}, u"x"_s, {}, {}).error().kind,
                  StoreError::Conflict);
-        QCOMPARE(m_store->completeWorkspaceBuildJob(running.id, worker, "s", {}).error().kind,
+        QCOMPARE(m_store->workspaces().completeBuildJob(running.id, worker, "s", {}).error().kind,
                  StoreError::Conflict);
-        QCOMPARE(m_store->cancelProvisionerJob(QUuid::createUuid()).error().kind,
-                 StoreError::NotFound);
-        QCOMPARE(m_store->failProvisionerJob(QUuid::createUuid(), {}, u"x"_s, {}, {}).error().kind,
-                 StoreError::NotFound);
+        QCOMPARE(m_store->jobs().cancel(QUuid::createUuid()).error().kind, StoreError::NotFound);
+        QCOMPARE(
+            m_store->workspaces().failJob(QUuid::createUuid(), {}, u"x"_s, {}, {}).error().kind,
+            StoreError::NotFound);
 
         // Canceling a pending job ends it at once.
         const WorkspaceBuild second = build(ws.workspace.id, transition::start);
-        const ProvisionerJob dropped = must(m_store->cancelProvisionerJob(second.jobId), "cancel");
+        const ProvisionerJob dropped = must(m_store->jobs().cancel(second.jobId), "cancel");
         QCOMPARE(dropped.status, job_status::canceled);
         QVERIFY(dropped.completedAt.isValid());
         QVERIFY(dropped.error.isEmpty());
-        QVERIFY(!must(m_store->acquireProvisionerJob(daemon(worker)), "none").has_value());
+        QVERIFY(!must(m_store->jobs().acquire(daemon(worker)), "none").has_value());
 
         // coderd fails a job nobody runs (workerId null); a failure without cancel is failed.
         const WorkspaceBuild third = build(ws.workspace.id, transition::start);
-        const ProvisionerJob failed =
-            must(m_store->failProvisionerJob(third.jobId, {}, u"No daemon."_s, u"NO_DAEMON"_s, {}),
-                 "fail pending");
+        const ProvisionerJob failed = must(
+            m_store->workspaces().failJob(third.jobId, {}, u"No daemon."_s, u"NO_DAEMON"_s, {}),
+            "fail pending");
         QCOMPARE(failed.status, job_status::failed);
-        QCOMPARE(must(m_store->workspaceBuildByJobId(third.jobId), "b").provisionerState,
+        QCOMPARE(must(m_store->workspaces().buildByJobId(third.jobId), "b").provisionerState,
                  QByteArray());
-        const QList<ProvisionerJob> jobs =
-            must(m_store->provisionerJobsByIds({third.jobId, QUuid::createUuid(), running.id}),
-                 "jobsByIds");
+        const QList<ProvisionerJob> jobs = must(
+            m_store->jobs().byIds({third.jobId, QUuid::createUuid(), running.id}), "jobsByIds");
         QCOMPARE(jobs.size(), 2);
         QCOMPARE(jobs[0].id, third.jobId);
         QCOMPARE(jobs[1].id, running.id);
-        QVERIFY(must(m_store->provisionerJobsByIds({}), "empty").isEmpty());
+        QVERIFY(must(m_store->jobs().byIds({}), "empty").isEmpty());
     }
 
     void acquireMatchesProvisionerAndTags()
@@ -129,14 +127,14 @@ private Q_SLOTS:
         auto job = [this](const QString &provisioner, const QMap<QString, QString> &tags) {
             TemplateVersion version;
             version.name = u"v"_s;
-            return must(m_store->insertTemplateVersion(version, importJob(provisioner, tags)),
+            return must(m_store->templates().insertVersion(version, importJob(provisioner, tags)),
                         "insertTemplateVersion")
                 .jobId;
         };
         auto take = [this](const QStringList &provisioners, const QMap<QString, QString> &tags) {
-            auto acquired = must(
-                m_store->acquireProvisionerJob(daemon(QUuid::createUuid(), provisioners, tags)),
-                "acquire");
+            auto acquired =
+                must(m_store->jobs().acquire(daemon(QUuid::createUuid(), provisioners, tags)),
+                     "acquire");
             return acquired ? acquired->id : QUuid();
         };
         const QUuid plain = job(u"process"_s, {});
@@ -163,7 +161,7 @@ private Q_SLOTS:
             gpu);
         QCOMPARE(take({u"process"_s}, {{u"owner's \"key\""_s, u"Zoë"_s}}), QUuid());
         QCOMPARE(take({u"process"_s}, {{u"owner's \"key\""_s, u"Zoë 🚀"_s}}), quoted);
-        QCOMPARE(must(m_store->provisionerJobById(quoted), "job").tags.value(u"owner's \"key\""_s),
+        QCOMPARE(must(m_store->jobs().byId(quoted), "job").tags.value(u"owner's \"key\""_s),
                  u"Zoë 🚀"_s);
     }
 
@@ -175,7 +173,7 @@ private Q_SLOTS:
             version.name = u"v%1"_s.arg(i);
             ProvisionerJob job = importJob();
             job.createdAt = QDateTime::fromMSecsSinceEpoch(1'700'000'000'000 - i * 1000, Qt::UTC);
-            jobs.prepend(must(m_store->insertTemplateVersion(version, job), "insert").jobId);
+            jobs.prepend(must(m_store->templates().insertVersion(version, job), "insert").jobId);
         }
         for (const QUuid &expected : jobs)
             QCOMPARE(acquire(QUuid::createUuid()).id, expected);
@@ -190,7 +188,7 @@ private Q_SLOTS:
             TemplateVersion version;
             version.name = u"v%1"_s.arg(i);
             created.insert(
-                must(m_store->insertTemplateVersion(version, importJob()), "insert").jobId);
+                must(m_store->templates().insertVersion(version, importJob()), "insert").jobId);
         }
         QCOMPARE(created.size(), kDaemons * kJobsPerDaemon);
 
@@ -199,7 +197,7 @@ private Q_SLOTS:
         runThreads(*m_store, kDaemons, [&](int d) {
             const QUuid worker = QUuid::createUuid();
             for (;;) {
-                auto job = m_store->acquireProvisionerJob(daemon(worker));
+                auto job = m_store->jobs().acquire(daemon(worker));
                 if (!job) {
                     errors[d] = u"acquire: "_s + job.error().message;
                     return;
@@ -211,7 +209,7 @@ private Q_SLOTS:
                     errors[d] = u"acquired a job in a wrong state"_s;
                     return;
                 }
-                auto done = m_store->completeTemplateImportJob((*job)->id, worker, {}, {}, {});
+                auto done = m_store->templates().completeImportJob((*job)->id, worker, {}, {}, {});
                 if (!done) {
                     errors[d] = u"complete: "_s + done.error().message;
                     return;
@@ -253,16 +251,15 @@ private Q_SLOTS:
             log.level = output == nasty ? u"error"_s : u"info"_s;
             batch.append(log);
         }
-        const auto appended =
-            must(m_store->appendProvisionerJobLogs(ws.latestJob.id, batch), "append");
+        const auto appended = must(m_store->jobs().appendLogs(ws.latestJob.id, batch), "append");
         QCOMPARE(appended.size(), 3);
         QVERIFY(appended[0].id > 0);
         QVERIFY(appended[0].id < appended[1].id && appended[1].id < appended[2].id);
-        const auto more = must(m_store->appendProvisionerJobLogs(ws.latestJob.id, batch.mid(0, 1)),
-                               "append more");
+        const auto more =
+            must(m_store->jobs().appendLogs(ws.latestJob.id, batch.mid(0, 1)), "append more");
         QVERIFY(more[0].id > appended[2].id);
 
-        const auto all = must(m_store->provisionerJobLogs(ws.latestJob.id, 0), "logs");
+        const auto all = must(m_store->jobs().logs(ws.latestJob.id, 0), "logs");
         QCOMPARE(all.size(), 4);
         QCOMPARE(all[2].output, nasty);
         QCOMPARE(all[2].level, u"error"_s);
@@ -270,16 +267,15 @@ private Q_SLOTS:
         QCOMPARE(all[2].source, u"provisioner"_s);
         QCOMPARE(all[2].jobId, ws.latestJob.id);
         QVERIFY(all[2].createdAt.isValid());
-        const auto after = must(m_store->provisionerJobLogs(ws.latestJob.id, appended[0].id), "a");
+        const auto after = must(m_store->jobs().logs(ws.latestJob.id, appended[0].id), "a");
         QCOMPARE(after.size(), 3);
         QCOMPARE(after[0].output, u"two"_s);
-        const auto page =
-            must(m_store->provisionerJobLogs(ws.latestJob.id, appended[0].id, 1), "p");
+        const auto page = must(m_store->jobs().logs(ws.latestJob.id, appended[0].id, 1), "p");
         QCOMPARE(page.size(), 1);
         QCOMPARE(page[0].id, appended[1].id);
-        QCOMPARE(must(m_store->provisionerJobLogs(ws.latestJob.id, more[0].id), "end").size(), 0);
-        QCOMPARE(must(m_store->provisionerJobLogs(QUuid::createUuid(), 0), "other").size(), 0);
-        QCOMPARE(m_store->appendProvisionerJobLogs(QUuid::createUuid(), batch).error().kind,
+        QCOMPARE(must(m_store->jobs().logs(ws.latestJob.id, more[0].id), "end").size(), 0);
+        QCOMPARE(must(m_store->jobs().logs(QUuid::createUuid(), 0), "other").size(), 0);
+        QCOMPARE(m_store->jobs().appendLogs(QUuid::createUuid(), batch).error().kind,
                  StoreError::NotFound);
     }
 
@@ -290,7 +286,7 @@ private Q_SLOTS:
         const ProvisionerJob staleJob = acquire(QUuid::createUuid());
         const WorkspaceView canceling = workspace(f, u"canceling"_s, f.owner);
         const ProvisionerJob cancelingJob = acquire(QUuid::createUuid());
-        QVERIFY(m_store->cancelProvisionerJob(cancelingJob.id));
+        QVERIFY(m_store->jobs().cancel(cancelingJob.id));
         const WorkspaceView live = workspace(f, u"live"_s, f.owner);
         const ProvisionerJob liveJob = acquire(QUuid::createUuid());
         const WorkspaceView pending = workspace(f, u"pending"_s, f.owner);
@@ -303,8 +299,8 @@ private Q_SLOTS:
                                  cancelingJob.id.toString(QUuid::WithoutBraces))),
                  QVariantList{});
         const QDateTime before = QDateTime::currentDateTimeUtc().addSecs(-60);
-        const auto failed = must(
-            m_store->failStaleProvisionerJobs(before, u"The daemon stopped responding."_s), "fail");
+        const auto failed =
+            must(m_store->jobs().failStale(before, u"The daemon stopped responding."_s), "fail");
         QCOMPARE(failed.size(), 2);
         for (const ProvisionerJob &job : failed) {
             QVERIFY(job.id == staleJob.id || job.id == cancelingJob.id);
@@ -313,15 +309,15 @@ private Q_SLOTS:
             QCOMPARE(job.error, u"The daemon stopped responding."_s);
             QVERIFY(job.completedAt.isValid());
         }
-        QCOMPARE(must(m_store->provisionerJobById(staleJob.id), "j").status, job_status::failed);
-        QCOMPARE(must(m_store->provisionerJobById(liveJob.id), "j").status, job_status::running);
-        QCOMPARE(must(m_store->workspaceById(pending.workspace.id), "p").latestJob.status,
+        QCOMPARE(must(m_store->jobs().byId(staleJob.id), "j").status, job_status::failed);
+        QCOMPARE(must(m_store->jobs().byId(liveJob.id), "j").status, job_status::running);
+        QCOMPARE(must(m_store->workspaces().byId(pending.workspace.id), "p").latestJob.status,
                  job_status::pending);
-        QCOMPARE(must(m_store->workspaceById(stale.workspace.id), "s").latestJob.status,
+        QCOMPARE(must(m_store->workspaces().byId(stale.workspace.id), "s").latestJob.status,
                  job_status::failed);
-        QCOMPARE(must(m_store->workspaceById(canceling.workspace.id), "c").latestJob.status,
+        QCOMPARE(must(m_store->workspaces().byId(canceling.workspace.id), "c").latestJob.status,
                  job_status::failed);
-        QVERIFY(must(m_store->failStaleProvisionerJobs(before, {}), "again").isEmpty());
+        QVERIFY(must(m_store->jobs().failStale(before, {}), "again").isEmpty());
         Q_UNUSED(live);
     }
 
@@ -332,7 +328,7 @@ private Q_SLOTS:
         d.provisioners = {u"process"_s, u"docker"_s};
         d.tags = {{u"scope"_s, u"organization"_s}};
         d.version = u"0.1.0"_s;
-        const ProvisionerDaemon first = must(m_store->upsertProvisionerDaemon(d), "upsert");
+        const ProvisionerDaemon first = must(m_store->jobs().upsertDaemon(d), "upsert");
         QVERIFY(!first.id.isNull());
         QCOMPARE(first.provisioners, d.provisioners);
         QCOMPARE(first.tags, d.tags);
@@ -341,21 +337,21 @@ private Q_SLOTS:
         d.provisioners = {u"process"_s};
         d.tags = {};
         d.version = u"0.2.0"_s;
-        const ProvisionerDaemon second = must(m_store->upsertProvisionerDaemon(d), "again");
+        const ProvisionerDaemon second = must(m_store->jobs().upsertDaemon(d), "again");
         QCOMPARE(second.id, first.id);
         QCOMPARE(second.createdAt, first.createdAt);
         QCOMPARE(second.provisioners, QStringList{u"process"_s});
         QVERIFY(second.tags.isEmpty());
         QCOMPARE(second.version, u"0.2.0"_s);
         d.name = u"another"_s;
-        must(m_store->upsertProvisionerDaemon(d), "another");
-        const auto list = must(m_store->listProvisionerDaemons(), "list");
+        must(m_store->jobs().upsertDaemon(d), "another");
+        const auto list = must(m_store->jobs().listDaemons(), "list");
         QCOMPARE(list.size(), 2);
         QCOMPARE(list[0].name, u"another"_s);
         const QDateTime seen = QDateTime::fromMSecsSinceEpoch(1'900'000'000'000, Qt::UTC);
-        QVERIFY(m_store->touchProvisionerDaemon(first.id, seen));
-        QCOMPARE(must(m_store->listProvisionerDaemons(), "list")[1].lastSeenAt, seen);
-        QCOMPARE(m_store->touchProvisionerDaemon(QUuid::createUuid(), seen).error().kind,
+        QVERIFY(m_store->jobs().touchDaemon(first.id, seen));
+        QCOMPARE(must(m_store->jobs().listDaemons(), "list")[1].lastSeenAt, seen);
+        QCOMPARE(m_store->jobs().touchDaemon(QUuid::createUuid(), seen).error().kind,
                  StoreError::NotFound);
     }
 };

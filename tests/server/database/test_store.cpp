@@ -1,6 +1,6 @@
 // The Store contract, built twice: test_store_sqlite and test_store_postgres
 // (CODER_TEST_BACKEND_POSTGRES). Every test function gets a fresh database.
-#include "server/database/sql_store.h"
+#include "server/database/store.h"
 #include "server/database/store_factory.h"
 #include "tests/support/store_test_support.h"
 #include "tests/support/test_postgres.h"
@@ -230,15 +230,15 @@ private Q_SLOTS:
 
     void userCrud()
     {
-        auto inserted = m_store->insertUser(makeUser(QStringLiteral("Alice")));
+        auto inserted = m_store->users().insert(makeUser(QStringLiteral("Alice")));
         QVERIFY(inserted);
         const User alice = *inserted;
         QVERIFY(!alice.id.isNull());
         QCOMPARE(alice.createdAt.toMSecsSinceEpoch(), 1'700'000'000'123);
 
         for (const auto &found :
-             {m_store->userById(alice.id), m_store->userByUsername(QStringLiteral("aLiCe")),
-              m_store->userByEmail(QStringLiteral("ALICE@example.COM"))}) {
+             {m_store->users().byId(alice.id), m_store->users().byUsername(QStringLiteral("aLiCe")),
+              m_store->users().byEmail(QStringLiteral("ALICE@example.COM"))}) {
             QVERIFY(found);
             QCOMPARE(found->id, alice.id);
             QCOMPARE(found->username, QStringLiteral("Alice"));
@@ -254,45 +254,46 @@ private Q_SLOTS:
             QVERIFY(!found->deleted);
         }
 
-        auto suspended = m_store->updateUserStatus(alice.id, QStringLiteral("suspended"));
+        auto suspended = m_store->users().updateStatus(alice.id, QStringLiteral("suspended"));
         QVERIFY(suspended);
         QCOMPARE(suspended->status, QStringLiteral("suspended"));
         QVERIFY(suspended->updatedAt > alice.updatedAt);
-        auto roles = m_store->updateUserRoles(
+        auto roles = m_store->users().updateRoles(
             alice.id, {QStringLiteral("owner"), QStringLiteral("template-admin")});
         QVERIFY(roles);
-        QCOMPARE(m_store->userById(alice.id)->roles,
+        QCOMPARE(m_store->users().byId(alice.id)->roles,
                  (QStringList{u"owner"_s, u"template-admin"_s}));
-        QVERIFY(m_store->updateUserRoles(alice.id, {}));
-        QCOMPARE(m_store->userById(alice.id)->roles, QStringList{});
+        QVERIFY(m_store->users().updateRoles(alice.id, {}));
+        QCOMPARE(m_store->users().byId(alice.id)->roles, QStringList{});
         // A new password ends the other sessions in the same transaction; tokens stay.
         for (const char *session : {"sess-keep", "sess-gone"})
-            QVERIFY(m_store->insertApiKey(
+            QVERIFY(m_store->users().insertApiKey(
                 makeKey(alice.id, QLatin1String(session), QStringLiteral("password"))));
-        QVERIFY(m_store->insertApiKey(makeKey(alice.id, QStringLiteral("tok-stays"),
-                                              QStringLiteral("token"), QStringLiteral("ci"))));
-        QVERIFY(m_store->updateUserPassword(alice.id, QByteArrayLiteral("new-hash"),
-                                            QStringLiteral("sess-keep")));
-        QCOMPARE(m_store->userById(alice.id)->hashedPassword, QByteArrayLiteral("new-hash"));
-        QVERIFY(m_store->apiKeyById(QStringLiteral("sess-keep")));
-        QVERIFY(m_store->apiKeyById(QStringLiteral("tok-stays")));
-        QCOMPARE(m_store->apiKeyById(QStringLiteral("sess-gone")).error().kind,
+        QVERIFY(m_store->users().insertApiKey(makeKey(
+            alice.id, QStringLiteral("tok-stays"), QStringLiteral("token"), QStringLiteral("ci"))));
+        QVERIFY(m_store->users().updatePassword(alice.id, QByteArrayLiteral("new-hash"),
+                                                QStringLiteral("sess-keep")));
+        QCOMPARE(m_store->users().byId(alice.id)->hashedPassword, QByteArrayLiteral("new-hash"));
+        QVERIFY(m_store->users().apiKeyById(QStringLiteral("sess-keep")));
+        QVERIFY(m_store->users().apiKeyById(QStringLiteral("tok-stays")));
+        QCOMPARE(m_store->users().apiKeyById(QStringLiteral("sess-gone")).error().kind,
                  StoreError::NotFound);
         const QDateTime seen = QDateTime::fromMSecsSinceEpoch(1'750'000'000'001, Qt::UTC);
-        QVERIFY(m_store->updateUserLastSeen(alice.id, seen));
-        QCOMPARE(m_store->userById(alice.id)->lastSeenAt, seen);
+        QVERIFY(m_store->users().updateLastSeen(alice.id, seen));
+        QCOMPARE(m_store->users().byId(alice.id)->lastSeenAt, seen);
 
-        QVERIFY(m_store->deleteUser(alice.id));
-        QCOMPARE(m_store->userById(alice.id).error().kind, StoreError::NotFound);
-        QCOMPARE(m_store->userByUsername(QStringLiteral("alice")).error().kind,
+        QVERIFY(m_store->users().remove(alice.id));
+        QCOMPARE(m_store->users().byId(alice.id).error().kind, StoreError::NotFound);
+        QCOMPARE(m_store->users().byUsername(QStringLiteral("alice")).error().kind,
                  StoreError::NotFound);
-        QCOMPARE(m_store->deleteUser(alice.id).error().kind, StoreError::NotFound);
+        QCOMPARE(m_store->users().remove(alice.id).error().kind, StoreError::NotFound);
         for (const QUuid &id : {alice.id, QUuid::createUuid()}) {
-            QCOMPARE(m_store->updateUserStatus(id, QStringLiteral("active")).error().kind,
+            QCOMPARE(m_store->users().updateStatus(id, QStringLiteral("active")).error().kind,
                      StoreError::NotFound);
-            QCOMPARE(m_store->updateUserRoles(id, {}).error().kind, StoreError::NotFound);
-            QCOMPARE(m_store->updateUserPassword(id, "x", {}).error().kind, StoreError::NotFound);
-            QCOMPARE(m_store->updateUserLastSeen(id, seen).error().kind, StoreError::NotFound);
+            QCOMPARE(m_store->users().updateRoles(id, {}).error().kind, StoreError::NotFound);
+            QCOMPARE(m_store->users().updatePassword(id, "x", {}).error().kind,
+                     StoreError::NotFound);
+            QCOMPARE(m_store->users().updateLastSeen(id, seen).error().kind, StoreError::NotFound);
         }
         // The row itself stays (the audit log points at it).
         QCOMPARE(column(*m_store, QStringLiteral("SELECT count(*) FROM users")).value(0).toInt(),
@@ -314,9 +315,9 @@ private Q_SLOTS:
         QFETCH(QString, username);
         QFETCH(QString, email);
         QFETCH(QString, field);
-        auto bob = m_store->insertUser(makeUser(QStringLiteral("bob")));
+        auto bob = m_store->users().insert(makeUser(QStringLiteral("bob")));
         QVERIFY(bob);
-        auto clash = m_store->insertUser(makeUser(username, email));
+        auto clash = m_store->users().insert(makeUser(username, email));
         QVERIFY(!clash);
         QCOMPARE(clash.error().kind, StoreError::Conflict);
         QCOMPARE(clash.error().field, field);
@@ -324,7 +325,7 @@ private Q_SLOTS:
 
         User sameId = makeUser(QStringLiteral("carol"));
         sameId.id = bob->id;
-        auto idClash = m_store->insertUser(sameId);
+        auto idClash = m_store->users().insert(sameId);
         QVERIFY(!idClash);
         QCOMPARE(idClash.error().kind, StoreError::Conflict);
         QCOMPARE(idClash.error().field, QStringLiteral("id"));
@@ -332,26 +333,26 @@ private Q_SLOTS:
 
     void deletedUsersNameIsFree()
     {
-        auto first = m_store->insertUser(makeUser(QStringLiteral("dave")));
+        auto first = m_store->users().insert(makeUser(QStringLiteral("dave")));
         QVERIFY(first);
-        QVERIFY(m_store->deleteUser(first->id));
-        auto second = m_store->insertUser(makeUser(QStringLiteral("Dave")));
+        QVERIFY(m_store->users().remove(first->id));
+        auto second = m_store->users().insert(makeUser(QStringLiteral("Dave")));
         QVERIFY2(second, qPrintable(second ? QString() : second.error().message));
         QVERIFY(second->id != first->id);
-        QCOMPARE(m_store->userByUsername(QStringLiteral("dave"))->id, second->id);
+        QCOMPARE(m_store->users().byUsername(QStringLiteral("dave"))->id, second->id);
     }
 
     void insertFirstUserOnlyOnce()
     {
-        auto first = m_store->insertFirstUser(makeUser(QStringLiteral("owner")));
+        auto first = m_store->users().insertFirst(makeUser(QStringLiteral("owner")));
         QVERIFY(first);
-        auto second = m_store->insertFirstUser(makeUser(QStringLiteral("other")));
+        auto second = m_store->users().insertFirst(makeUser(QStringLiteral("other")));
         QVERIFY(!second);
         QCOMPARE(second.error().kind, StoreError::Conflict);
-        QCOMPARE(m_store->countUsers({}).value(), 1);
+        QCOMPARE(m_store->users().count({}).value(), 1);
         // A deleted user still counts: the first user exists once in the deployment's life.
-        QVERIFY(m_store->deleteUser(first->id));
-        QCOMPARE(m_store->insertFirstUser(makeUser(QStringLiteral("late"))).error().kind,
+        QVERIFY(m_store->users().remove(first->id));
+        QCOMPARE(m_store->users().insertFirst(makeUser(QStringLiteral("late"))).error().kind,
                  StoreError::Conflict);
     }
 
@@ -359,29 +360,29 @@ private Q_SLOTS:
     {
         std::array<std::optional<StoreResult<User>>, 8> results;
         runThreads(*m_store, 8, [&](int i) {
-            results[i] = m_store->insertFirstUser(makeUser(QStringLiteral("racer%1").arg(i)));
+            results[i] = m_store->users().insertFirst(makeUser(QStringLiteral("racer%1").arg(i)));
         });
         verifyOneWinner(results);
         if (QTest::currentTestFailed())
             return;
-        QCOMPARE(m_store->countUsers({}).value(), 1);
+        QCOMPARE(m_store->users().count({}).value(), 1);
     }
 
     void apiKeys()
     {
-        const User user = m_store->insertUser(makeUser(QStringLiteral("erin"))).value();
-        const User other = m_store->insertUser(makeUser(QStringLiteral("frank"))).value();
+        const User user = m_store->users().insert(makeUser(QStringLiteral("erin"))).value();
+        const User other = m_store->users().insert(makeUser(QStringLiteral("frank"))).value();
 
-        auto session = m_store->insertApiKey(
+        auto session = m_store->users().insertApiKey(
             makeKey(user.id, QStringLiteral("sess1"), QStringLiteral("password")));
         QVERIFY(session);
-        QVERIFY(m_store->insertApiKey(
+        QVERIFY(m_store->users().insertApiKey(
             makeKey(user.id, QStringLiteral("sess2"), QStringLiteral("password"))));
-        auto token = m_store->insertApiKey(makeKey(user.id, QStringLiteral("tok1"),
-                                                   QStringLiteral("token"), QStringLiteral("ci")));
+        auto token = m_store->users().insertApiKey(makeKey(
+            user.id, QStringLiteral("tok1"), QStringLiteral("token"), QStringLiteral("ci")));
         QVERIFY(token);
 
-        auto found = m_store->apiKeyById(QStringLiteral("tok1"));
+        auto found = m_store->users().apiKeyById(QStringLiteral("tok1"));
         QVERIFY(found);
         QCOMPARE(found->hashedSecret, QByteArray(32, '\xab'));
         QCOMPARE(found->userId, user.id);
@@ -393,9 +394,10 @@ private Q_SLOTS:
         QCOMPARE(found->expiresAt, token->expiresAt);
         QCOMPARE(found->createdAt, token->createdAt);
         QVERIFY(!found->lastUsed.isValid());
-        QCOMPARE(m_store->apiKeyById(QStringLiteral("nope")).error().kind, StoreError::NotFound);
+        QCOMPARE(m_store->users().apiKeyById(QStringLiteral("nope")).error().kind,
+                 StoreError::NotFound);
 
-        auto withUser = m_store->apiKeyWithUser(QStringLiteral("tok1"));
+        auto withUser = m_store->users().apiKeyWithUser(QStringLiteral("tok1"));
         QVERIFY(withUser);
         QCOMPARE(withUser->key.id, QStringLiteral("tok1"));
         QCOMPARE(withUser->key.loginType, QStringLiteral("token"));
@@ -407,61 +409,67 @@ private Q_SLOTS:
         QCOMPARE(withUser->user.username, QStringLiteral("erin"));
         QCOMPARE(withUser->user.email, user.email);
         QCOMPARE(withUser->user.createdAt, user.createdAt);
-        QCOMPARE(m_store->apiKeyWithUser(QStringLiteral("nope")).error().kind,
+        QCOMPARE(m_store->users().apiKeyWithUser(QStringLiteral("nope")).error().kind,
                  StoreError::NotFound);
 
-        QCOMPARE(m_store->listApiKeys(user.id, {})->size(), 3);
-        QCOMPARE(m_store->listApiKeys(user.id, QStringLiteral("token"))->size(), 1);
-        QCOMPARE(m_store->listApiKeys(user.id, QStringLiteral("password"))->size(), 2);
-        QCOMPARE(m_store->listApiKeys(other.id, {})->size(), 0);
+        QCOMPARE(m_store->users().listApiKeys(user.id, {})->size(), 3);
+        QCOMPARE(m_store->users().listApiKeys(user.id, QStringLiteral("token"))->size(), 1);
+        QCOMPARE(m_store->users().listApiKeys(user.id, QStringLiteral("password"))->size(), 2);
+        QCOMPARE(m_store->users().listApiKeys(other.id, {})->size(), 0);
 
-        auto clash = m_store->insertApiKey(makeKey(user.id, QStringLiteral("tok2"),
-                                                   QStringLiteral("token"), QStringLiteral("ci")));
+        auto clash = m_store->users().insertApiKey(makeKey(
+            user.id, QStringLiteral("tok2"), QStringLiteral("token"), QStringLiteral("ci")));
         QVERIFY(!clash);
         QCOMPARE(clash.error().kind, StoreError::Conflict);
         QCOMPARE(clash.error().field, QStringLiteral("token_name"));
-        QVERIFY(m_store->insertApiKey(makeKey(other.id, QStringLiteral("tok3"),
-                                              QStringLiteral("token"), QStringLiteral("ci"))));
-        auto noUser = m_store->insertApiKey(
+        QVERIFY(m_store->users().insertApiKey(makeKey(
+            other.id, QStringLiteral("tok3"), QStringLiteral("token"), QStringLiteral("ci"))));
+        auto noUser = m_store->users().insertApiKey(
             makeKey(QUuid::createUuid(), QStringLiteral("tok4"), QStringLiteral("token")));
         QCOMPARE(noUser.error().kind, StoreError::NotFound);
 
         const QDateTime used = QDateTime::fromMSecsSinceEpoch(1'760'000'000'000, Qt::UTC);
         const QDateTime expires = used.addDays(1);
-        QVERIFY(m_store->updateApiKeyUsage(QStringLiteral("sess1"), used, expires,
-                                           QStringLiteral("::1")));
-        auto updated = m_store->apiKeyById(QStringLiteral("sess1"));
+        QVERIFY(m_store->users().updateApiKeyUsage(QStringLiteral("sess1"), used, expires,
+                                                   QStringLiteral("::1")));
+        auto updated = m_store->users().apiKeyById(QStringLiteral("sess1"));
         QCOMPARE(updated->lastUsed, used);
         QCOMPARE(updated->expiresAt, expires);
         QCOMPARE(updated->ipAddress, QStringLiteral("::1"));
-        QCOMPARE(m_store->updateApiKeyUsage(QStringLiteral("nope"), used, expires, {}).error().kind,
+        QCOMPARE(m_store->users()
+                     .updateApiKeyUsage(QStringLiteral("nope"), used, expires, {})
+                     .error()
+                     .kind,
                  StoreError::NotFound);
 
-        QVERIFY(m_store->deleteApiKey(QStringLiteral("sess2")));
-        QCOMPARE(m_store->deleteApiKey(QStringLiteral("sess2")).error().kind, StoreError::NotFound);
-        QCOMPARE(m_store->listApiKeys(user.id, {})->size(), 2);
+        QVERIFY(m_store->users().deleteApiKey(QStringLiteral("sess2")));
+        QCOMPARE(m_store->users().deleteApiKey(QStringLiteral("sess2")).error().kind,
+                 StoreError::NotFound);
+        QCOMPARE(m_store->users().listApiKeys(user.id, {})->size(), 2);
 
         // A soft delete takes the user's keys with it; the other user's stay.
-        QVERIFY(m_store->deleteUser(user.id));
-        QCOMPARE(m_store->listApiKeys(user.id, {})->size(), 0);
-        QCOMPARE(m_store->apiKeyById(QStringLiteral("tok1")).error().kind, StoreError::NotFound);
-        QCOMPARE(m_store->apiKeyWithUser(QStringLiteral("tok1")).error().kind,
+        QVERIFY(m_store->users().remove(user.id));
+        QCOMPARE(m_store->users().listApiKeys(user.id, {})->size(), 0);
+        QCOMPARE(m_store->users().apiKeyById(QStringLiteral("tok1")).error().kind,
                  StoreError::NotFound);
-        QCOMPARE(m_store->listApiKeys(other.id, {})->size(), 1);
+        QCOMPARE(m_store->users().apiKeyWithUser(QStringLiteral("tok1")).error().kind,
+                 StoreError::NotFound);
+        QCOMPARE(m_store->users().listApiKeys(other.id, {})->size(), 1);
         QCOMPARE(
-            m_store->insertApiKey(makeKey(user.id, QStringLiteral("tok5"), QStringLiteral("token")))
+            m_store->users()
+                .insertApiKey(makeKey(user.id, QStringLiteral("tok5"), QStringLiteral("token")))
                 .error()
                 .kind,
             StoreError::NotFound);
 
-        QVERIFY(m_store->deleteApiKeysOfUser(other.id));
-        QCOMPARE(m_store->listApiKeys(other.id, {})->size(), 0);
+        QVERIFY(m_store->users().deleteApiKeysOfUser(other.id));
+        QCOMPARE(m_store->users().listApiKeys(other.id, {})->size(), 0);
     }
 
     void apiKeysCascadeWithTheUserRow()
     {
-        const User user = m_store->insertUser(makeUser(QStringLiteral("gina"))).value();
-        QVERIFY(m_store->insertApiKey(
+        const User user = m_store->users().insert(makeUser(QStringLiteral("gina"))).value();
+        QVERIFY(m_store->users().insertApiKey(
             makeKey(user.id, QStringLiteral("k1"), QStringLiteral("password"))));
         // The foreign key (enforced on SQLite only with PRAGMA foreign_keys=ON) removes the
         // keys when a row is removed outright.
@@ -489,10 +497,10 @@ private Q_SLOTS:
             entry.statusCode = 200 + i;
             entry.requestId = QStringLiteral("req-%1").arg(i);
             entry.additionalFields = {{QStringLiteral("n"), i}};
-            QVERIFY(m_store->insertAuditLog(entry));
+            QVERIFY(m_store->audit().insert(entry));
         }
-        QCOMPARE(m_store->countAuditLogs().value(), 5);
-        auto all = m_store->listAuditLogs(0, 0);
+        QCOMPARE(m_store->audit().count().value(), 5);
+        auto all = m_store->audit().list(0, 0);
         QVERIFY(all);
         QCOMPARE(all->size(), 5);
         for (int i = 0; i < 5; ++i)
@@ -513,12 +521,12 @@ private Q_SLOTS:
         QCOMPARE(oldest.additionalFields.value(QStringLiteral("n")).toInt(), 0);
         QCOMPARE(all->first().userId, actor);
 
-        auto page = m_store->listAuditLogs(2, 1);
+        auto page = m_store->audit().list(2, 1);
         QCOMPARE(page->size(), 2);
         QCOMPARE(page->at(0).resourceId, QStringLiteral("3"));
         QCOMPARE(page->at(1).resourceId, QStringLiteral("2"));
-        QCOMPARE(m_store->listAuditLogs(10, 4)->size(), 1);
-        QCOMPARE(m_store->listAuditLogs(10, 5)->size(), 0);
+        QCOMPARE(m_store->audit().list(10, 4)->size(), 1);
+        QCOMPARE(m_store->audit().list(10, 5)->size(), 0);
     }
 
     void listUsersFilters()
@@ -529,10 +537,10 @@ private Q_SLOTS:
                                    QStringLiteral("underXscore")};
         QList<User> users;
         for (const QString &name : names)
-            users.append(m_store->insertUser(makeUser(name)).value());
-        QVERIFY(m_store->insertUser(makeUser(QStringLiteral("gone"))));
-        QVERIFY(m_store->deleteUser(m_store->userByUsername(QStringLiteral("gone"))->id));
-        QVERIFY(m_store->updateUserStatus(users[2].id, QStringLiteral("suspended")));
+            users.append(m_store->users().insert(makeUser(name)).value());
+        QVERIFY(m_store->users().insert(makeUser(QStringLiteral("gone"))));
+        QVERIFY(m_store->users().remove(m_store->users().byUsername(QStringLiteral("gone"))->id));
+        QVERIFY(m_store->users().updateStatus(users[2].id, QStringLiteral("suspended")));
 
         auto usernames = [](const QList<User> &list) {
             QStringList result;
@@ -546,14 +554,14 @@ private Q_SLOTS:
             filter.status = status;
             filter.limit = limit;
             filter.offset = offset;
-            return usernames(m_store->listUsers(filter).value());
+            return usernames(m_store->users().list(filter).value());
         };
         auto count = [&](const QString &search, const QString &status) {
             UserFilter filter;
             filter.search = search;
             filter.status = status;
             filter.limit = 1;
-            return m_store->countUsers(filter).value();
+            return m_store->users().count(filter).value();
         };
 
         QCOMPARE(list({}, {}, 0, 0), (QStringList{u"Amy"_s, u"bert"_s, u"Carl"_s, u"per%cent"_s,
@@ -583,29 +591,29 @@ private Q_SLOTS:
         user.name = nasty;
         user.hashedPassword = QByteArray("\x00\x01'\\\xff", 5);
         user.roles = {nasty, QStringLiteral("a,b")};
-        auto inserted = m_store->insertUser(user);
+        auto inserted = m_store->users().insert(user);
         QVERIFY2(inserted, qPrintable(inserted ? QString() : inserted.error().message));
-        auto found = m_store->userByUsername(QStringLiteral("O'BRIEN?"));
+        auto found = m_store->users().byUsername(QStringLiteral("O'BRIEN?"));
         QVERIFY(found);
         QCOMPARE(found->name, nasty);
         QCOMPARE(found->email, user.email);
         QCOMPARE(found->hashedPassword, user.hashedPassword);
         QCOMPARE(found->roles, user.roles);
-        QCOMPARE(m_store->userByEmail(user.email)->id, found->id);
+        QCOMPARE(m_store->users().byEmail(user.email)->id, found->id);
         UserFilter filter;
         filter.search = QStringLiteral("'b");
-        QCOMPARE(m_store->listUsers(filter)->size(), 1);
+        QCOMPARE(m_store->users().list(filter)->size(), 1);
 
         AuditLog entry;
         entry.resourceType = QStringLiteral("user");
         entry.action = QStringLiteral("create");
         entry.resourceTarget = nasty;
         entry.diff = {{QStringLiteral("name"), nasty}};
-        QVERIFY(m_store->insertAuditLog(entry));
-        auto logs = m_store->listAuditLogs(1, 0);
+        QVERIFY(m_store->audit().insert(entry));
+        auto logs = m_store->audit().list(1, 0);
         QCOMPARE(logs->first().resourceTarget, nasty);
         QCOMPARE(logs->first().diff.value(QStringLiteral("name")).toString(), nasty);
-        QCOMPARE(m_store->countUsers({}).value(), 1);
+        QCOMPARE(m_store->users().count({}).value(), 1);
     }
 
     void badPostgresUrlNeverShowsThePassword_data()
@@ -659,7 +667,7 @@ private Q_SLOTS:
         auto store = open(fresh);
         ::umask(previous);
         QVERIFY(store);
-        QVERIFY(store->insertUser(makeUser(QStringLiteral("henry")))); // writes the WAL
+        QVERIFY(store->users().insert(makeUser(QStringLiteral("henry")))); // writes the WAL
         for (const QString &suffix :
              {QStringLiteral(""), QStringLiteral("-wal"), QStringLiteral("-shm")}) {
             struct stat info = {};
@@ -686,7 +694,7 @@ private Q_SLOTS:
     {
         if (!kPostgres)
             QSKIP("PostgreSQL only: a SQLite file cannot drop its connection");
-        const User alice = m_store->insertUser(makeUser(QStringLiteral("alice"))).value();
+        const User alice = m_store->users().insert(makeUser(QStringLiteral("alice"))).value();
         QSqlDatabase admin = adminConnection();
         QVERIFY(admin.isOpen());
         // Cut from the server's side, so the store learns of it only from its next statement.
@@ -703,21 +711,21 @@ private Q_SLOTS:
         };
 
         dropConnection();
-        auto read = m_store->userByUsername(QStringLiteral("alice"));
+        auto read = m_store->users().byUsername(QStringLiteral("alice"));
         QVERIFY2(read, read ? "" : qPrintable(read.error().message));
         QCOMPARE(read->id, alice.id);
 
         dropConnection();
-        auto inTransaction =
-            m_store->insertApiKey(makeKey(alice.id, u"k1aaaaaaaa"_s, u"token"_s, u"after-drop"_s));
+        auto inTransaction = m_store->users().insertApiKey(
+            makeKey(alice.id, u"k1aaaaaaaa"_s, u"token"_s, u"after-drop"_s));
         QVERIFY2(inTransaction, inTransaction ? "" : qPrintable(inTransaction.error().message));
 
         dropConnection();
-        auto lone = m_store->updateUserStatus(alice.id, QStringLiteral("suspended"));
+        auto lone = m_store->users().updateStatus(alice.id, QStringLiteral("suspended"));
         QVERIFY(!lone);
         QCOMPARE(lone.error().kind, StoreError::Unavailable);
         QVERIFY2(!lone.error().message.contains(u"Sup3r"_s), qPrintable(lone.error().message));
-        auto again = m_store->updateUserStatus(alice.id, QStringLiteral("suspended"));
+        auto again = m_store->users().updateStatus(alice.id, QStringLiteral("suspended"));
         QVERIFY2(again, again ? "" : qPrintable(again.error().message));
         QCOMPARE(again->status, QStringLiteral("suspended"));
     }
@@ -727,7 +735,7 @@ private Q_SLOTS:
     {
         if (!kPostgres)
             QSKIP("PostgreSQL only");
-        QVERIFY(m_store->insertUser(makeUser(QStringLiteral("bob"))));
+        QVERIFY(m_store->users().insert(makeUser(QStringLiteral("bob"))));
         // Every connection of this database is cut and new ones refused, as while it restarts.
         QSqlDatabase admin = adminConnection();
         QVERIFY(admin.isOpen());
@@ -736,11 +744,11 @@ private Q_SLOTS:
         QVERIFY(query.exec(u"ALTER DATABASE \"%1\" ALLOW_CONNECTIONS false"_s.arg(database)));
         QVERIFY(query.exec(u"SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                            "WHERE datname = '%1'"_s.arg(database)));
-        auto read = m_store->userByUsername(QStringLiteral("bob"));
+        auto read = m_store->users().byUsername(QStringLiteral("bob"));
         QVERIFY(!read);
         QCOMPARE(read.error().kind, StoreError::Unavailable);
         QVERIFY(query.exec(u"ALTER DATABASE \"%1\" ALLOW_CONNECTIONS true"_s.arg(database)));
-        auto back = m_store->userByUsername(QStringLiteral("bob"));
+        auto back = m_store->users().byUsername(QStringLiteral("bob"));
         QVERIFY2(back, back ? "" : qPrintable(back.error().message));
     }
 
@@ -749,29 +757,27 @@ private Q_SLOTS:
         constexpr int threads = 8;
         constexpr int perThread = 500;
         std::array<QString, threads> errors;
-        auto *sqlStore = dynamic_cast<SqlStore *>(m_store.get());
-        QVERIFY(sqlStore);
-        const int before = sqlStore->openConnectionCount();
+        const int before = m_store->database().openConnectionCount();
         runThreads(*m_store, threads, [&](int t) {
             for (int i = 0; i < perThread && errors[t].isEmpty(); ++i) {
                 AuditLog entry;
                 entry.resourceType = QStringLiteral("user");
                 entry.action = QStringLiteral("write");
                 entry.resourceId = QStringLiteral("%1-%2").arg(t).arg(i);
-                if (auto done = m_store->insertAuditLog(entry); !done)
+                if (auto done = m_store->audit().insert(entry); !done)
                     errors[t] = done.error().message;
             }
         });
         for (const QString &error : errors)
             QVERIFY2(error.isEmpty(), qPrintable(error));
-        QCOMPARE(m_store->countAuditLogs().value(), threads * perThread);
+        QCOMPARE(m_store->audit().count().value(), threads * perThread);
         QCOMPARE(
             column(*m_store, QStringLiteral("SELECT count(DISTINCT resource_id) FROM audit_logs"))
                 .value(0)
                 .toInt(),
             threads * perThread);
         // Every thread gave its connection back.
-        QCOMPARE(sqlStore->openConnectionCount(), before);
+        QCOMPARE(m_store->database().openConnectionCount(), before);
     }
 };
 

@@ -33,7 +33,7 @@ private Q_SLOTS:
         WorkspaceBuild firstBuild;
         firstBuild.parameters = {QJsonObject{{u"name"_s, u"cpu"_s}, {u"value"_s, u"2"_s}}};
         const WorkspaceView view =
-            must(m_store->insertWorkspace(request, firstBuild, ProvisionerJob()), "insert");
+            must(m_store->workspaces().insert(request, firstBuild, ProvisionerJob()), "insert");
         QVERIFY(!view.workspace.id.isNull());
         QCOMPARE(view.workspace.organizationId, kDefaultOrganization);
         QCOMPARE(view.workspace.name, u"Dev"_s);
@@ -56,26 +56,27 @@ private Q_SLOTS:
         QCOMPARE(view.latestJob.organizationId, kDefaultOrganization);
 
         const WorkspaceView byName =
-            must(m_store->workspaceByOwnerAndName(f.owner.id, u"DEV"_s), "byName");
+            must(m_store->workspaces().byOwnerAndName(f.owner.id, u"DEV"_s), "byName");
         QCOMPARE(byName.workspace.id, view.workspace.id);
         QCOMPARE(byName.latestBuild.parameters, firstBuild.parameters);
         QCOMPARE(byName.workspace.createdAt, view.workspace.createdAt);
-        QCOMPARE(m_store->workspaceByOwnerAndName(QUuid::createUuid(), u"dev"_s).error().kind,
+        QCOMPARE(m_store->workspaces().byOwnerAndName(QUuid::createUuid(), u"dev"_s).error().kind,
                  StoreError::NotFound);
-        QCOMPARE(m_store->workspaceById(QUuid::createUuid()).error().kind, StoreError::NotFound);
+        QCOMPARE(m_store->workspaces().byId(QUuid::createUuid()).error().kind,
+                 StoreError::NotFound);
 
         // A version of another template (here: of none) cannot build the workspace.
         WorkspaceBuild foreignBuild;
         foreignBuild.templateVersionId = loose.id;
         request.name = u"foreign"_s;
-        auto foreign = m_store->insertWorkspace(request, foreignBuild, {});
+        auto foreign = m_store->workspaces().insert(request, foreignBuild, {});
         QCOMPARE(foreign.error().kind, StoreError::Conflict);
         QCOMPARE(foreign.error().field, u"template_version_id"_s);
 
         // The same name for the same owner, in any case: Conflict and nothing left behind.
         const qint64 jobs = count(u"provisioner_jobs"_s);
         request.name = u"dEV"_s;
-        auto clash = m_store->insertWorkspace(request, {}, {});
+        auto clash = m_store->workspaces().insert(request, {}, {});
         QCOMPARE(clash.error().kind, StoreError::Conflict);
         QCOMPARE(clash.error().field, u"name"_s);
         QCOMPARE(count(u"provisioner_jobs"_s), jobs);
@@ -84,14 +85,14 @@ private Q_SLOTS:
         // Another owner may use it.
         const User other = user(u"other"_s);
         request.ownerId = other.id;
-        QVERIFY(m_store->insertWorkspace(request, {}, {}));
+        QVERIFY(m_store->workspaces().insert(request, {}, {}));
         // A missing owner or template: NotFound, nothing left behind.
         request.ownerId = QUuid::createUuid();
         request.name = u"ghost"_s;
-        QCOMPARE(m_store->insertWorkspace(request, {}, {}).error().kind, StoreError::NotFound);
+        QCOMPARE(m_store->workspaces().insert(request, {}, {}).error().kind, StoreError::NotFound);
         request.ownerId = f.owner.id;
         request.templateId = QUuid::createUuid();
-        QCOMPARE(m_store->insertWorkspace(request, {}, {}).error().kind, StoreError::NotFound);
+        QCOMPARE(m_store->workspaces().insert(request, {}, {}).error().kind, StoreError::NotFound);
         QCOMPARE(count(u"workspaces"_s), 2);
         QCOMPARE(count(u"provisioner_jobs"_s), jobs + 1);
     }
@@ -103,56 +104,60 @@ private Q_SLOTS:
         WorkspaceBuild stop;
         stop.workspaceId = ws.workspace.id;
         stop.transition = transition::stop;
-        auto busy = m_store->insertWorkspaceBuild(stop, {});
+        auto busy = m_store->workspaces().insertBuild(stop, {});
         QCOMPARE(busy.error().kind, StoreError::Conflict);
         QCOMPARE(busy.error().field, u"build"_s);
         const QUuid worker = QUuid::createUuid();
         const ProvisionerJob job = acquire(worker);
-        QCOMPARE(m_store->insertWorkspaceBuild(stop, {}).error().field, u"build"_s);
+        QCOMPARE(m_store->workspaces().insertBuild(stop, {}).error().field, u"build"_s);
         const QList<WorkspaceResource> resources = {
             resourceWithAgent(u"home"_s, {}, {}),
             resourceWithAgent(u"dev"_s, sha256Hex("token-1"), {u"code-server"_s, u"jupyter"_s}),
         };
-        QVERIFY(m_store->completeWorkspaceBuildJob(job.id, worker, "state-1", resources));
+        QVERIFY(m_store->workspaces().completeBuildJob(job.id, worker, "state-1", resources));
         WorkspaceBuild foreign = stop;
         foreign.templateVersionId = importedVersion(u"loose"_s, f.file.id).id;
-        auto foreignVersion = m_store->insertWorkspaceBuild(foreign, {});
+        auto foreignVersion = m_store->workspaces().insertBuild(foreign, {});
         QCOMPARE(foreignVersion.error().kind, StoreError::Conflict);
         QCOMPARE(foreignVersion.error().field, u"template_version_id"_s);
 
-        const WorkspaceBuild second = must(m_store->insertWorkspaceBuild(stop, {}), "stop");
+        const WorkspaceBuild second = must(m_store->workspaces().insertBuild(stop, {}), "stop");
         QCOMPARE(second.buildNumber, 2);
         QCOMPARE(second.transition, transition::stop);
         QCOMPARE(second.templateVersionId, f.version.id);
         const WorkspaceBuild previous =
-            must(m_store->previousWorkspaceBuild(ws.workspace.id, second.buildNumber), "prev");
+            must(m_store->workspaces().previousBuild(ws.workspace.id, second.buildNumber), "prev");
         QCOMPARE(previous.id, ws.latestBuild.id);
         QCOMPARE(previous.provisionerState, QByteArray("state-1"));
-        QCOMPARE(m_store->previousWorkspaceBuild(ws.workspace.id, 1).error().kind,
+        QCOMPARE(m_store->workspaces().previousBuild(ws.workspace.id, 1).error().kind,
                  StoreError::NotFound);
-        QCOMPARE(must(m_store->workspaceBuildById(second.id), "b").jobId, second.jobId);
-        QCOMPARE(must(m_store->workspaceBuildByJobId(second.jobId), "b").id, second.id);
-        QCOMPARE(m_store->workspaceBuildById(QUuid::createUuid()).error().kind,
+        QCOMPARE(must(m_store->workspaces().buildById(second.id), "b").jobId, second.jobId);
+        QCOMPARE(must(m_store->workspaces().buildByJobId(second.jobId), "b").id, second.id);
+        QCOMPARE(m_store->workspaces().buildById(QUuid::createUuid()).error().kind,
                  StoreError::NotFound);
-        const auto builds = must(m_store->listWorkspaceBuilds(ws.workspace.id, 0, 0), "list");
+        const auto builds = must(m_store->workspaces().listBuilds(ws.workspace.id, 0, 0), "list");
         QCOMPARE(builds.size(), 2);
         QCOMPARE(builds[0].buildNumber, 2);
         QCOMPARE(builds[1].buildNumber, 1);
-        QCOMPARE(must(m_store->listWorkspaceBuilds(ws.workspace.id, 1, 1), "page")[0].buildNumber,
-                 1);
+        QCOMPARE(
+            must(m_store->workspaces().listBuilds(ws.workspace.id, 1, 1), "page")[0].buildNumber,
+            1);
 
         const QDateTime deadline = QDateTime::fromMSecsSinceEpoch(1'800'000'000'000, Qt::UTC);
-        const WorkspaceBuild bumped = must(
-            m_store->updateWorkspaceBuildDeadline(previous.id, deadline, deadline.addSecs(3600)),
-            "deadline");
+        const WorkspaceBuild bumped = must(m_store->workspaces().updateBuildDeadline(
+                                               previous.id, deadline, deadline.addSecs(3600)),
+                                           "deadline");
         QCOMPARE(bumped.deadline, deadline);
         QCOMPARE(bumped.maxDeadline, deadline.addSecs(3600));
-        QCOMPARE(
-            m_store->updateWorkspaceBuildDeadline(QUuid::createUuid(), deadline, {}).error().kind,
-            StoreError::NotFound);
+        QCOMPARE(m_store->workspaces()
+                     .updateBuildDeadline(QUuid::createUuid(), deadline, {})
+                     .error()
+                     .kind,
+                 StoreError::NotFound);
 
         // Resources in the provisioner's order, with their agents and apps.
-        const auto stored = must(m_store->resourcesByJobIds({job.id, second.jobId}), "resources");
+        const auto stored =
+            must(m_store->jobs().resourcesByJobIds({job.id, second.jobId}), "resources");
         QCOMPARE(stored.size(), 2);
         QCOMPARE(stored[0].name, u"home"_s);
         QVERIFY(stored[0].persistent);
@@ -179,39 +184,39 @@ private Q_SLOTS:
         QCOMPARE(agent.apps[1].agentId, agent.id);
         QCOMPARE(agent.apps[1].healthcheck.value(u"interval"_s).toInt(), 5);
         QCOMPARE(agent.apps[1].sharingLevel, u"owner"_s);
-        QVERIFY(must(m_store->resourcesByJobIds({second.jobId}), "none").isEmpty());
-        QVERIFY(must(m_store->resourcesByJobIds({}), "none").isEmpty());
+        QVERIFY(must(m_store->jobs().resourcesByJobIds({second.jobId}), "none").isEmpty());
+        QVERIFY(must(m_store->jobs().resourcesByJobIds({}), "none").isEmpty());
 
         // Resources that cannot be stored fail the completion whole: the job stays running.
         const ProvisionerJob stopJob = acquire(worker);
-        auto duplicateSlug = m_store->completeWorkspaceBuildJob(
+        auto duplicateSlug = m_store->workspaces().completeBuildJob(
             stopJob.id, worker, "state-2",
             {resourceWithAgent(u"dev"_s, {}, {u"same"_s, u"same"_s})});
         QCOMPARE(duplicateSlug.error().kind, StoreError::Conflict);
         QCOMPARE(duplicateSlug.error().field, u"slug"_s);
-        QCOMPARE(must(m_store->provisionerJobById(stopJob.id), "j").status, job_status::running);
-        QVERIFY(must(m_store->resourcesByJobIds({stopJob.id}), "none").isEmpty());
-        auto reusedToken = m_store->completeWorkspaceBuildJob(
+        QCOMPARE(must(m_store->jobs().byId(stopJob.id), "j").status, job_status::running);
+        QVERIFY(must(m_store->jobs().resourcesByJobIds({stopJob.id}), "none").isEmpty());
+        auto reusedToken = m_store->workspaces().completeBuildJob(
             stopJob.id, worker, "state-2", {resourceWithAgent(u"x"_s, sha256Hex("token-1"), {})});
         QCOMPARE(reusedToken.error().field, u"auth_token_hash"_s);
-        QVERIFY(m_store->completeWorkspaceBuildJob(stopJob.id, worker, "state-2", {}));
-        QCOMPARE(must(m_store->workspaceBuildById(second.id), "b").provisionerState,
+        QVERIFY(m_store->workspaces().completeBuildJob(stopJob.id, worker, "state-2", {}));
+        QCOMPARE(must(m_store->workspaces().buildById(second.id), "b").provisionerState,
                  QByteArray("state-2"));
 
         // A succeeded delete build deletes the workspace and frees its name.
         const WorkspaceBuild removal = build(ws.workspace.id, transition::remove);
         QCOMPARE(removal.buildNumber, 3);
-        QVERIFY(!must(m_store->workspaceById(ws.workspace.id), "ws").workspace.deleted);
+        QVERIFY(!must(m_store->workspaces().byId(ws.workspace.id), "ws").workspace.deleted);
         runBuild();
-        const WorkspaceView gone = must(m_store->workspaceById(ws.workspace.id), "deleted ws");
+        const WorkspaceView gone = must(m_store->workspaces().byId(ws.workspace.id), "deleted ws");
         QVERIFY(gone.workspace.deleted);
         QCOMPARE(gone.latestBuild.buildNumber, 3);
-        QCOMPARE(m_store->workspaceByOwnerAndName(f.owner.id, u"dev"_s).error().kind,
+        QCOMPARE(m_store->workspaces().byOwnerAndName(f.owner.id, u"dev"_s).error().kind,
                  StoreError::NotFound);
-        QCOMPARE(m_store->insertWorkspaceBuild(stop, {}).error().kind, StoreError::NotFound);
+        QCOMPARE(m_store->workspaces().insertBuild(stop, {}).error().kind, StoreError::NotFound);
         stop.workspaceId = QUuid::createUuid();
-        QCOMPARE(m_store->insertWorkspaceBuild(stop, {}).error().kind, StoreError::NotFound);
-        QCOMPARE(m_store->updateWorkspaceName(ws.workspace.id, u"x"_s).error().kind,
+        QCOMPARE(m_store->workspaces().insertBuild(stop, {}).error().kind, StoreError::NotFound);
+        QCOMPARE(m_store->workspaces().updateName(ws.workspace.id, u"x"_s).error().kind,
                  StoreError::NotFound);
     }
 
@@ -226,7 +231,7 @@ private Q_SLOTS:
             WorkspaceBuild build;
             build.workspaceId = ws.workspace.id;
             build.transition = i % 2 ? transition::stop : transition::remove;
-            results[i] = m_store->insertWorkspaceBuild(build, {});
+            results[i] = m_store->workspaces().insertBuild(build, {});
         });
         verifyOneWinner(results, u"build"_s);
         if (QTest::currentTestFailed())
@@ -249,7 +254,7 @@ private Q_SLOTS:
             request.ownerId = f.owner.id;
             request.templateId = f.tmpl.id;
             request.name = i % 2 ? u"Race"_s : u"rACE"_s;
-            results[i] = m_store->insertWorkspace(request, {}, {});
+            results[i] = m_store->workspaces().insert(request, {}, {});
         });
         verifyOneWinner(results, u"name"_s);
         if (QTest::currentTestFailed())
@@ -300,31 +305,32 @@ private Q_SLOTS:
                 startThen(transition::remove);
                 runBuild();
             } else if (c.status == u"canceling"_s) {
-                QVERIFY(m_store->cancelProvisionerJob(acquire(worker).id));
+                QVERIFY(m_store->jobs().cancel(acquire(worker).id));
             } else if (c.status == u"canceled"_s) {
-                QVERIFY(m_store->cancelProvisionerJob(ws.latestJob.id));
+                QVERIFY(m_store->jobs().cancel(ws.latestJob.id));
             } else if (c.status == u"failed"_s) {
-                QVERIFY(m_store->failProvisionerJob(acquire(worker).id, worker, u"boom"_s, {}, {}));
+                QVERIFY(
+                    m_store->workspaces().failJob(acquire(worker).id, worker, u"boom"_s, {}, {}));
             }
         }
         for (const Case &c : cases) {
             WorkspaceFilter filter;
             filter.status = c.status;
-            const auto list = must(m_store->listWorkspaces(filter), "listWorkspaces");
+            const auto list = must(m_store->workspaces().list(filter), "listWorkspaces");
             QVERIFY2(list.size() == 1, qPrintable(c.status));
             QCOMPARE(list[0].workspace.id, ids.value(c.status));
             QCOMPARE(ProvisioningRowCodec::workspaceStatus(list[0].latestJob.status,
                                                            list[0].latestBuild.transition),
                      c.status);
-            QCOMPARE(must(m_store->countWorkspaces(filter), "count"), 1);
+            QCOMPARE(must(m_store->workspaces().count(filter), "count"), 1);
         }
         WorkspaceFilter unknown;
         unknown.status = u"exploded"_s;
-        QVERIFY(must(m_store->listWorkspaces(unknown), "unknown").isEmpty());
-        QCOMPARE(must(m_store->countWorkspaces({}), "all"), 9); // the deleted one is left out
+        QVERIFY(must(m_store->workspaces().list(unknown), "unknown").isEmpty());
+        QCOMPARE(must(m_store->workspaces().count({}), "all"), 9); // the deleted one is left out
         WorkspaceFilter withDeleted;
         withDeleted.includeDeleted = true;
-        QCOMPARE(must(m_store->countWorkspaces(withDeleted), "all"), 10);
+        QCOMPARE(must(m_store->workspaces().count(withDeleted), "all"), 10);
     }
 
     void listWorkspacesFiltersAndOrder()
@@ -350,7 +356,7 @@ private Q_SLOTS:
         }
         auto names = [this](const WorkspaceFilter &filter) {
             QStringList result;
-            for (const WorkspaceView &view : must(m_store->listWorkspaces(filter), "list"))
+            for (const WorkspaceView &view : must(m_store->workspaces().list(filter), "list"))
                 result.append(view.ownerName + u'/' + view.workspace.name);
             return result;
         };
@@ -359,7 +365,7 @@ private Q_SLOTS:
         WorkspaceFilter filter;
         filter.ownerName = u"ZED"_s;
         QCOMPARE(names(filter), (QStringList{u"Zed/apiXserver"_s, u"Zed/web"_s}));
-        QCOMPARE(must(m_store->countWorkspaces(filter), "count"), 2);
+        QCOMPARE(must(m_store->workspaces().count(filter), "count"), 2);
         filter = {};
         filter.ownerId = amy.id;
         QCOMPARE(names(filter).size(), 3);
@@ -380,7 +386,7 @@ private Q_SLOTS:
         filter.limit = 2;
         filter.offset = 1;
         QCOMPARE(names(filter), (QStringList{u"amy/api_server"_s, u"amy/Web"_s}));
-        QCOMPARE(must(m_store->countWorkspaces(filter), "count ignores paging"), 5);
+        QCOMPARE(must(m_store->workspaces().count(filter), "count ignores paging"), 5);
         filter.offset = 4;
         QCOMPARE(names(filter), (QStringList{u"Zed/web"_s}));
 
@@ -395,7 +401,7 @@ private Q_SLOTS:
                  (QStringList{u"Aaron/apiXserver"_s, u"Aaron/web"_s, u"amy/100%"_s}));
 
         // A listing carries what the API shows, not the build's payload.
-        const WorkspaceView listed = must(m_store->listWorkspaces({}), "list").first();
+        const WorkspaceView listed = must(m_store->workspaces().list({}), "list").first();
         QCOMPARE(listed.templateName, u"beta"_s);
         QCOMPARE(listed.latestJob.status, job_status::succeeded);
         QCOMPARE(listed.latestBuild.buildNumber, 1);
@@ -416,10 +422,10 @@ private Q_SLOTS:
         WorkspaceResource machine = resourceWithAgent(u"vm"_s, sha256Hex("t-1"), {u"b"_s, u"a"_s});
         WorkspaceResource second = resourceWithAgent(u"vm2"_s, sha256Hex("t-2"), {});
         machine.agents.append(second.agents.first());
-        must(m_store->completeWorkspaceBuildJob(job.id, worker, "s", {volume, machine}),
+        must(m_store->workspaces().completeBuildJob(job.id, worker, "s", {volume, machine}),
              "complete");
 
-        const auto stored = must(m_store->resourcesByJobIds({job.id}), "resources");
+        const auto stored = must(m_store->jobs().resourcesByJobIds({job.id}), "resources");
         QCOMPARE(stored.size(), 2);
         QCOMPARE(stored[0].name, u"data"_s);
         QVERIFY(stored[0].agents.isEmpty());
@@ -441,11 +447,11 @@ private Q_SLOTS:
         workspace(f, u"kept"_s, f.owner);
         const QUuid worker = QUuid::createUuid();
         const ProvisionerJob job = acquire(worker);
-        QVERIFY(must(m_store->resourcesByJobIds({job.id}), "before completion").isEmpty());
-        must(m_store->completeWorkspaceBuildJob(
+        QVERIFY(must(m_store->jobs().resourcesByJobIds({job.id}), "before completion").isEmpty());
+        must(m_store->workspaces().completeBuildJob(
                  job.id, worker, "s", {resourceWithAgent(u"vm"_s, sha256Hex("t-k"), {u"a"_s})}),
              "complete");
-        const auto first = must(m_store->resourcesByJobIds({job.id}), "first read");
+        const auto first = must(m_store->jobs().resourcesByJobIds({job.id}), "first read");
         QCOMPARE(first.size(), 1);
         const WorkspaceAgent &agent = first[0].agents.at(0);
         QCOMPARE(agent.lifecycleState, u"created"_s);
@@ -457,7 +463,7 @@ private Q_SLOTS:
                         "WHERE id = '%2'"_s.arg(connectedMs)
                             .arg(agent.id.toString(QUuid::WithoutBraces))),
                  QVariantList{});
-        const auto second = must(m_store->resourcesByJobIds({job.id}), "second read");
+        const auto second = must(m_store->jobs().resourcesByJobIds({job.id}), "second read");
         QCOMPARE(second.size(), 1);
         const WorkspaceAgent &fresh = second[0].agents.at(0);
         QCOMPARE(fresh.lifecycleState, u"ready"_s);
@@ -472,10 +478,10 @@ private Q_SLOTS:
         // A kept job and one read for the first time, in one call: both, in creation order.
         workspace(f, u"later"_s, f.owner);
         const ProvisionerJob later = acquire(worker);
-        must(m_store->completeWorkspaceBuildJob(
+        must(m_store->workspaces().completeBuildJob(
                  later.id, worker, "s", {resourceWithAgent(u"vm2"_s, sha256Hex("t-l"), {})}),
              "complete later");
-        const auto both = must(m_store->resourcesByJobIds({later.id, job.id}), "both");
+        const auto both = must(m_store->jobs().resourcesByJobIds({later.id, job.id}), "both");
         QCOMPARE(both.size(), 2);
         QVERIFY(both[0].createdAt <= both[1].createdAt);
         QCOMPARE(QSet<QUuid>({both[0].jobId, both[1].jobId}), QSet<QUuid>({job.id, later.id}));
@@ -491,7 +497,7 @@ private Q_SLOTS:
             const WorkspaceView ws = workspace(f, name, f.owner);
             runBuild();
             if (deadline.isValid())
-                must(m_store->updateWorkspaceBuildDeadline(ws.latestBuild.id, deadline, {}),
+                must(m_store->workspaces().updateBuildDeadline(ws.latestBuild.id, deadline, {}),
                      "deadline");
             return ws.workspace.id;
         };
@@ -506,18 +512,19 @@ private Q_SLOTS:
         const WorkspaceBuild pendingStop = build(building, transition::stop);
 
         QList<QUuid> toStop;
-        for (const WorkspaceView &view : must(m_store->workspacesToAutostop(now), "autostop"))
+        for (const WorkspaceView &view : must(m_store->workspaces().toAutostop(now), "autostop"))
             toStop.append(view.workspace.id);
         QCOMPARE(QSet<QUuid>(toStop.begin(), toStop.end()), (QSet<QUuid>{due, exactly}));
 
-        QVERIFY(must(m_store->workspacesWithAutostart(), "none").isEmpty());
-        must(m_store->updateWorkspaceAutostart(stopped, u"CRON_TZ=UTC 0 9 * * *"_s), "schedule");
-        must(m_store->updateWorkspaceAutostart(due, u"CRON_TZ=UTC 0 9 * * *"_s), "schedule");
-        const auto toStart = must(m_store->workspacesWithAutostart(), "autostart");
+        QVERIFY(must(m_store->workspaces().withAutostart(), "none").isEmpty());
+        must(m_store->workspaces().updateAutostart(stopped, u"CRON_TZ=UTC 0 9 * * *"_s),
+             "schedule");
+        must(m_store->workspaces().updateAutostart(due, u"CRON_TZ=UTC 0 9 * * *"_s), "schedule");
+        const auto toStart = must(m_store->workspaces().withAutostart(), "autostart");
         QCOMPARE(toStart.size(), 1);
         QCOMPARE(toStart[0].workspace.id, stopped);
         QCOMPARE(toStart[0].workspace.autostartSchedule, u"CRON_TZ=UTC 0 9 * * *"_s);
-        QVERIFY(m_store->cancelProvisionerJob(pendingStop.jobId));
+        QVERIFY(m_store->jobs().cancel(pendingStop.jobId));
     }
 
     void updateWorkspaceSettings()
@@ -528,26 +535,26 @@ private Q_SLOTS:
         workspace(f, u"other"_s, f.owner);
         runBuild();
         const WorkspaceView renamed =
-            must(m_store->updateWorkspaceName(dev.workspace.id, u"Zoë's \"box\""_s), "rename");
+            must(m_store->workspaces().updateName(dev.workspace.id, u"Zoë's \"box\""_s), "rename");
         QCOMPARE(renamed.workspace.name, u"Zoë's \"box\""_s);
         QVERIFY(renamed.workspace.updatedAt >= dev.workspace.updatedAt);
-        QCOMPARE(must(m_store->workspaceByOwnerAndName(f.owner.id, u"Zoë's \"box\""_s), "n")
+        QCOMPARE(must(m_store->workspaces().byOwnerAndName(f.owner.id, u"Zoë's \"box\""_s), "n")
                      .workspace.id,
                  dev.workspace.id);
-        auto clash = m_store->updateWorkspaceName(dev.workspace.id, u"OTHER"_s);
+        auto clash = m_store->workspaces().updateName(dev.workspace.id, u"OTHER"_s);
         QCOMPARE(clash.error().kind, StoreError::Conflict);
         QCOMPARE(clash.error().field, u"name"_s);
-        QCOMPARE(
-            must(m_store->updateWorkspaceTtl(dev.workspace.id, 7200'000), "ttl").workspace.ttlMs,
-            7200'000);
-        QCOMPARE(must(m_store->updateWorkspaceAutostart(dev.workspace.id, {}), "a")
+        QCOMPARE(must(m_store->workspaces().updateTtl(dev.workspace.id, 7200'000), "ttl")
+                     .workspace.ttlMs,
+                 7200'000);
+        QCOMPARE(must(m_store->workspaces().updateAutostart(dev.workspace.id, {}), "a")
                      .workspace.autostartSchedule,
                  QString());
-        QCOMPARE(m_store->updateWorkspaceTtl(QUuid::createUuid(), 1).error().kind,
+        QCOMPARE(m_store->workspaces().updateTtl(QUuid::createUuid(), 1).error().kind,
                  StoreError::NotFound);
         build(dev.workspace.id, transition::remove);
         runBuild();
-        QCOMPARE(m_store->updateWorkspaceName(dev.workspace.id, u"again"_s).error().kind,
+        QCOMPARE(m_store->workspaces().updateName(dev.workspace.id, u"again"_s).error().kind,
                  StoreError::NotFound);
     }
 
@@ -556,21 +563,21 @@ private Q_SLOTS:
         const QString nasty =
             u"Robert'); DROP TABLE workspaces; -- \"x\" \\ ? $1 :name %s Zoë 日本語 🚀"_s;
         const Fixture f = fixture(u"o'neil \"quoted\" 🚀"_s);
-        QCOMPARE(must(m_store->templateByName(kDefaultOrganization, f.tmpl.name), "t").id,
+        QCOMPARE(must(m_store->templates().byName(kDefaultOrganization, f.tmpl.name), "t").id,
                  f.tmpl.id);
         Template changed = f.tmpl;
         changed.description = nasty;
         changed.icon = nasty;
-        must(m_store->updateTemplate(changed), "update");
-        QCOMPARE(must(m_store->templateById(f.tmpl.id), "t").description, nasty);
+        must(m_store->templates().update(changed), "update");
+        QCOMPARE(must(m_store->templates().byId(f.tmpl.id), "t").description, nasty);
 
         const WorkspaceView ws = workspace(f, nasty, f.owner);
         QCOMPARE(ws.workspace.name, nasty);
-        QCOMPARE(must(m_store->workspaceByOwnerAndName(f.owner.id, nasty), "ws").workspace.id,
+        QCOMPARE(must(m_store->workspaces().byOwnerAndName(f.owner.id, nasty), "ws").workspace.id,
                  ws.workspace.id);
         WorkspaceFilter filter;
         filter.name = u"'); drop"_s;
-        QCOMPARE(must(m_store->listWorkspaces(filter), "list").size(), 1);
+        QCOMPARE(must(m_store->workspaces().list(filter), "list").size(), 1);
 
         const QUuid worker = QUuid::createUuid();
         const ProvisionerJob job = acquire(worker);
@@ -580,21 +587,21 @@ private Q_SLOTS:
         resource.agents[0].startupScript = nasty;
         resource.agents[0].apps[0].command = nasty;
         const QByteArray state("\x00{'\"}\xff\\", 8);
-        must(m_store->completeWorkspaceBuildJob(job.id, worker, state, {resource}), "complete");
-        const auto stored = must(m_store->resourcesByJobIds({job.id}), "resources");
+        must(m_store->workspaces().completeBuildJob(job.id, worker, state, {resource}), "complete");
+        const auto stored = must(m_store->jobs().resourcesByJobIds({job.id}), "resources");
         QCOMPARE(stored[0].name, nasty);
         QCOMPARE(agentTokenHash(stored[0].agents[0].id), QByteArray("\x00\x01'\\\xff", 5));
         QCOMPARE(stored[0].agents[0].environmentVariables.value(nasty).toString(), nasty);
         QCOMPARE(stored[0].agents[0].startupScript, nasty);
         QCOMPARE(stored[0].agents[0].apps[0].command, nasty);
-        QCOMPARE(must(m_store->workspaceBuildByJobId(job.id), "b").provisionerState, state);
+        QCOMPARE(must(m_store->workspaces().buildByJobId(job.id), "b").provisionerState, state);
 
         const WorkspaceBuild next = build(ws.workspace.id, transition::stop);
         const ProvisionerJob failed =
-            must(m_store->failProvisionerJob(next.jobId, {}, nasty, u"E_'\""_s, {}), "fail");
+            must(m_store->workspaces().failJob(next.jobId, {}, nasty, u"E_'\""_s, {}), "fail");
         QCOMPARE(failed.error, nasty);
-        QCOMPARE(must(m_store->provisionerJobById(next.jobId), "j").error, nasty);
-        QCOMPARE(must(m_store->provisionerJobById(next.jobId), "j").errorCode, u"E_'\""_s);
+        QCOMPARE(must(m_store->jobs().byId(next.jobId), "j").error, nasty);
+        QCOMPARE(must(m_store->jobs().byId(next.jobId), "j").errorCode, u"E_'\""_s);
     }
 };
 

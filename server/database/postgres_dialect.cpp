@@ -1,4 +1,6 @@
-#include "postgres_store.h"
+#include "postgres_dialect.h"
+
+#include <QSqlQuery>
 
 namespace coder::server {
 
@@ -9,28 +11,22 @@ const qint64 kMigrationLockKey = 0x636f646572;
 
 } // namespace
 
-PostgresStore::PostgresStore(PostgresUrl url)
-    : SqlStore(QStringLiteral("QPSQL")), m_url(std::move(url))
-{}
+PostgresDialect::PostgresDialect(PostgresUrl url) : m_url(std::move(url)) {}
 
-core::Result<std::unique_ptr<PostgresStore>, QString> PostgresStore::open(const QString &url)
+core::Result<std::unique_ptr<PostgresDialect>, QString> PostgresDialect::create(const QString &url)
 {
     auto parsed = PostgresUrl::parse(url);
     if (!parsed)
         return parsed.error();
-    std::unique_ptr<PostgresStore> store(new PostgresStore(std::move(*parsed)));
-    auto db = store->connection();
-    if (!db)
-        return db.error().message;
-    return store;
+    return std::unique_ptr<PostgresDialect>(new PostgresDialect(std::move(*parsed)));
 }
 
-QString PostgresStore::describe() const
+QString PostgresDialect::describe() const
 {
     return QStringLiteral("PostgreSQL at ") + m_url.describe();
 }
 
-void PostgresStore::configureConnection(QSqlDatabase &db) const
+void PostgresDialect::configureConnection(QSqlDatabase &db) const
 {
     if (!m_url.host.isEmpty())
         db.setHostName(m_url.host);
@@ -44,7 +40,7 @@ void PostgresStore::configureConnection(QSqlDatabase &db) const
     db.setConnectOptions(m_url.connectOptions());
 }
 
-QString PostgresStore::prepareConnection(QSqlDatabase &db) const
+QString PostgresDialect::prepareConnection(QSqlDatabase &db) const
 {
     // Keeps NOTICEs such as "relation already exists, skipping" out of coderd's log.
     QSqlQuery query(db);
@@ -63,7 +59,7 @@ QString PostgresStore::prepareConnection(QSqlDatabase &db) const
 
 // Conflicts with itself and with every insert, but not with readers: concurrent first-user
 // attempts queue here and the later ones see the row the first inserted.
-QString PostgresStore::firstUserLockStatement() const
+QString PostgresDialect::firstUserLockStatement() const
 {
     return QStringLiteral("LOCK TABLE users IN SHARE ROW EXCLUSIVE MODE");
 }
@@ -72,14 +68,14 @@ QString PostgresStore::firstUserLockStatement() const
 // and freed per row (an eighth of a listing's time in coderd). Otherwise the rows come as one
 // PGresult. A kept statement holds its last result until its next run, so memory stays
 // bounded by one result per statement and thread.
-bool PostgresStore::forwardOnlyQueries() const
+bool PostgresDialect::forwardOnlyQueries() const
 {
     return false;
 }
 
 // Given SQLite's form (a join on build_number = the correlated max), PostgreSQL hashes every
 // build of every workspace even for a page of 25; LATERAL keeps it to one index step per row.
-QString PostgresStore::latestBuildJoins() const
+QString PostgresDialect::latestBuildJoins() const
 {
     return QStringLiteral(" JOIN LATERAL (SELECT * FROM workspace_builds lb"
                           " WHERE lb.workspace_id = w.id ORDER BY lb.build_number DESC LIMIT 1)"
@@ -87,23 +83,23 @@ QString PostgresStore::latestBuildJoins() const
 }
 
 // jsonb containment of flat objects is exactly "every key/value of the job's is the daemon's".
-QString PostgresStore::jobTagsSubsetCondition() const
+QString PostgresDialect::jobTagsSubsetCondition() const
 {
     return QStringLiteral("CAST(provisioner_jobs.tags AS jsonb) <@ CAST(? AS jsonb)");
 }
 
-MigrationRunner::Dialect PostgresStore::migrationDialect() const
+MigrationRunner::Dialect PostgresDialect::migrationDialect() const
 {
     return {QStringLiteral("BEGIN"),
             QStringLiteral("SELECT pg_advisory_xact_lock(%1)").arg(kMigrationLockKey)};
 }
 
-bool PostgresStore::isUniqueViolation(const QSqlError &error) const
+bool PostgresDialect::isUniqueViolation(const QSqlError &error) const
 {
     return error.nativeErrorCode() == QLatin1String("23505");
 }
 
-bool PostgresStore::isForeignKeyViolation(const QSqlError &error) const
+bool PostgresDialect::isForeignKeyViolation(const QSqlError &error) const
 {
     return error.nativeErrorCode() == QLatin1String("23503");
 }

@@ -1,9 +1,10 @@
-#include "sqlite_store.h"
+#include "sqlite_dialect.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QSqlQuery>
 #include <QThread>
 #include <cerrno>
 #include <cstring>
@@ -61,11 +62,9 @@ bool isBusy(const QSqlError &error)
 
 } // namespace
 
-SqliteStore::SqliteStore(QString path)
-    : SqlStore(QStringLiteral("QSQLITE")), m_path(std::move(path))
-{}
+SqliteDialect::SqliteDialect(QString path) : m_path(std::move(path)) {}
 
-core::Result<std::unique_ptr<SqliteStore>, QString> SqliteStore::open(const QString &path)
+core::Result<std::unique_ptr<SqliteDialect>, QString> SqliteDialect::create(const QString &path)
 {
     if (path.isEmpty())
         return QStringLiteral("The SQLite database path is empty.");
@@ -76,38 +75,37 @@ core::Result<std::unique_ptr<SqliteStore>, QString> SqliteStore::open(const QStr
         return QStringLiteral("Cannot create the directory %1.").arg(info.absolutePath());
     if (QString problem = createPrivateFile(info.absoluteFilePath()); !problem.isEmpty())
         return problem;
+    return std::unique_ptr<SqliteDialect>(new SqliteDialect(info.absoluteFilePath()));
+}
 
-    std::unique_ptr<SqliteStore> store(new SqliteStore(info.absoluteFilePath()));
-    auto db = store->connection();
-    if (!db)
-        return db.error().message;
+QString SqliteDialect::initialize(QSqlDatabase &db) const
+{
     // WAL is a property of the file: set once, every later connection finds it. Switching needs
     // the file to itself and does not wait on busy_timeout, so openers racing on a new file retry.
     QDeadlineTimer deadline(busyTimeoutMs);
     for (;;) {
-        QSqlQuery query(*db);
+        QSqlQuery query(db);
         if (query.exec(QStringLiteral("PRAGMA journal_mode=WAL")) && query.next()) {
             const QString mode = query.value(0).toString();
             if (mode.compare(QLatin1String("wal"), Qt::CaseInsensitive) == 0)
-                break;
+                return {};
             return QStringLiteral("Cannot switch %1 to WAL mode (it stays in %2 mode).")
-                .arg(path, mode);
+                .arg(m_path, mode);
         }
         if (!isBusy(query.lastError()) || deadline.hasExpired())
             return QStringLiteral("Cannot use %1 as an SQLite database: %2")
-                .arg(path, query.lastError().text().trimmed());
+                .arg(m_path, query.lastError().text().trimmed());
         QThread::msleep(10);
     }
-    return store;
 }
 
-void SqliteStore::configureConnection(QSqlDatabase &db) const
+void SqliteDialect::configureConnection(QSqlDatabase &db) const
 {
     db.setDatabaseName(m_path);
     db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=%1").arg(busyTimeoutMs));
 }
 
-QString SqliteStore::prepareConnection(QSqlDatabase &db) const
+QString SqliteDialect::prepareConnection(QSqlDatabase &db) const
 {
     const QString statements[] = {
         QStringLiteral("PRAGMA foreign_keys=ON"),
@@ -123,19 +121,19 @@ QString SqliteStore::prepareConnection(QSqlDatabase &db) const
 
 // Qt's transaction() issues a plain (deferred) BEGIN, which takes the write lock only at the
 // first write and then fails at once with SQLITE_BUSY instead of waiting for busy_timeout.
-QString SqliteStore::beginWriteStatement() const
+QString SqliteDialect::beginWriteStatement() const
 {
     return QStringLiteral("BEGIN IMMEDIATE");
 }
 
 // Otherwise QSQLITE copies every value of every row into a cache of QVariants first.
-bool SqliteStore::forwardOnlyQueries() const
+bool SqliteDialect::forwardOnlyQueries() const
 {
     return true;
 }
 
 // The latest build is one backward step in workspace_builds_number_uniq per workspace.
-QString SqliteStore::latestBuildJoins() const
+QString SqliteDialect::latestBuildJoins() const
 {
     return QStringLiteral(
         " JOIN workspace_builds b ON b.workspace_id = w.id AND b.build_number ="
@@ -144,7 +142,7 @@ QString SqliteStore::latestBuildJoins() const
 }
 
 // Every tag of the job (json_each over its object) has the same value among the daemon's.
-QString SqliteStore::jobTagsSubsetCondition() const
+QString SqliteDialect::jobTagsSubsetCondition() const
 {
     return QStringLiteral(
         "(provisioner_jobs.tags = '{}' OR NOT EXISTS (SELECT 1 FROM "
@@ -152,19 +150,19 @@ QString SqliteStore::jobTagsSubsetCondition() const
         "json_each(?) AS dt WHERE dt.key = jt.key)))");
 }
 
-MigrationRunner::Dialect SqliteStore::migrationDialect() const
+MigrationRunner::Dialect SqliteDialect::migrationDialect() const
 {
     return {beginWriteStatement(), {}};
 }
 
-bool SqliteStore::isUniqueViolation(const QSqlError &error) const
+bool SqliteDialect::isUniqueViolation(const QSqlError &error) const
 {
     // 2067: SQLITE_CONSTRAINT_UNIQUE, 1555: SQLITE_CONSTRAINT_PRIMARYKEY
     return error.nativeErrorCode() == QLatin1String("1555") ||
            isConstraint(error, QLatin1String("2067"), QLatin1String("UNIQUE constraint failed"));
 }
 
-bool SqliteStore::isForeignKeyViolation(const QSqlError &error) const
+bool SqliteDialect::isForeignKeyViolation(const QSqlError &error) const
 {
     // 787: SQLITE_CONSTRAINT_FOREIGNKEY
     return isConstraint(error, QLatin1String("787"),

@@ -1,11 +1,9 @@
-// SqlStore: provisioner jobs, their logs and resources, provisioner daemons.
+// JobStore: provisioner jobs, their logs and resources, provisioner daemons.
+#include "job_store.h"
+
 #include "provisioning_row_codec.h"
 #include "row_codec.h"
-#include "sql_store.h"
-#include "sql_store_detail.h"
-
-#include <QSet>
-#include <algorithm>
+#include "sql_fragments.h"
 
 namespace coder::server {
 
@@ -35,32 +33,8 @@ QString jobSelect()
 
 } // namespace
 
-// ---- shared by the job transactions ----
-
-StoreResult<core::Ok> SqlStore::forIdChunks(QSqlDatabase &db, const QString &sqlWithList,
-                                            const QVariantList &leading, const QList<QUuid> &ids,
-                                            const std::function<void(const QSqlQuery &)> &onRow)
-{
-    QVariantList all;
-    all.reserve(ids.size());
-    for (const QUuid &id : ids)
-        all.append(C::uuid(id));
-    for (qsizetype from = 0; from < all.size(); from += sql::kMaxInList) {
-        const int size = sql::inListSize(all.size() - from);
-        auto query = exec(db, sqlWithList.arg(sql::placeholders(size)),
-                          leading + sql::padded(all, from, size));
-        if (!query)
-            return query.error();
-        while (query->next())
-            onRow(*query);
-        if (query->lastError().isValid())
-            return errorFrom(query->lastError());
-    }
-    return core::Ok{};
-}
-
-StoreResult<ProvisionerJob> SqlStore::insertJobWith(QSqlDatabase &db, const ProvisionerJob &input,
-                                                    Transaction &transaction)
+StoreResult<ProvisionerJob> JobStore::insertWith(QSqlDatabase &db, const ProvisionerJob &input,
+                                                 Transaction &transaction)
 {
     ProvisionerJob job = input;
     if (job.id.isNull())
@@ -72,35 +46,35 @@ StoreResult<ProvisionerJob> SqlStore::insertJobWith(QSqlDatabase &db, const Prov
     job.canceledAt = C::utc(job.canceledAt);
     job.heartbeatAt = C::utc(job.heartbeatAt);
     job.status = P::jobStatus(job);
-    auto query =
-        exec(db,
-             QStringLiteral("INSERT INTO provisioner_jobs (") + P::jobColumns +
-                 QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-                                "?, ?, ?)"),
-             {C::uuid(job.id), C::millis(job.createdAt), C::millis(job.updatedAt),
-              C::millis(job.startedAt), C::millis(job.completedAt), C::millis(job.canceledAt),
-              C::millis(job.heartbeatAt), job.status, C::text(job.error), C::text(job.errorCode),
-              C::uuid(job.organizationId), C::optionalUuid(job.initiatorId),
-              C::text(job.provisioner), C::text(job.type), C::optionalUuid(job.fileId),
-              P::tagsJson(job.tags), C::optionalUuid(job.workerId), C::json(job.input)},
-             &transaction);
+    auto query = m_db.exec(
+        db,
+        QStringLiteral("INSERT INTO provisioner_jobs (") + P::jobColumns +
+            QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                           "?, ?, ?)"),
+        {C::uuid(job.id), C::millis(job.createdAt), C::millis(job.updatedAt),
+         C::millis(job.startedAt), C::millis(job.completedAt), C::millis(job.canceledAt),
+         C::millis(job.heartbeatAt), job.status, C::text(job.error), C::text(job.errorCode),
+         C::uuid(job.organizationId), C::optionalUuid(job.initiatorId), C::text(job.provisioner),
+         C::text(job.type), C::optionalUuid(job.fileId), P::tagsJson(job.tags),
+         C::optionalUuid(job.workerId), C::json(job.input)},
+        &transaction);
     if (!query)
         return query.error();
     return job;
 }
 
-StoreResult<ProvisionerJob> SqlStore::lockJob(QSqlDatabase &db, const QUuid &id,
-                                              Transaction &transaction)
+StoreResult<ProvisionerJob> JobStore::lock(QSqlDatabase &db, const QUuid &id,
+                                           Transaction &transaction)
 {
-    return selectOne(db, jobSelect() + QStringLiteral(" WHERE id = ?") + updateLockSuffix(),
-                     {C::uuid(id)}, QStringLiteral("Provisioner job"), decodeJob, &transaction);
+    return m_db.selectOne(
+        db, jobSelect() + QStringLiteral(" WHERE id = ?") + m_db.dialect().updateLockSuffix(),
+        {C::uuid(id)}, QStringLiteral("Provisioner job"), decodeJob, &transaction);
 }
 
-StoreResult<ProvisionerJob> SqlStore::lockRunningJob(QSqlDatabase &db, const QUuid &id,
-                                                     const QUuid &workerId,
-                                                     Transaction &transaction)
+StoreResult<ProvisionerJob> JobStore::lockRunning(QSqlDatabase &db, const QUuid &id,
+                                                  const QUuid &workerId, Transaction &transaction)
 {
-    auto job = lockJob(db, id, transaction);
+    auto job = lock(db, id, transaction);
     if (!job)
         return job;
     if (job->completedAt.isValid() || !job->startedAt.isValid() || job->workerId != workerId)
@@ -111,26 +85,26 @@ StoreResult<ProvisionerJob> SqlStore::lockRunningJob(QSqlDatabase &db, const QUu
     return job;
 }
 
-StoreResult<ProvisionerJob> SqlStore::writeJob(QSqlDatabase &db, ProvisionerJob job,
-                                               Transaction &transaction)
+StoreResult<ProvisionerJob> JobStore::write(QSqlDatabase &db, ProvisionerJob job,
+                                            Transaction &transaction)
 {
     job.updatedAt = nowUtc();
-    auto query =
-        exec(db,
-             QStringLiteral("UPDATE provisioner_jobs SET updated_at = ?, started_at = ?, "
-                            "completed_at = ?, canceled_at = ?, heartbeat_at = ?, "
-                            "status = ?, error = ?, error_code = ?, worker_id = ? "
-                            "WHERE id = ?"),
-             {C::millis(job.updatedAt), C::millis(job.startedAt), C::millis(job.completedAt),
-              C::millis(job.canceledAt), C::millis(job.heartbeatAt), job.status, C::text(job.error),
-              C::text(job.errorCode), C::optionalUuid(job.workerId), C::uuid(job.id)},
-             &transaction);
+    auto query = m_db.exec(
+        db,
+        QStringLiteral("UPDATE provisioner_jobs SET updated_at = ?, started_at = ?, "
+                       "completed_at = ?, canceled_at = ?, heartbeat_at = ?, "
+                       "status = ?, error = ?, error_code = ?, worker_id = ? "
+                       "WHERE id = ?"),
+        {C::millis(job.updatedAt), C::millis(job.startedAt), C::millis(job.completedAt),
+         C::millis(job.canceledAt), C::millis(job.heartbeatAt), job.status, C::text(job.error),
+         C::text(job.errorCode), C::optionalUuid(job.workerId), C::uuid(job.id)},
+        &transaction);
     if (!query)
         return query.error();
     return job;
 }
 
-StoreResult<core::Ok> SqlStore::insertResources(QSqlDatabase &db, const QUuid &jobId,
+StoreResult<core::Ok> JobStore::insertResources(QSqlDatabase &db, const QUuid &jobId,
                                                 const QString &transition,
                                                 const QList<WorkspaceResource> &resources,
                                                 Transaction &transaction)
@@ -140,7 +114,7 @@ StoreResult<core::Ok> SqlStore::insertResources(QSqlDatabase &db, const QUuid &j
         const WorkspaceResource &resource = resources[r];
         const QUuid resourceId = resource.id.isNull() ? QUuid::createUuid() : resource.id;
         {
-            auto query = exec(
+            auto query = m_db.exec(
                 db,
                 QStringLiteral("INSERT INTO workspace_resources (id, job_id, ordinal, transition, "
                                "type, name, persistent, hide, icon, created_at) "
@@ -158,7 +132,7 @@ StoreResult<core::Ok> SqlStore::insertResources(QSqlDatabase &db, const QUuid &j
             const WorkspaceAgent &agent = resource.agents[a];
             const QUuid agentId = agent.id.isNull() ? QUuid::createUuid() : agent.id;
             {
-                auto query = exec(
+                auto query = m_db.exec(
                     db,
                     QStringLiteral(
                         "INSERT INTO workspace_agents (id, resource_id, ordinal, name, "
@@ -180,7 +154,7 @@ StoreResult<core::Ok> SqlStore::insertResources(QSqlDatabase &db, const QUuid &j
             }
             for (int p = 0; p < agent.apps.size(); ++p) {
                 const WorkspaceApp &app = agent.apps[p];
-                auto query = exec(
+                auto query = m_db.exec(
                     db,
                     QStringLiteral("INSERT INTO workspace_apps (id, agent_id, ordinal, slug, "
                                    "display_name, icon, url, command, sharing_level, subdomain, "
@@ -199,31 +173,29 @@ StoreResult<core::Ok> SqlStore::insertResources(QSqlDatabase &db, const QUuid &j
     return core::Ok{};
 }
 
-// ---- jobs ----
-
-StoreResult<ProvisionerJob> SqlStore::provisionerJobById(const QUuid &id)
+StoreResult<ProvisionerJob> JobStore::byId(const QUuid &id)
 {
-    auto db = connection();
+    auto db = m_db.connection();
     if (!db)
         return db.error();
-    return selectOne(*db, jobSelect() + QStringLiteral(" WHERE id = ?"), {C::uuid(id)},
-                     QStringLiteral("Provisioner job"), decodeJob);
+    return m_db.selectOne(*db, jobSelect() + QStringLiteral(" WHERE id = ?"), {C::uuid(id)},
+                          QStringLiteral("Provisioner job"), decodeJob);
 }
 
-StoreResult<QList<ProvisionerJob>> SqlStore::provisionerJobsByIds(const QList<QUuid> &ids)
+StoreResult<QList<ProvisionerJob>> JobStore::byIds(const QList<QUuid> &ids)
 {
     QList<ProvisionerJob> jobs;
     if (ids.isEmpty())
         return jobs;
-    auto db = connection();
+    auto db = m_db.connection();
     if (!db)
         return db.error();
     QHash<QUuid, ProvisionerJob> found;
-    auto done = forIdChunks(*db, jobSelect() + QStringLiteral(" WHERE id IN (%1)"), {}, ids,
-                            [&](const QSqlQuery &q) {
-                                ProvisionerJob job = P::job(q);
-                                found.insert(job.id, std::move(job));
-                            });
+    auto done = m_db.forIdChunks(*db, jobSelect() + QStringLiteral(" WHERE id IN (%1)"), {}, ids,
+                                 [&](const QSqlQuery &q) {
+                                     ProvisionerJob job = P::job(q);
+                                     found.insert(job.id, std::move(job));
+                                 });
     if (!done)
         return done.error();
     // In the order asked for; ids that name no job are left out.
@@ -234,8 +206,7 @@ StoreResult<QList<ProvisionerJob>> SqlStore::provisionerJobsByIds(const QList<QU
     return jobs;
 }
 
-StoreResult<std::optional<ProvisionerJob>>
-SqlStore::acquireProvisionerJob(const JobAcquireRequest &request)
+StoreResult<std::optional<ProvisionerJob>> JobStore::acquire(const JobAcquireRequest &request)
 {
     using Acquired = std::optional<ProvisionerJob>;
     if (request.provisioners.isEmpty())
@@ -253,55 +224,55 @@ SqlStore::acquireProvisionerJob(const JobAcquireRequest &request)
                        "SELECT id FROM provisioner_jobs WHERE status = 'pending' AND "
                        "provisioner IN (%1) AND ")
             .arg(sql::placeholders(listSize)) +
-        jobTagsSubsetCondition() + QStringLiteral(" ORDER BY created_at, id LIMIT 1") +
-        skipLockedSuffix() + QStringLiteral(") AND status = 'pending' RETURNING ") + P::jobColumns;
+        m_db.dialect().jobTagsSubsetCondition() +
+        QStringLiteral(" ORDER BY created_at, id LIMIT 1") + m_db.dialect().skipLockedSuffix() +
+        QStringLiteral(") AND status = 'pending' RETURNING ") + P::jobColumns;
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     QVariantList values{now, now, now, C::uuid(request.workerId)};
     values += sql::padded(provisioners, 0, listSize);
     values.append(P::tagsJson(request.tags));
 
-    return inWriteTransaction<Acquired>(
+    return m_db.write<Acquired>(
         [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<Acquired> {
-            auto query = exec(db, statement, values, &transaction);
+            auto query = m_db.exec(db, statement, values, &transaction);
             if (!query)
                 return query.error();
             if (!query->next()) {
                 if (query->lastError().isValid())
-                    return errorFrom(query->lastError());
+                    return m_db.errorFrom(query->lastError());
                 return Acquired();
             }
             return Acquired(P::job(*query));
         });
 }
 
-StoreResult<ProvisionerJob> SqlStore::heartbeatProvisionerJob(const QUuid &jobId,
-                                                              const QUuid &workerId)
+StoreResult<ProvisionerJob> JobStore::heartbeat(const QUuid &jobId, const QUuid &workerId)
 {
-    return inWriteTransaction<ProvisionerJob>(
+    return m_db.write<ProvisionerJob>(
         [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<ProvisionerJob> {
-            auto job = lockRunningJob(db, jobId, workerId, transaction);
+            auto job = lockRunning(db, jobId, workerId, transaction);
             if (!job)
                 return job;
             job->heartbeatAt = nowUtc();
-            return writeJob(db, *job, transaction);
+            return write(db, *job, transaction);
         });
 }
 
-StoreResult<QList<ProvisionerJobLog>>
-SqlStore::appendProvisionerJobLogs(const QUuid &jobId, const QList<ProvisionerJobLog> &input)
+StoreResult<QList<ProvisionerJobLog>> JobStore::appendLogs(const QUuid &jobId,
+                                                           const QList<ProvisionerJobLog> &input)
 {
-    return inWriteTransaction<QList<ProvisionerJobLog>>(
+    return m_db.write<QList<ProvisionerJobLog>>(
         [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<QList<ProvisionerJobLog>> {
             const qint64 now = QDateTime::currentMSecsSinceEpoch();
             // Updating the job first holds its row, so on PostgreSQL the appends of one job take
             // their ids one transaction after the other and a reader's "after id" misses none.
             {
                 auto query =
-                    exec(db,
-                         QStringLiteral("UPDATE provisioner_jobs SET heartbeat_at = CASE WHEN "
-                                        "completed_at IS NULL THEN ? ELSE heartbeat_at END, "
-                                        "updated_at = ? WHERE id = ?"),
-                         {now, now, C::uuid(jobId)}, &transaction);
+                    m_db.exec(db,
+                              QStringLiteral("UPDATE provisioner_jobs SET heartbeat_at = CASE WHEN "
+                                             "completed_at IS NULL THEN ? ELSE heartbeat_at END, "
+                                             "updated_at = ? WHERE id = ?"),
+                              {now, now, C::uuid(jobId)}, &transaction);
                 if (!query)
                     return query.error();
                 if (query->numRowsAffected() == 0)
@@ -313,7 +284,7 @@ SqlStore::appendProvisionerJobLogs(const QUuid &jobId, const QList<ProvisionerJo
                 log.createdAt = log.createdAt.isValid()
                                     ? C::utc(log.createdAt)
                                     : QDateTime::fromMSecsSinceEpoch(now, Qt::UTC);
-                auto id = selectOne(
+                auto id = m_db.selectOne(
                     db,
                     QStringLiteral("INSERT INTO provisioner_job_logs (job_id, created_at, source, "
                                    "level, stage, output) VALUES (?, ?, ?, ?, ?, ?) RETURNING id"),
@@ -329,181 +300,24 @@ SqlStore::appendProvisionerJobLogs(const QUuid &jobId, const QList<ProvisionerJo
         });
 }
 
-StoreResult<QList<ProvisionerJobLog>> SqlStore::provisionerJobLogs(const QUuid &jobId,
-                                                                   qint64 afterId, int limit)
+StoreResult<QList<ProvisionerJobLog>> JobStore::logs(const QUuid &jobId, qint64 afterId, int limit)
 {
-    auto db = connection();
+    auto db = m_db.connection();
     if (!db)
         return db.error();
-    return selectAll(*db,
-                     QStringLiteral("SELECT ") + P::jobLogColumns +
-                         QStringLiteral(" FROM provisioner_job_logs WHERE job_id = ? AND id > ? "
-                                        "ORDER BY id LIMIT ?"),
-                     {C::uuid(jobId), afterId, sql::limitValue(limit)}, decodeLog);
+    return m_db.selectAll(
+        *db,
+        QStringLiteral("SELECT ") + P::jobLogColumns +
+            QStringLiteral(" FROM provisioner_job_logs WHERE job_id = ? AND id > ? "
+                           "ORDER BY id LIMIT ?"),
+        {C::uuid(jobId), afterId, sql::limitValue(limit)}, decodeLog);
 }
 
-StoreResult<ProvisionerJob>
-SqlStore::completeTemplateImportJob(const QUuid &jobId, const QUuid &workerId,
-                                    const QJsonArray &parameters, const QString &readme,
-                                    const QList<WorkspaceResource> &resources)
+StoreResult<ProvisionerJob> JobStore::cancel(const QUuid &jobId)
 {
-    return inWriteTransaction<ProvisionerJob>(
+    return m_db.write<ProvisionerJob>(
         [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<ProvisionerJob> {
-            auto job = lockRunningJob(db, jobId, workerId, transaction);
-            if (!job)
-                return job;
-            if (job->type != job_type::templateVersionImport)
-                return conflict(QStringLiteral("job"),
-                                QStringLiteral("The job is not a template version import."));
-            job->completedAt = nowUtc();
-            job->status = P::jobStatus(*job);
-            auto written = writeJob(db, *job, transaction);
-            if (!written)
-                return written;
-            {
-                auto query = exec(db,
-                                  QStringLiteral("UPDATE template_versions SET parameters = ?, "
-                                                 "readme = ?, updated_at = ? WHERE job_id = ?"),
-                                  {P::arrayJson(parameters), C::text(readme),
-                                   C::millis(written->updatedAt), C::uuid(jobId)},
-                                  &transaction);
-                if (!query)
-                    return query.error();
-            }
-            if (auto stored = insertResources(db, jobId, transition::start, resources, transaction);
-                !stored)
-                return stored.error();
-            return written;
-        });
-}
-
-StoreResult<ProvisionerJob>
-SqlStore::completeWorkspaceBuildJob(const QUuid &jobId, const QUuid &workerId,
-                                    const QByteArray &provisionerState,
-                                    const QList<WorkspaceResource> &resources)
-{
-    return inWriteTransaction<ProvisionerJob>([&](QSqlDatabase &db, Transaction &transaction)
-                                                  -> StoreResult<ProvisionerJob> {
-        auto job = lockRunningJob(db, jobId, workerId, transaction);
-        if (!job)
-            return job;
-        struct Build
-        {
-            QString id;
-            QString workspaceId;
-            QString transition;
-        };
-        auto build = selectOne(
-            db,
-            QStringLiteral(
-                "SELECT id, workspace_id, transition FROM workspace_builds WHERE job_id = ?"),
-            {C::uuid(jobId)}, QStringLiteral("Workspace build"),
-            [](const QSqlQuery &q) {
-                return Build{q.value(0).toString(), q.value(1).toString(), q.value(2).toString()};
-            },
-            &transaction);
-        if (!build)
-            return build.error();
-        job->completedAt = nowUtc();
-        job->status = P::jobStatus(*job);
-        auto written = writeJob(db, *job, transaction);
-        if (!written)
-            return written;
-        const qint64 now = written->updatedAt.toMSecsSinceEpoch();
-        {
-            auto query = exec(db,
-                              QStringLiteral("UPDATE workspace_builds SET provisioner_state = ?, "
-                                             "updated_at = ? WHERE id = ?"),
-                              {C::bytes(provisionerState), now, build->id}, &transaction);
-            if (!query)
-                return query.error();
-        }
-        if (auto stored = insertResources(db, jobId, build->transition, resources, transaction);
-            !stored)
-            return stored.error();
-        // What a delete build removed is gone even if the job was canceled meanwhile.
-        if (build->transition == transition::remove) {
-            auto query = exec(db,
-                              QStringLiteral("UPDATE workspaces SET deleted = TRUE, "
-                                             "updated_at = ? WHERE id = ?"),
-                              {now, build->workspaceId}, &transaction);
-            if (!query)
-                return query.error();
-        }
-        return written;
-    });
-}
-
-StoreResult<core::Ok> SqlStore::checkpointWorkspaceBuildState(const QUuid &jobId,
-                                                              const QUuid &workerId,
-                                                              const QByteArray &state)
-{
-    return inWriteTransaction<core::Ok>([&](QSqlDatabase &db,
-                                            Transaction &transaction) -> StoreResult<core::Ok> {
-        auto job = lockRunningJob(db, jobId, workerId, transaction);
-        if (!job)
-            return job.error();
-        auto query = exec(db,
-                          QStringLiteral("UPDATE workspace_builds SET provisioner_state = ?, "
-                                         "updated_at = ? WHERE job_id = ?"),
-                          {C::bytes(state), QDateTime::currentMSecsSinceEpoch(), C::uuid(jobId)},
-                          &transaction);
-        if (!query)
-            return query.error();
-        if (query->numRowsAffected() == 0)
-            return notFound(QStringLiteral("Workspace build"));
-        return core::Ok{};
-    });
-}
-
-StoreResult<ProvisionerJob>
-SqlStore::failProvisionerJob(const QUuid &jobId, const QUuid &workerId, const QString &error,
-                             const QString &errorCode,
-                             const std::optional<QByteArray> &provisionerState)
-{
-    return inWriteTransaction<ProvisionerJob>(
-        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<ProvisionerJob> {
-            auto job = lockJob(db, jobId, transaction);
-            if (!job)
-                return job;
-            if (job->completedAt.isValid())
-                return conflict(
-                    QStringLiteral("job"),
-                    QStringLiteral("The job has already completed (it is %1).").arg(job->status));
-            if (!workerId.isNull() && job->workerId != workerId)
-                return conflict(QStringLiteral("job"),
-                                QStringLiteral("The job is not running on this provisioner "
-                                               "daemon (it is %1).")
-                                    .arg(job->status));
-            job->completedAt = nowUtc();
-            job->error = error.isEmpty() ? QStringLiteral("The job failed.") : error;
-            job->errorCode = errorCode;
-            // A job that was asked to stop and then ended with an error ended because it was
-            // asked to: canceled, with the error kept for the log.
-            job->status = job->canceledAt.isValid() ? job_status::canceled : job_status::failed;
-            auto written = writeJob(db, *job, transaction);
-            if (!written)
-                return written;
-            if (provisionerState) {
-                auto query = exec(
-                    db,
-                    QStringLiteral("UPDATE workspace_builds SET "
-                                   "provisioner_state = ?, updated_at = ? "
-                                   "WHERE job_id = ?"),
-                    {C::bytes(*provisionerState), C::millis(written->updatedAt), C::uuid(jobId)},
-                    &transaction);
-                if (!query)
-                    return query.error();
-            }
-            return written;
-        });
-}
-
-StoreResult<ProvisionerJob> SqlStore::cancelProvisionerJob(const QUuid &jobId)
-{
-    return inWriteTransaction<ProvisionerJob>(
-        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<ProvisionerJob> {
-            auto job = lockJob(db, jobId, transaction);
+            auto job = lock(db, jobId, transaction);
             if (!job)
                 return job;
             if (job->completedAt.isValid())
@@ -516,12 +330,12 @@ StoreResult<ProvisionerJob> SqlStore::cancelProvisionerJob(const QUuid &jobId)
             if (!job->startedAt.isValid())
                 job->completedAt = job->canceledAt; // no daemon has it: canceled at once
             job->status = P::jobStatus(*job);
-            return writeJob(db, *job, transaction);
+            return write(db, *job, transaction);
         });
 }
 
-StoreResult<QList<ProvisionerJob>> SqlStore::failStaleProvisionerJobs(const QDateTime &before,
-                                                                      const QString &message)
+StoreResult<QList<ProvisionerJob>> JobStore::failStale(const QDateTime &before,
+                                                       const QString &message)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const QString error =
@@ -530,9 +344,9 @@ StoreResult<QList<ProvisionerJob>> SqlStore::failStaleProvisionerJobs(const QDat
             : message;
     // One statement: on PostgreSQL a heartbeat committed meanwhile makes the row no longer
     // match when the UPDATE re-checks it, so a live job is never failed.
-    return inWriteTransaction<QList<ProvisionerJob>>(
+    return m_db.write<QList<ProvisionerJob>>(
         [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<QList<ProvisionerJob>> {
-            return selectAll(
+            return m_db.selectAll(
                 db,
                 QStringLiteral("UPDATE provisioner_jobs SET status = 'failed', error = ?, "
                                "error_code = ?, completed_at = ?, updated_at = ? "
@@ -543,14 +357,12 @@ StoreResult<QList<ProvisionerJob>> SqlStore::failStaleProvisionerJobs(const QDat
         });
 }
 
-// ---- resources ----
-
-StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QUuid> &jobIds)
+StoreResult<QList<WorkspaceResource>> JobStore::resourcesByJobIds(const QList<QUuid> &jobIds)
 {
     QList<WorkspaceResource> resources;
     if (jobIds.isEmpty())
         return resources;
-    auto db = connection();
+    auto db = m_db.connection();
     if (!db)
         return db.error();
     // Decoding a job's resources cost a workspace listing more than anything else, and they
@@ -586,7 +398,7 @@ StoreResult<QList<WorkspaceResource>> SqlStore::resourcesByJobIds(const QList<QU
     return resources;
 }
 
-StoreResult<core::Ok> SqlStore::refreshAgentStates(QSqlDatabase &db,
+StoreResult<core::Ok> JobStore::refreshAgentStates(QSqlDatabase &db,
                                                    QHash<QUuid, QList<WorkspaceResource>> &byJob)
 {
     QHash<QUuid, WorkspaceAgent *> agents;
@@ -602,16 +414,16 @@ StoreResult<core::Ok> SqlStore::refreshAgentStates(QSqlDatabase &db,
     }
     if (agents.isEmpty())
         return core::Ok{};
-    return forIdChunks(db,
-                       QStringLiteral("SELECT id, ") + P::agentStateColumns +
-                           QStringLiteral(" FROM workspace_agents WHERE id IN (%1)"),
-                       {}, agents.keys(), [&agents](const QSqlQuery &q) {
-                           if (WorkspaceAgent *agent = agents.value(C::uuidFrom(q.value(0))))
-                               P::agentState(*agent, q, 1);
-                       });
+    return m_db.forIdChunks(db,
+                            QStringLiteral("SELECT id, ") + P::agentStateColumns +
+                                QStringLiteral(" FROM workspace_agents WHERE id IN (%1)"),
+                            {}, agents.keys(), [&agents](const QSqlQuery &q) {
+                                if (WorkspaceAgent *agent = agents.value(C::uuidFrom(q.value(0))))
+                                    P::agentState(*agent, q, 1);
+                            });
 }
 
-StoreResult<QList<WorkspaceResource>> SqlStore::loadResources(QSqlDatabase &db,
+StoreResult<QList<WorkspaceResource>> JobStore::loadResources(QSqlDatabase &db,
                                                               const QList<QUuid> &jobIds)
 {
     QList<WorkspaceResource> resources;
@@ -644,7 +456,7 @@ StoreResult<QList<WorkspaceResource>> SqlStore::loadResources(QSqlDatabase &db,
     constexpr int kAgentOrdinal = 25;
     constexpr int kAppFirst = 26; // P::appColumns, then the app's ordinal
     constexpr int kAppOrdinal = 37;
-    auto done = forIdChunks(
+    auto done = m_db.forIdChunks(
         db,
         QStringLiteral("SELECT ") + C::qualified(P::resourceColumns, QStringLiteral("r")) +
             QStringLiteral(", r.ordinal, ") + C::qualified(P::agentColumns, QStringLiteral("a")) +
@@ -702,11 +514,9 @@ StoreResult<QList<WorkspaceResource>> SqlStore::loadResources(QSqlDatabase &db,
     return sorted;
 }
 
-// ---- daemons ----
-
-StoreResult<ProvisionerDaemon> SqlStore::upsertProvisionerDaemon(const ProvisionerDaemon &input)
+StoreResult<ProvisionerDaemon> JobStore::upsertDaemon(const ProvisionerDaemon &input)
 {
-    auto db = connection();
+    auto db = m_db.connection();
     if (!db)
         return db.error();
     ProvisionerDaemon d = input;
@@ -716,27 +526,27 @@ StoreResult<ProvisionerDaemon> SqlStore::upsertProvisionerDaemon(const Provision
     d.createdAt = C::utc(d.createdAt.isValid() ? d.createdAt : now);
     d.lastSeenAt = C::utc(d.lastSeenAt.isValid() ? d.lastSeenAt : now);
     // A daemon reconnecting under its name keeps its row and id; what it offers is replaced.
-    return selectOne(*db,
-                     QStringLiteral("INSERT INTO provisioner_daemons (") + P::daemonColumns +
-                         QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO "
-                                        "UPDATE SET provisioners = excluded.provisioners, "
-                                        "tags = excluded.tags, version = excluded.version, "
-                                        "last_seen_at = excluded.last_seen_at RETURNING ") +
-                         P::daemonColumns,
-                     {C::uuid(d.id), C::text(d.name), P::stringListJson(d.provisioners),
-                      P::tagsJson(d.tags), C::text(d.version), C::millis(d.createdAt),
-                      C::millis(d.lastSeenAt)},
-                     QStringLiteral("Provisioner daemon"), decodeDaemon);
+    return m_db.selectOne(*db,
+                          QStringLiteral("INSERT INTO provisioner_daemons (") + P::daemonColumns +
+                              QStringLiteral(") VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO "
+                                             "UPDATE SET provisioners = excluded.provisioners, "
+                                             "tags = excluded.tags, version = excluded.version, "
+                                             "last_seen_at = excluded.last_seen_at RETURNING ") +
+                              P::daemonColumns,
+                          {C::uuid(d.id), C::text(d.name), P::stringListJson(d.provisioners),
+                           P::tagsJson(d.tags), C::text(d.version), C::millis(d.createdAt),
+                           C::millis(d.lastSeenAt)},
+                          QStringLiteral("Provisioner daemon"), decodeDaemon);
 }
 
-StoreResult<core::Ok> SqlStore::touchProvisionerDaemon(const QUuid &id, const QDateTime &at)
+StoreResult<core::Ok> JobStore::touchDaemon(const QUuid &id, const QDateTime &at)
 {
-    auto db = connection();
+    auto db = m_db.connection();
     if (!db)
         return db.error();
-    auto query =
-        exec(*db, QStringLiteral("UPDATE provisioner_daemons SET last_seen_at = ? WHERE id = ?"),
-             {C::millis(at.isValid() ? at : nowUtc()), C::uuid(id)});
+    auto query = m_db.exec(
+        *db, QStringLiteral("UPDATE provisioner_daemons SET last_seen_at = ? WHERE id = ?"),
+        {C::millis(at.isValid() ? at : nowUtc()), C::uuid(id)});
     if (!query)
         return query.error();
     if (query->numRowsAffected() == 0)
@@ -744,15 +554,15 @@ StoreResult<core::Ok> SqlStore::touchProvisionerDaemon(const QUuid &id, const QD
     return core::Ok{};
 }
 
-StoreResult<QList<ProvisionerDaemon>> SqlStore::listProvisionerDaemons()
+StoreResult<QList<ProvisionerDaemon>> JobStore::listDaemons()
 {
-    auto db = connection();
+    auto db = m_db.connection();
     if (!db)
         return db.error();
-    return selectAll(*db,
-                     QStringLiteral("SELECT ") + P::daemonColumns +
-                         QStringLiteral(" FROM provisioner_daemons ORDER BY name"),
-                     {}, decodeDaemon);
+    return m_db.selectAll(*db,
+                          QStringLiteral("SELECT ") + P::daemonColumns +
+                              QStringLiteral(" FROM provisioner_daemons ORDER BY name"),
+                          {}, decodeDaemon);
 }
 
 } // namespace coder::server

@@ -1,22 +1,25 @@
 #pragma once
 
+#include "core/result.h"
 #include "postgres_url.h"
-#include "sql_store.h"
+#include "sql_dialect.h"
 
 #include <memory>
 
 namespace coder::server {
 
 // The scale-out backend: several coderd replicas may share one PostgreSQL database.
-class PostgresStore final : public SqlStore
+class PostgresDialect final : public SqlDialect
 {
 public:
-    // Parses the URL and connects; the error never contains the password.
-    static core::Result<std::unique_ptr<PostgresStore>, QString> open(const QString &url);
+    // Parses the URL; the error never contains the password.
+    static core::Result<std::unique_ptr<PostgresDialect>, QString> create(const QString &url);
 
     QString backendName() const override { return QStringLiteral("postgres"); }
+    QString driver() const override { return QStringLiteral("QPSQL"); }
+    QString describe() const override;
+    QString redact(const QString &text) const override { return m_url.redact(text); }
 
-protected:
     void configureConnection(QSqlDatabase &db) const override;
     QString prepareConnection(QSqlDatabase &db) const override;
     QString beginWriteStatement() const override { return QStringLiteral("BEGIN"); }
@@ -30,11 +33,9 @@ protected:
     MigrationRunner::Dialect migrationDialect() const override;
     bool isUniqueViolation(const QSqlError &error) const override;
     bool isForeignKeyViolation(const QSqlError &error) const override;
-    QString redact(const QString &text) const override { return m_url.redact(text); }
-    QString describe() const override;
 
 private:
-    explicit PostgresStore(PostgresUrl url);
+    explicit PostgresDialect(PostgresUrl url);
 
     PostgresUrl m_url;
 };
