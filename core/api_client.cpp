@@ -150,7 +150,7 @@ template <typename T> ApiClient::Callback<QJsonDocument> ApiClient::decodeObject
         if (!result->isObject())
             return done(invalidResponse(QStringLiteral("the server"),
                                         QStringLiteral("expected a JSON object")));
-        auto decoded = T::fromJson(result->object());
+        auto decoded = json::fromJson<T>(QJsonValue(result->object()));
         if (!decoded)
             return done(invalidResponse(QStringLiteral("the server"), decoded.error()));
         done(std::move(decoded.value()));
@@ -171,26 +171,17 @@ void ApiClient::hasFirstUser(Callback<bool> done)
 void ApiClient::createFirstUser(const CreateFirstUserRequest &request,
                                 Callback<CreateFirstUserResponse> done)
 {
-    post(QStringLiteral("/api/v2/users/first"), request.toJson(),
-         decodeObject<CreateFirstUserResponse>(std::move(done)));
+    sendJson(QByteArrayLiteral("POST"), QStringLiteral("/api/v2/users/first"), request,
+             decodeObject<CreateFirstUserResponse>(std::move(done)));
 }
 
 void ApiClient::login(const QString &email, const QString &password, Callback<QString> done)
 {
-    const QJsonObject body{{QStringLiteral("email"), email},
-                           {QStringLiteral("password"), password}};
-    post(QStringLiteral("/api/v2/users/login"), body,
-         [done](Result<QJsonDocument, ApiError> result) {
-             if (!result)
-                 return done(result.error());
-             const QString token =
-                 result->object().value(QStringLiteral("session_token")).toString();
-             if (token.isEmpty())
-                 return done(
-                     invalidResponse(QStringLiteral("the server"),
-                                     QStringLiteral("no \"session_token\" in the login answer")));
-             done(token);
-         });
+    sendJson(QByteArrayLiteral("POST"), QStringLiteral("/api/v2/users/login"),
+             LoginRequest{email, password},
+             decodeObject<LoginResponse>([done](Result<LoginResponse, ApiError> result) {
+                 result ? done(result->sessionToken) : done(result.error());
+             }));
 }
 
 void ApiClient::logout(Callback<Ok> done)
@@ -243,7 +234,8 @@ void ApiClient::allUsers(const QString &search, Callback<QList<User>> done, int 
 
 void ApiClient::createUser(const CreateUserRequest &request, Callback<User> done)
 {
-    post(QStringLiteral("/api/v2/users"), request.toJson(), decodeObject<User>(std::move(done)));
+    sendJson(QByteArrayLiteral("POST"), QStringLiteral("/api/v2/users"), request,
+             decodeObject<User>(std::move(done)));
 }
 
 void ApiClient::setUserSuspended(const QString &user, bool suspended, Callback<User> done)
@@ -260,29 +252,26 @@ void ApiClient::apiKeys(const QString &user, Callback<QList<ApiKey>> done)
             if (!result)
                 return done(result.error());
             // A server with no tokens may answer null rather than [].
+            QList<ApiKey> keys;
+            const QJsonValue body =
+                result->isArray() ? QJsonValue(result->array()) : QJsonValue(QJsonValue::Null);
             if (!result->isArray() && !result->isNull())
                 return done(invalidResponse(QStringLiteral("the server"),
                                             QStringLiteral("expected a JSON array of tokens")));
-            auto keys = listFromJson<ApiKey>(result->array());
-            if (!keys)
-                return done(invalidResponse(QStringLiteral("the server"), keys.error()));
-            done(std::move(keys.value()));
+            if (QString problem = json::read(body, keys); !problem.isEmpty())
+                return done(invalidResponse(QStringLiteral("the server"), problem));
+            done(std::move(keys));
         });
 }
 
 void ApiClient::createToken(const QString &user, const CreateTokenRequest &request,
                             Callback<QString> done)
 {
-    post(QStringLiteral("/api/v2/users/%1/keys/tokens").arg(segment(user)), request.toJson(),
-         [done](Result<QJsonDocument, ApiError> result) {
-             if (!result)
-                 return done(result.error());
-             const QString key = result->object().value(QStringLiteral("key")).toString();
-             if (key.isEmpty())
-                 return done(invalidResponse(QStringLiteral("the server"),
-                                             QStringLiteral("no \"key\" in the answer")));
-             done(key);
-         });
+    sendJson(QByteArrayLiteral("POST"),
+             QStringLiteral("/api/v2/users/%1/keys/tokens").arg(segment(user)), request,
+             decodeObject<CreateKeyResponse>([done](Result<CreateKeyResponse, ApiError> result) {
+                 result ? done(result->key) : done(result.error());
+             }));
 }
 
 void ApiClient::deleteApiKey(const QString &user, const QString &keyId, Callback<Ok> done)
@@ -303,10 +292,12 @@ ApiClient::Callback<QJsonDocument> ApiClient::decodeList(Callback<QList<T>> done
         if (!result->isArray() && !result->isNull())
             return done(invalidResponse(QStringLiteral("the server"),
                                         QStringLiteral("expected a JSON array")));
-        auto list = listFromJson<T>(result->array());
-        if (!list)
-            return done(invalidResponse(QStringLiteral("the server"), list.error()));
-        done(std::move(list.value()));
+        QList<T> list;
+        const QJsonValue body =
+            result->isArray() ? QJsonValue(result->array()) : QJsonValue(QJsonValue::Null);
+        if (QString problem = json::read(body, list); !problem.isEmpty())
+            return done(invalidResponse(QStringLiteral("the server"), problem));
+        done(std::move(list));
     };
 }
 
@@ -317,38 +308,34 @@ ApiClient::Callback<QJsonDocument> ApiClient::ignoreBody(Callback<Ok> done)
     };
 }
 
-void ApiClient::uploadFile(const QByteArray &tar, Callback<QString> done)
+void ApiClient::uploadFile(const QByteArray &tar, Callback<QUuid> done)
 {
     send(QByteArrayLiteral("POST"), QStringLiteral("/api/v2/files"), {}, tar,
-         QStringLiteral("application/x-tar"), [done](Result<QJsonDocument, ApiError> result) {
-             if (!result)
-                 return done(result.error());
-             const QString hash = result->object().value(QStringLiteral("hash")).toString();
-             if (hash.isEmpty())
-                 return done(invalidResponse(QStringLiteral("the server"),
-                                             QStringLiteral("no \"hash\" in the upload answer")));
-             done(hash);
-         });
+         QStringLiteral("application/x-tar"),
+         decodeObject<UploadResponse>([done](Result<UploadResponse, ApiError> result) {
+             result ? done(result->hash) : done(result.error());
+         }));
 }
 
 void ApiClient::createTemplateVersion(const QString &org,
                                       const CreateTemplateVersionRequest &request,
                                       Callback<TemplateVersion> done)
 {
-    post(QStringLiteral("/api/v2/organizations/%1/templateversions").arg(segment(org)),
-         request.toJson(), decodeObject<TemplateVersion>(std::move(done)));
+    sendJson(QByteArrayLiteral("POST"),
+             QStringLiteral("/api/v2/organizations/%1/templateversions").arg(segment(org)), request,
+             decodeObject<TemplateVersion>(std::move(done)));
 }
 
-void ApiClient::templateVersion(const QString &versionId, Callback<TemplateVersion> done)
+void ApiClient::templateVersion(const QUuid &versionId, Callback<TemplateVersion> done)
 {
-    get(QStringLiteral("/api/v2/templateversions/") + segment(versionId),
+    get(QStringLiteral("/api/v2/templateversions/") + idText(versionId),
         decodeObject<TemplateVersion>(std::move(done)));
 }
 
-void ApiClient::templateVersionRichParameters(const QString &versionId,
+void ApiClient::templateVersionRichParameters(const QUuid &versionId,
                                               Callback<QList<TemplateVersionParameter>> done)
 {
-    get(QStringLiteral("/api/v2/templateversions/%1/rich-parameters").arg(segment(versionId)),
+    get(QStringLiteral("/api/v2/templateversions/%1/rich-parameters").arg(idText(versionId)),
         decodeList<TemplateVersionParameter>(std::move(done)));
 }
 
@@ -367,36 +354,37 @@ void ApiClient::templateByName(const QString &org, const QString &name, Callback
 void ApiClient::createTemplate(const QString &org, const CreateTemplateRequest &request,
                                Callback<Template> done)
 {
-    post(QStringLiteral("/api/v2/organizations/%1/templates").arg(segment(org)), request.toJson(),
-         decodeObject<Template>(std::move(done)));
+    sendJson(QByteArrayLiteral("POST"),
+             QStringLiteral("/api/v2/organizations/%1/templates").arg(segment(org)), request,
+             decodeObject<Template>(std::move(done)));
 }
 
-void ApiClient::updateActiveVersion(const QString &templateId, const QString &versionId,
+void ApiClient::updateActiveVersion(const QUuid &templateId, const QUuid &versionId,
                                     Callback<Ok> done)
 {
-    request(QByteArrayLiteral("PATCH"),
-            QStringLiteral("/api/v2/templates/%1/versions").arg(segment(templateId)), {},
-            QJsonDocument(QJsonObject{{QStringLiteral("id"), versionId}}),
-            ignoreBody(std::move(done)));
+    sendJson(QByteArrayLiteral("PATCH"),
+             QStringLiteral("/api/v2/templates/%1/versions").arg(idText(templateId)),
+             UpdateActiveVersionRequest{versionId}, ignoreBody(std::move(done)));
 }
 
-void ApiClient::templateVersions(const QString &templateId, Callback<QList<TemplateVersion>> done)
+void ApiClient::templateVersions(const QUuid &templateId, Callback<QList<TemplateVersion>> done)
 {
-    get(QStringLiteral("/api/v2/templates/%1/versions").arg(segment(templateId)),
+    get(QStringLiteral("/api/v2/templates/%1/versions").arg(idText(templateId)),
         decodeList<TemplateVersion>(std::move(done)));
 }
 
-void ApiClient::deleteTemplate(const QString &templateId, Callback<Ok> done)
+void ApiClient::deleteTemplate(const QUuid &templateId, Callback<Ok> done)
 {
-    deleteResource(QStringLiteral("/api/v2/templates/") + segment(templateId),
+    deleteResource(QStringLiteral("/api/v2/templates/") + idText(templateId),
                    ignoreBody(std::move(done)));
 }
 
 void ApiClient::createWorkspace(const QString &user, const CreateWorkspaceRequest &request,
                                 Callback<Workspace> done)
 {
-    post(QStringLiteral("/api/v2/users/%1/workspaces").arg(segment(user)), request.toJson(),
-         decodeObject<Workspace>(std::move(done)));
+    sendJson(QByteArrayLiteral("POST"),
+             QStringLiteral("/api/v2/users/%1/workspaces").arg(segment(user)), request,
+             decodeObject<Workspace>(std::move(done)));
 }
 
 void ApiClient::workspaces(const QString &query, Callback<WorkspacesPage> done, int limit,
@@ -424,65 +412,64 @@ void ApiClient::workspaceByOwnerAndName(const QString &owner, const QString &nam
         decodeObject<Workspace>(std::move(done)), params);
 }
 
-void ApiClient::workspace(const QString &workspaceId, Callback<Workspace> done)
+void ApiClient::workspace(const QUuid &workspaceId, Callback<Workspace> done)
 {
-    get(QStringLiteral("/api/v2/workspaces/") + segment(workspaceId),
+    get(QStringLiteral("/api/v2/workspaces/") + idText(workspaceId),
         decodeObject<Workspace>(std::move(done)));
 }
 
-void ApiClient::createWorkspaceBuild(const QString &workspaceId,
+void ApiClient::createWorkspaceBuild(const QUuid &workspaceId,
                                      const CreateWorkspaceBuildRequest &request,
                                      Callback<WorkspaceBuild> done)
 {
-    post(QStringLiteral("/api/v2/workspaces/%1/builds").arg(segment(workspaceId)), request.toJson(),
-         decodeObject<WorkspaceBuild>(std::move(done)));
+    sendJson(QByteArrayLiteral("POST"),
+             QStringLiteral("/api/v2/workspaces/%1/builds").arg(idText(workspaceId)), request,
+             decodeObject<WorkspaceBuild>(std::move(done)));
 }
 
-void ApiClient::workspaceBuild(const QString &buildId, Callback<WorkspaceBuild> done)
+void ApiClient::workspaceBuild(const QUuid &buildId, Callback<WorkspaceBuild> done)
 {
-    get(QStringLiteral("/api/v2/workspacebuilds/") + segment(buildId),
+    get(QStringLiteral("/api/v2/workspacebuilds/") + idText(buildId),
         decodeObject<WorkspaceBuild>(std::move(done)));
 }
 
-void ApiClient::cancelWorkspaceBuild(const QString &buildId, Callback<Ok> done)
+void ApiClient::cancelWorkspaceBuild(const QUuid &buildId, Callback<Ok> done)
 {
     request(QByteArrayLiteral("PATCH"),
-            QStringLiteral("/api/v2/workspacebuilds/%1/cancel").arg(segment(buildId)), {},
+            QStringLiteral("/api/v2/workspacebuilds/%1/cancel").arg(idText(buildId)), {},
             QJsonDocument(QJsonObject{}), ignoreBody(std::move(done)));
 }
 
-void ApiClient::putAutostart(const QString &workspaceId, const std::optional<QString> &schedule,
+void ApiClient::putAutostart(const QUuid &workspaceId, const std::optional<QString> &schedule,
                              Callback<Ok> done)
 {
-    const QJsonObject body{{QStringLiteral("schedule"),
-                            schedule ? QJsonValue(*schedule) : QJsonValue(QJsonValue::Null)}};
-    put(QStringLiteral("/api/v2/workspaces/%1/autostart").arg(segment(workspaceId)), body,
-        ignoreBody(std::move(done)));
+    sendJson(QByteArrayLiteral("PUT"),
+             QStringLiteral("/api/v2/workspaces/%1/autostart").arg(idText(workspaceId)),
+             UpdateWorkspaceAutostartRequest{schedule}, ignoreBody(std::move(done)));
 }
 
-void ApiClient::putTtl(const QString &workspaceId, std::optional<qint64> ttlMs, Callback<Ok> done)
+void ApiClient::putTtl(const QUuid &workspaceId, std::optional<qint64> ttlMs, Callback<Ok> done)
 {
-    const QJsonObject body{
-        {QStringLiteral("ttl_ms"), ttlMs ? QJsonValue(*ttlMs) : QJsonValue(QJsonValue::Null)}};
-    put(QStringLiteral("/api/v2/workspaces/%1/ttl").arg(segment(workspaceId)), body,
-        ignoreBody(std::move(done)));
+    sendJson(QByteArrayLiteral("PUT"),
+             QStringLiteral("/api/v2/workspaces/%1/ttl").arg(idText(workspaceId)),
+             UpdateWorkspaceTtlRequest{ttlMs}, ignoreBody(std::move(done)));
 }
 
-void ApiClient::extend(const QString &workspaceId, const QDateTime &deadline, Callback<Ok> done)
+void ApiClient::extend(const QUuid &workspaceId, const QDateTime &deadline, Callback<Ok> done)
 {
-    put(QStringLiteral("/api/v2/workspaces/%1/extend").arg(segment(workspaceId)),
-        QJsonObject{{QStringLiteral("deadline"), formatApiTime(deadline)}},
-        ignoreBody(std::move(done)));
+    sendJson(QByteArrayLiteral("PUT"),
+             QStringLiteral("/api/v2/workspaces/%1/extend").arg(idText(workspaceId)),
+             PutExtendWorkspaceRequest{deadline}, ignoreBody(std::move(done)));
 }
 
-QString ApiClient::templateVersionLogsPath(const QString &versionId)
+QString ApiClient::templateVersionLogsPath(const QUuid &versionId)
 {
-    return QStringLiteral("/api/v2/templateversions/%1/logs").arg(segment(versionId));
+    return QStringLiteral("/api/v2/templateversions/%1/logs").arg(idText(versionId));
 }
 
-QString ApiClient::workspaceBuildLogsPath(const QString &buildId)
+QString ApiClient::workspaceBuildLogsPath(const QUuid &buildId)
 {
-    return QStringLiteral("/api/v2/workspacebuilds/%1/logs").arg(segment(buildId));
+    return QStringLiteral("/api/v2/workspacebuilds/%1/logs").arg(idText(buildId));
 }
 
 void ApiClient::jobLogs(const QString &logsPath, qint64 after,

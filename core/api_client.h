@@ -76,20 +76,19 @@ public:
 
     // Templates. `org` is an organization id, its name or "default".
     // POST /files with a tar archive (Content-Type application/x-tar); yields the file id.
-    void uploadFile(const QByteArray &tar, Callback<QString> done);
+    void uploadFile(const QByteArray &tar, Callback<QUuid> done);
     void createTemplateVersion(const QString &org, const CreateTemplateVersionRequest &request,
                                Callback<TemplateVersion> done);
-    void templateVersion(const QString &versionId, Callback<TemplateVersion> done);
-    void templateVersionRichParameters(const QString &versionId,
+    void templateVersion(const QUuid &versionId, Callback<TemplateVersion> done);
+    void templateVersionRichParameters(const QUuid &versionId,
                                        Callback<QList<TemplateVersionParameter>> done);
     void templates(const QString &org, Callback<QList<Template>> done);
     void templateByName(const QString &org, const QString &name, Callback<Template> done);
     void createTemplate(const QString &org, const CreateTemplateRequest &request,
                         Callback<Template> done);
-    void updateActiveVersion(const QString &templateId, const QString &versionId,
-                             Callback<Ok> done);
-    void templateVersions(const QString &templateId, Callback<QList<TemplateVersion>> done);
-    void deleteTemplate(const QString &templateId, Callback<Ok> done);
+    void updateActiveVersion(const QUuid &templateId, const QUuid &versionId, Callback<Ok> done);
+    void templateVersions(const QUuid &templateId, Callback<QList<TemplateVersion>> done);
+    void deleteTemplate(const QUuid &templateId, Callback<Ok> done);
 
     // Workspaces. `user` is an id, a username or "me".
     void createWorkspace(const QString &user, const CreateWorkspaceRequest &request,
@@ -99,21 +98,20 @@ public:
                     int offset = 0);
     void workspaceByOwnerAndName(const QString &owner, const QString &name,
                                  Callback<Workspace> done, bool includeDeleted = false);
-    void workspace(const QString &workspaceId, Callback<Workspace> done);
-    void createWorkspaceBuild(const QString &workspaceId,
-                              const CreateWorkspaceBuildRequest &request,
+    void workspace(const QUuid &workspaceId, Callback<Workspace> done);
+    void createWorkspaceBuild(const QUuid &workspaceId, const CreateWorkspaceBuildRequest &request,
                               Callback<WorkspaceBuild> done);
-    void workspaceBuild(const QString &buildId, Callback<WorkspaceBuild> done);
-    void cancelWorkspaceBuild(const QString &buildId, Callback<Ok> done);
+    void workspaceBuild(const QUuid &buildId, Callback<WorkspaceBuild> done);
+    void cancelWorkspaceBuild(const QUuid &buildId, Callback<Ok> done);
     // nullopt: no automatic start (or stop).
-    void putAutostart(const QString &workspaceId, const std::optional<QString> &schedule,
+    void putAutostart(const QUuid &workspaceId, const std::optional<QString> &schedule,
                       Callback<Ok> done);
-    void putTtl(const QString &workspaceId, std::optional<qint64> ttlMs, Callback<Ok> done);
-    void extend(const QString &workspaceId, const QDateTime &deadline, Callback<Ok> done);
+    void putTtl(const QUuid &workspaceId, std::optional<qint64> ttlMs, Callback<Ok> done);
+    void extend(const QUuid &workspaceId, const QDateTime &deadline, Callback<Ok> done);
 
     // Provisioner job logs: the paths of a template version's import and a build's job.
-    static QString templateVersionLogsPath(const QString &versionId);
-    static QString workspaceBuildLogsPath(const QString &buildId);
+    static QString templateVersionLogsPath(const QUuid &versionId);
+    static QString workspaceBuildLogsPath(const QUuid &buildId);
     // The logs so far (no follow); logs with an id larger than `after`.
     void jobLogs(const QString &logsPath, qint64 after, Callback<QList<ProvisionerJobLog>> done);
     // Starts following a job's logs over a WebSocket with this client's URL and token. The
@@ -126,6 +124,14 @@ public:
 private:
     void send(const QByteArray &method, const QString &path, const QUrlQuery &query,
               const QByteArray &payload, const QString &contentType, Callback<QJsonDocument> done);
+    // A request body of one of the API types, in the one wire format.
+    template <typename Body>
+    void sendJson(const QByteArray &method, const QString &path, const Body &body,
+                  Callback<QJsonDocument> done)
+    {
+        send(method, path, {}, json::toJson(body), QStringLiteral("application/json"),
+             std::move(done));
+    }
     void handleReply(QNetworkReply *reply, const Callback<QJsonDocument> &done);
     ApiError transportError(QNetworkReply *reply) const;
 

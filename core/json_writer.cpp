@@ -65,6 +65,15 @@ JsonWriter &JsonWriter::key(const char *name)
     return *this;
 }
 
+JsonWriter &JsonWriter::key(const QString &name)
+{
+    separate();
+    writeEscaped(name.toUtf8());
+    m_out.append(':');
+    m_afterKey = true;
+    return *this;
+}
+
 void JsonWriter::writeEscaped(QByteArrayView utf8)
 {
     static constexpr char hex[] = "0123456789abcdef";

@@ -27,6 +27,8 @@ public:
     JsonWriter &beginArray();
     JsonWriter &endArray();
     JsonWriter &key(const char *name);
+    // A key that is data (a tag's or an environment variable's name), escaped like a value.
+    JsonWriter &key(const QString &name);
 
     JsonWriter &value(const QString &text);
     JsonWriter &value(const char *latin1) { return value(QLatin1String(latin1)); }

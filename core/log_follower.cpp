@@ -99,7 +99,7 @@ void LogFollower::onMessage(const QString &message)
                                                             ? parseError.errorString()
                                                             : QStringLiteral("not a JSON object")));
     for (const auto &value : logs) {
-        auto decoded = ProvisionerJobLog::fromJson(value.toObject());
+        auto decoded = json::fromJson<ProvisionerJobLog>(value);
         if (!decoded)
             return fail(QStringLiteral("the log stream at %1 sent an invalid log: %2")
                             .arg(m_url.toString(QUrl::RemoveQuery), decoded.error()));

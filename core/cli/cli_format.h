@@ -1,8 +1,10 @@
 #pragma once
 
+#include "core/json_mapping.h"
 #include "core/result.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QMap>
 #include <QString>
 #include <string>
@@ -31,5 +33,14 @@ public:
     static Result<QMap<QString, QString>, QString> keyValues(const std::vector<std::string> &items,
                                                              const QString &flag);
 };
+
+// `--output json`: a value of the API types (or a list of them) as indented JSON, in the one wire
+// format.
+template <typename T> QString prettyJson(const T &value)
+{
+    return QString::fromUtf8(
+               QJsonDocument::fromJson(json::toJson(value)).toJson(QJsonDocument::Indented))
+        .trimmed();
+}
 
 } // namespace coder::core::cli

@@ -121,7 +121,7 @@ void ScheduleCommand::show()
     m_context->withClient([this](ApiClient *client) {
         m_runner.find(client, QString::fromStdString(m_name), [this](Workspace workspace) {
             if (m_output == "json") {
-                const QJsonObject json = workspace.toJson();
+                const QJsonObject json = QJsonDocument::fromJson(json::toJson(workspace)).object();
                 m_context->print(
                     QString::fromUtf8(
                         QJsonDocument(
@@ -202,7 +202,7 @@ void ScheduleCommand::extend()
     });
 }
 
-void ScheduleCommand::showAfterChange(ApiClient *client, const QString &workspaceId)
+void ScheduleCommand::showAfterChange(ApiClient *client, const QUuid &workspaceId)
 {
     client->workspace(workspaceId, [this](Result<Workspace, ApiError> workspace) {
         if (!workspace)

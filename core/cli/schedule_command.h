@@ -40,7 +40,7 @@ private:
     void setStop();
     void extend();
     // Prints the schedule as it is now on the server, then ends the command.
-    void showAfterChange(ApiClient *client, const QString &workspaceId);
+    void showAfterChange(ApiClient *client, const QUuid &workspaceId);
 
     std::shared_ptr<ClientContext> m_context;
     WorkspaceRunner m_runner;

@@ -43,7 +43,7 @@ QString ShowCommand::render(const Workspace &workspace, const QDateTime &now)
         QStringLiteral("Workspace:  %1").arg(workspace.fullName()),
         QStringLiteral("Template:   %1 (version %2%3)")
             .arg(workspace.templateName,
-                 build.templateVersionName.isEmpty() ? build.templateVersionId
+                 build.templateVersionName.isEmpty() ? idText(build.templateVersionId)
                                                      : build.templateVersionName,
                  workspace.outdated ? QStringLiteral(", outdated") : QString()),
         QStringLiteral("Status:     %1 (build #%2, %3 by %4, %5)")
@@ -98,8 +98,7 @@ void ShowCommand::run()
     m_context->withClient([this](ApiClient *client) {
         m_runner.find(client, QString::fromStdString(m_name), [this](Workspace workspace) {
             if (m_output == "json")
-                m_context->print(
-                    QString::fromUtf8(QJsonDocument(workspace.toJson()).toJson()).trimmed());
+                m_context->print(prettyJson(workspace));
             else
                 m_context->print(render(workspace));
             m_context->finish(0);

@@ -90,7 +90,7 @@ void TemplatePushCommand::upload(ApiClient *client, const QByteArray &archive,
                                  std::optional<Template> existing)
 {
     const qint64 size = archive.size();
-    client->uploadFile(archive, [this, client, existing, size](Result<QString, ApiError> file) {
+    client->uploadFile(archive, [this, client, existing, size](Result<QUuid, ApiError> file) {
         if (!file)
             return m_context->fail(file.error());
         m_context->print(QStringLiteral("Uploaded the template archive (%1 KiB).")
@@ -98,7 +98,7 @@ void TemplatePushCommand::upload(ApiClient *client, const QByteArray &archive,
         CreateTemplateVersionRequest request;
         request.name = QString::fromStdString(m_versionName);
         request.message = QString::fromStdString(m_message);
-        request.templateId = existing ? existing->id : QString();
+        request.templateId = existing ? existing->id : QUuid();
         request.fileId = file.value();
         request.tags = m_tagValues;
         client->createTemplateVersion(
@@ -106,7 +106,7 @@ void TemplatePushCommand::upload(ApiClient *client, const QByteArray &archive,
             [this, client, existing](Result<TemplateVersion, ApiError> version) {
                 if (!version)
                     return m_context->fail(version.error());
-                const QString versionId = version->id;
+                const QUuid versionId = version->id;
                 auto fetch = [client, versionId](std::function<void(JobWatcher::JobResult)> done) {
                     client->templateVersion(versionId,
                                             [done](Result<TemplateVersion, ApiError> current) {

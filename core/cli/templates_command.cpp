@@ -23,14 +23,6 @@ void addOutputOption(CLI::App *command, std::string &output)
         ->capture_default_str();
 }
 
-template <typename T> QString jsonList(const QList<T> &items)
-{
-    QJsonArray array;
-    for (const auto &item : items)
-        array.append(item.toJson());
-    return QString::fromUtf8(QJsonDocument(array).toJson()).trimmed();
-}
-
 } // namespace
 
 void TemplatesCommand::addOrganizationOption(CLI::App *command, std::string &organization)
@@ -113,15 +105,16 @@ QString TemplatesCommand::renderTemplates(const QList<Template> &templates, cons
         const QString usedBy = item.activeUserCount == 1
                                    ? QStringLiteral("1 developer")
                                    : QStringLiteral("%1 developers").arg(item.activeUserCount);
-        table.addRow({item.name,
-                      item.organizationName.isEmpty() ? item.organizationId : item.organizationName,
-                      item.provisioner, CliFormat::ago(item.updatedAt, now), usedBy});
+        table.addRow(
+            {item.name,
+             item.organizationName.isEmpty() ? idText(item.organizationId) : item.organizationName,
+             item.provisioner, CliFormat::ago(item.updatedAt, now), usedBy});
     }
     return table.render();
 }
 
 QString TemplatesCommand::renderVersions(const QList<TemplateVersion> &versions,
-                                         const QString &activeVersionId)
+                                         const QUuid &activeVersionId)
 {
     TableWriter table({QStringLiteral("name"), QStringLiteral("created at"),
                        QStringLiteral("created by"), QStringLiteral("status"),
@@ -187,7 +180,7 @@ void TemplatesCommand::list()
             if (!templates)
                 return m_context->fail(templates.error());
             if (m_output == "json") {
-                m_context->print(jsonList(templates.value()));
+                m_context->print(prettyJson(templates.value()));
             } else if (templates->isEmpty()) {
                 m_context->printError(
                     QStringLiteral("No templates found in %1! Create one:\n\n  coder templates "
@@ -209,13 +202,13 @@ void TemplatesCommand::listVersions()
             [this, client](Result<Template, ApiError> found) {
                 if (!found)
                     return m_context->fail(found.error());
-                const QString active = found->activeVersionId;
+                const QUuid active = found->activeVersionId;
                 client->templateVersions(
                     found->id, [this, active](Result<QList<TemplateVersion>, ApiError> versions) {
                         if (!versions)
                             return m_context->fail(versions.error());
                         m_context->print(m_output == "json"
-                                             ? jsonList(versions.value())
+                                             ? prettyJson(versions.value())
                                              : renderVersions(versions.value(), active));
                         m_context->finish(0);
                     });

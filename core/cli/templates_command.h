@@ -33,7 +33,7 @@ public:
     static QString renderTemplates(const QList<Template> &templates,
                                    const QDateTime &now = QDateTime::currentDateTimeUtc());
     static QString renderVersions(const QList<TemplateVersion> &versions,
-                                  const QString &activeVersionId);
+                                  const QUuid &activeVersionId);
 
     // Adds -O/--org (CODER_ORGANIZATION, default "default") to a command.
     static void addOrganizationOption(CLI::App *command, std::string &organization);

@@ -1,5 +1,6 @@
 #include "tokens_command.h"
 
+#include "core/cli/cli_format.h"
 #include "core/cli/client_context.h"
 #include "core/cli/table_writer.h"
 
@@ -131,10 +132,7 @@ void TokensCommand::list()
             if (!keys)
                 return m_context->fail(keys.error());
             if (m_output == "json") {
-                QJsonArray array;
-                for (const auto &key : keys.value())
-                    array.append(key.toJson());
-                m_context->print(QString::fromUtf8(QJsonDocument(array).toJson()).trimmed());
+                m_context->print(prettyJson(keys.value()));
             } else {
                 m_context->print(renderTable(keys.value()));
             }

@@ -1,5 +1,6 @@
 #include "users_command.h"
 
+#include "core/cli/cli_format.h"
 #include "core/cli/client_context.h"
 #include "core/cli/table_writer.h"
 
@@ -99,7 +100,7 @@ QString UsersCommand::renderCard(const User &user)
     card.addRow({QStringLiteral("Username"), user.username});
     card.addRow({QStringLiteral("Name"), user.name});
     card.addRow({QStringLiteral("Email"), user.email});
-    card.addRow({QStringLiteral("ID"), user.id});
+    card.addRow({QStringLiteral("ID"), idText(user.id)});
     card.addRow({QStringLiteral("Status"), user.status});
     card.addRow({QStringLiteral("Roles"), roleNames(user)});
     card.addRow({QStringLiteral("Created at"), displayTime(user.createdAt)});
@@ -112,20 +113,17 @@ QString UsersCommand::renderCard(const User &user)
 void UsersCommand::list()
 {
     m_context->withClient([this](ApiClient *client) {
-        client->allUsers(
-            QString::fromStdString(m_search), [this](Result<QList<User>, ApiError> users) {
-                if (!users)
-                    return m_context->fail(users.error());
-                if (m_output == "json") {
-                    QJsonArray array;
-                    for (const auto &user : users.value())
-                        array.append(user.toJson());
-                    m_context->print(QString::fromUtf8(QJsonDocument(array).toJson()).trimmed());
-                } else {
-                    m_context->print(renderTable(users.value()));
-                }
-                m_context->finish(0);
-            });
+        client->allUsers(QString::fromStdString(m_search),
+                         [this](Result<QList<User>, ApiError> users) {
+                             if (!users)
+                                 return m_context->fail(users.error());
+                             if (m_output == "json") {
+                                 m_context->print(prettyJson(users.value()));
+                             } else {
+                                 m_context->print(renderTable(users.value()));
+                             }
+                             m_context->finish(0);
+                         });
     });
 }
 
@@ -139,7 +137,7 @@ void UsersCommand::create()
             if (!user)
                 return m_context->fail(user.error());
             m_context->print(QStringLiteral("Created user %1 (%2), id %3.")
-                                 .arg(user->username, user->email, user->id));
+                                 .arg(user->username, user->email, idText(user->id)));
             m_context->finish(0);
         });
     });
@@ -152,8 +150,7 @@ void UsersCommand::show()
             if (!user)
                 return m_context->fail(user.error());
             if (m_output == "json")
-                m_context->print(
-                    QString::fromUtf8(QJsonDocument(user->toJson()).toJson()).trimmed());
+                m_context->print(prettyJson(user.value()));
             else
                 m_context->print(renderCard(user.value()));
             m_context->finish(0);

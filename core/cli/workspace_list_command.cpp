@@ -85,11 +85,7 @@ void WorkspaceListCommand::run()
                     if (page->workspaces.size() == pageSize && collected->size() < page->count)
                         return (*next)();
                     if (m_output == "json") {
-                        QJsonArray array;
-                        for (const auto &workspace : *collected)
-                            array.append(workspace.toJson());
-                        m_context->print(
-                            QString::fromUtf8(QJsonDocument(array).toJson()).trimmed());
+                        m_context->print(prettyJson(*collected));
                     } else if (collected->isEmpty()) {
                         m_context->printError(QStringLiteral(
                             "No workspaces found! Create one:\n\n  coder create <name> "

@@ -62,7 +62,7 @@ void WorkspaceRunner::build(ApiClient *client, const Workspace &workspace,
 void WorkspaceRunner::follow(ApiClient *client, const WorkspaceBuild &build,
                              std::function<void(WorkspaceBuild)> next)
 {
-    const QString buildId = build.id;
+    const QUuid buildId = build.id;
     auto fetch = [client, buildId](std::function<void(JobWatcher::JobResult)> done) {
         client->workspaceBuild(buildId, [done](Result<WorkspaceBuild, ApiError> current) {
             if (!current)

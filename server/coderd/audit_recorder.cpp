@@ -1,6 +1,6 @@
 #include "audit_recorder.h"
 
-#include "json_codec.h"
+#include "api_objects.h"
 #include "server/database/store.h"
 #include "server/http/http_request.h"
 
@@ -34,8 +34,8 @@ void AuditRecorder::recordUserChange(const HttpRequest &request, const QUuid &ac
                                      const QString &action, const User &target, int statusCode,
                                      const QJsonObject &diff)
 {
-    record(request, {actor, action, QStringLiteral("user"), uuidText(target.id), target.username,
-                     statusCode, diff});
+    record(request, {actor, action, QStringLiteral("user"), core::idText(target.id),
+                     target.username, statusCode, diff});
 }
 
 QJsonObject AuditRecorder::change(const QJsonValue &before, const QJsonValue &after)

@@ -1,6 +1,7 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
-#include "json_codec.h"
+#include "provisioning_views.h"
 #include "request_params.h"
 
 namespace coder::server {
@@ -21,12 +22,17 @@ void registerAuditRoutes(Router &router, ApiContext &context)
                    if (!logs || !count)
                        return HttpResponse::error(ApiContext::storeError(
                            !logs ? logs.error() : count.error(), QStringLiteral("audit log")));
-                   core::JsonWriter json;
-                   json.beginObject().key("audit_logs").beginArray();
-                   for (const AuditLog &entry : std::as_const(*logs))
-                       writeAuditLog(json, entry);
-                   json.endArray().key("count").value(*count).endObject();
-                   return HttpResponse::rawJson(200, json.take());
+                   // Each entry shows its author's account (null when there was none).
+                   ProvisioningViews views(context.store);
+                   core::AuditLogsPage shown;
+                   shown.count = *count;
+                   for (const AuditLog &entry : std::as_const(*logs)) {
+                       std::optional<User> author;
+                       if (!entry.userId.isNull())
+                           author = views.user(entry.userId);
+                       shown.auditLogs.append(apiAuditLog(entry, author));
+                   }
+                   return HttpResponse::rawJson(200, core::json::toJson(shown));
                }));
 }
 

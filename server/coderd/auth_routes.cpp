@@ -1,8 +1,8 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
 #include "api_token.h"
 #include "json_body.h"
-#include "json_codec.h"
 #include "password_hasher.h"
 #include "request_params.h"
 
@@ -41,7 +41,8 @@ HttpResponse createFirstUser(ApiContext &context, HttpRequest &request)
     }
     context.audit.recordUserChange(request, created->id, QStringLiteral("create"), *created, 201,
                                    {{QStringLiteral("roles"), QStringLiteral("owner")}});
-    return HttpResponse::json(201, QJsonObject{{QStringLiteral("user_id"), uuidText(created->id)}});
+    return HttpResponse::json(201,
+                              QJsonObject{{QStringLiteral("user_id"), core::idText(created->id)}});
 }
 
 HttpResponse login(ApiContext &context, HttpRequest &request)

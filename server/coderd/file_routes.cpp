@@ -1,6 +1,6 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
-#include "json_codec.h"
 #include "server/provisioner/template_archive.h"
 
 #include <QCryptographicHash>
@@ -35,7 +35,8 @@ HttpResponse uploadFile(ApiContext &context, HttpRequest &request, const Princip
         return HttpResponse::error(ApiContext::storeError(stored.error(), QStringLiteral("file")));
     // The same bytes uploaded before: the first upload's id, as Coder answers.
     const int status = stored->id == file.id ? 201 : 200;
-    return HttpResponse::json(status, QJsonObject{{QStringLiteral("hash"), uuidText(stored->id)}});
+    return HttpResponse::json(status,
+                              QJsonObject{{QStringLiteral("hash"), core::idText(stored->id)}});
 }
 
 HttpResponse downloadFile(ApiContext &context, HttpRequest &request, const Principal &principal)

@@ -1,9 +1,9 @@
 #include "job_log_stream.h"
 
 #include "api_context.h"
+#include "api_objects.h"
 #include "core/work_pool.h"
 #include "provisioner_job_server.h"
-#include "provisioning_codec.h"
 #include "server/database/pubsub.h"
 
 #include <QLoggingCategory>
@@ -37,7 +37,7 @@ HttpResponse jobLogsResponse(ApiContext &context, const HttpRequest &request, co
     core::JsonWriter json;
     json.beginArray();
     for (const ProvisionerJobLog &log : std::as_const(*logs))
-        writeProvisionerJobLog(json, log);
+        core::json::write(json, apiJobLog(log));
     json.endArray();
     return HttpResponse::rawJson(200, json.take());
 }
@@ -94,7 +94,7 @@ void JobLogStream::pump()
             Batch batch{{}, after, !job->isActive()};
             for (const ProvisionerJobLog &log : std::as_const(*logs)) {
                 core::JsonWriter json;
-                writeProvisionerJobLog(json, log);
+                core::json::write(json, apiJobLog(log));
                 batch.logs.append(json.take());
                 batch.lastId = log.id;
             }

@@ -1,8 +1,8 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
 #include "provisioner_daemon_session.h"
 #include "provisioner_job_server.h"
-#include "provisioning_codec.h"
 
 #include <QWebSocket>
 #include <openssl/crypto.h>
@@ -25,7 +25,7 @@ HttpResponse listDaemons(ApiContext &context, HttpRequest &, const Principal &pr
     core::JsonWriter json;
     json.beginArray();
     for (const ProvisionerDaemon &daemon : std::as_const(*daemons))
-        writeProvisionerDaemon(json, daemon);
+        core::json::write(json, apiDaemon(daemon));
     json.endArray();
     return HttpResponse::rawJson(200, json.take());
 }

@@ -107,10 +107,8 @@ core::Result<QByteArray, core::ApiError> ProvisioningViews::workspace(const Work
     auto resources = resourcesOf({view.latestJob.id});
     if (!resources)
         return resources.error();
-    core::JsonWriter json;
-    writeWorkspace(json, view, latestBuildView(view, *resources), organizationOf(view),
-                   QDateTime::currentDateTimeUtc());
-    return json.take();
+    return core::json::toJson(apiWorkspace(view, latestBuildView(view, *resources),
+                                           organizationOf(view), QDateTime::currentDateTimeUtc()));
 }
 
 core::Result<QByteArray, core::ApiError>
@@ -130,7 +128,8 @@ ProvisioningViews::workspaces(const QList<WorkspaceView> &list, qint64 count)
     json.reserve(list.size() * 3584);
     json.beginObject().key("workspaces").beginArray();
     for (const WorkspaceView &view : list)
-        writeWorkspace(json, view, latestBuildView(view, *resources), organizationOf(view), now);
+        core::json::write(
+            json, apiWorkspace(view, latestBuildView(view, *resources), organizationOf(view), now));
     json.endArray().key("count").value(count).endObject();
     return json.take();
 }
@@ -138,9 +137,8 @@ ProvisioningViews::workspaces(const QList<WorkspaceView> &list, qint64 count)
 core::Result<QByteArray, core::ApiError>
 ProvisioningViews::templateVersion(const VersionWithJob &read)
 {
-    core::JsonWriter json;
-    writeTemplateVersion(json, read.version, read.job, user(read.version.createdBy));
-    return json.take();
+    return core::json::toJson(
+        apiTemplateVersion(read.version, read.job, user(read.version.createdBy)));
 }
 
 core::Result<QByteArray, core::ApiError> ProvisioningViews::templates(const QList<Template> &list,
@@ -156,8 +154,8 @@ core::Result<QByteArray, core::ApiError> ProvisioningViews::templates(const QLis
     if (array)
         json.beginArray();
     for (const Template &tmpl : list)
-        writeTemplate(json, tmpl, organization(tmpl.organizationId), userName(tmpl.createdBy),
-                      counts->value(tmpl.id));
+        core::json::write(json, apiTemplate(tmpl, organization(tmpl.organizationId),
+                                            userName(tmpl.createdBy), counts->value(tmpl.id)));
     if (array)
         json.endArray();
     return json.take();

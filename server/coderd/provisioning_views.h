@@ -1,8 +1,8 @@
 #pragma once
 
+#include "api_objects.h"
 #include "core/api_error.h"
 #include "core/result.h"
-#include "provisioning_codec.h"
 #include "server/database/store.h"
 #include "server/http/http_response.h"
 

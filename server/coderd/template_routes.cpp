@@ -1,8 +1,8 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
 #include "audit_recorder.h"
 #include "json_body.h"
-#include "json_codec.h"
 #include "provisioning_views.h"
 #include "request_params.h"
 
@@ -167,7 +167,7 @@ HttpResponse createTemplate(ApiContext &context, HttpRequest &request, const Pri
     context.audit.record(request, {principal.user.id,
                                    QStringLiteral("create"),
                                    QStringLiteral("template"),
-                                   uuidText(inserted->id),
+                                   core::idText(inserted->id),
                                    inserted->name,
                                    201,
                                    {}});
@@ -212,7 +212,7 @@ HttpResponse patchTemplate(ApiContext &context, HttpRequest &request, const Prin
         return failed(updated.error());
     context.audit.record(request,
                          {principal.user.id, QStringLiteral("write"), QStringLiteral("template"),
-                          uuidText(updated->id), updated->name, 200, diffOf(*tmpl, *updated)});
+                          core::idText(updated->id), updated->name, 200, diffOf(*tmpl, *updated)});
     return templateResponse(context, *updated);
 }
 
@@ -232,7 +232,7 @@ HttpResponse deleteTemplate(ApiContext &context, HttpRequest &request, const Pri
     context.audit.record(request, {principal.user.id,
                                    QStringLiteral("delete"),
                                    QStringLiteral("template"),
-                                   uuidText(tmpl->id),
+                                   core::idText(tmpl->id),
                                    tmpl->name,
                                    200,
                                    {}});
@@ -303,10 +303,10 @@ HttpResponse setActiveVersion(ApiContext &context, HttpRequest &request, const P
     }
     context.audit.record(request,
                          {principal.user.id, QStringLiteral("write"), QStringLiteral("template"),
-                          uuidText(tmpl->id), tmpl->name, 200,
+                          core::idText(tmpl->id), tmpl->name, 200,
                           QJsonObject{{QStringLiteral("active_version_id"),
-                                       AuditRecorder::change(uuidText(tmpl->activeVersionId),
-                                                             uuidText(versionId))}}});
+                                       AuditRecorder::change(core::idText(tmpl->activeVersionId),
+                                                             core::idText(versionId))}}});
     return HttpResponse::json(
         200, QJsonObject{{QStringLiteral("message"),
                           QStringLiteral("Updated the active template version!")}});
@@ -331,7 +331,7 @@ void registerTemplateRoutes(Router &router, ApiContext &context)
                    if (!organization)
                        return HttpResponse::error(organization.error());
                    core::JsonWriter json;
-                   writeOrganization(json, *organization);
+                   core::json::write(json, apiOrganization(*organization));
                    return HttpResponse::rawJson(200, json.take());
                }));
     router.add("GET", org + QStringLiteral("/templates"), bind(listTemplates));

@@ -1,8 +1,8 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
 #include "job_log_stream.h"
 #include "json_body.h"
-#include "json_codec.h"
 #include "provisioner_job_server.h"
 #include "provisioning_views.h"
 #include "request_params.h"
@@ -119,7 +119,7 @@ HttpResponse createVersion(ApiContext &context, HttpRequest &request, const Prin
     job.provisioner = provisioner;
     job.type = job_type::templateVersionImport;
     job.fileId = fileId;
-    job.input = {{QStringLiteral("template_version_id"), uuidText(version.id)}};
+    job.input = {{QStringLiteral("template_version_id"), core::idText(version.id)}};
     job.tags = tags;
     version.jobId = job.id;
     auto inserted = context.store.templates().insertVersion(version, job);
@@ -130,7 +130,7 @@ HttpResponse createVersion(ApiContext &context, HttpRequest &request, const Prin
     context.audit.record(request, {principal.user.id,
                                    QStringLiteral("create"),
                                    QStringLiteral("template_version"),
-                                   uuidText(inserted->id),
+                                   core::idText(inserted->id),
                                    inserted->name,
                                    201,
                                    {}});
@@ -196,7 +196,7 @@ HttpResponse versionResources(ApiContext &context, HttpRequest &request, const P
     core::JsonWriter json;
     json.beginArray();
     for (const WorkspaceResource &resource : std::as_const(*resources))
-        writeWorkspaceResource(json, resource, now);
+        core::json::write(json, apiResource(resource, now));
     json.endArray();
     return HttpResponse::rawJson(200, json.take());
 }

@@ -1,8 +1,8 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
 #include "api_token.h"
 #include "json_body.h"
-#include "json_codec.h"
 
 #include <QRegularExpression>
 
@@ -25,7 +25,7 @@ HttpResponse listTokens(ApiContext &context, const Principal &principal, const U
     core::JsonWriter json;
     json.beginArray();
     for (const ApiKey &key : std::as_const(*keys))
-        writeApiKey(json, key);
+        core::json::write(json, apiKey(key));
     json.endArray();
     return HttpResponse::rawJson(200, json.take());
 }

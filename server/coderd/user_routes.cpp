@@ -1,7 +1,7 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
 #include "json_body.h"
-#include "json_codec.h"
 #include "password_hasher.h"
 #include "request_params.h"
 
@@ -14,7 +14,7 @@ namespace {
 HttpResponse userResponse(int status, const User &user)
 {
     core::JsonWriter json;
-    writeUser(json, user);
+    core::json::write(json, apiUser(user));
     return HttpResponse::rawJson(status, json.take());
 }
 
@@ -73,7 +73,7 @@ HttpResponse listUsers(ApiContext &context, HttpRequest &request, const Principa
     core::JsonWriter json;
     json.beginObject().key("users").beginArray();
     for (const User &user : std::as_const(*users))
-        writeUser(json, user);
+        core::json::write(json, apiUser(user));
     json.endArray().key("count").value(*count).endObject();
     return HttpResponse::rawJson(200, json.take());
 }
@@ -148,7 +148,7 @@ HttpResponse getRoles(const User &target)
 {
     core::JsonWriter json;
     json.beginObject().key("roles");
-    writeRoles(json, target.roles);
+    core::json::write(json, apiRoles(target.roles));
     json.endObject();
     return HttpResponse::rawJson(200, json.take());
 }

@@ -1,8 +1,8 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
 #include "job_log_stream.h"
 #include "json_body.h"
-#include "json_codec.h"
 #include "provisioner_job_server.h"
 #include "provisioning_views.h"
 #include "request_params.h"
@@ -51,7 +51,7 @@ HttpResponse buildResponse(ApiContext &context, const WorkspaceBuild &build,
     if (!view)
         return HttpResponse::error(view.error());
     core::JsonWriter json;
-    writeWorkspaceBuild(json, *view, QDateTime::currentDateTimeUtc());
+    core::json::write(json, apiBuild(*view, QDateTime::currentDateTimeUtc()));
     return HttpResponse::rawJson(status, json.take());
 }
 
@@ -76,7 +76,7 @@ HttpResponse listBuilds(ApiContext &context, HttpRequest &request, const Princip
         auto view = views.build(build, *workspace);
         if (!view)
             return HttpResponse::error(view.error());
-        writeWorkspaceBuild(json, *view, now);
+        core::json::write(json, apiBuild(*view, now));
     }
     json.endArray();
     return HttpResponse::rawJson(200, json.take());
@@ -113,7 +113,7 @@ HttpResponse createBuild(ApiContext &context, HttpRequest &request, const Princi
         build.transition == transition::remove ? QStringLiteral("delete") : QStringLiteral("write");
     context.audit.record(request,
                          {principal.user.id, auditAction, QStringLiteral("workspace_build"),
-                          uuidText(created->id), workspace->workspace.name, 201,
+                          core::idText(created->id), workspace->workspace.name, 201,
                           QJsonObject{{QStringLiteral("transition"), build.transition}}});
     return buildResponse(context, *created, *workspace, 201);
 }
@@ -167,9 +167,9 @@ HttpResponse cancelBuild(ApiContext &context, HttpRequest &request, const Princi
     }
     context.jobs->jobChanged(*job);
     context.audit.record(request, {principal.user.id, QStringLiteral("write"),
-                                   QStringLiteral("workspace_build"), uuidText(target->build.id),
-                                   target->workspace.workspace.name, 200,
-                                   QJsonObject{{QStringLiteral("canceled"), true}}});
+                                   QStringLiteral("workspace_build"),
+                                   core::idText(target->build.id), target->workspace.workspace.name,
+                                   200, QJsonObject{{QStringLiteral("canceled"), true}}});
     return HttpResponse::json(200,
                               QJsonObject{{QStringLiteral("message"),
                                            QStringLiteral("Job has been marked as canceled...")}});

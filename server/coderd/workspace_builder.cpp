@@ -1,10 +1,9 @@
 #include "workspace_builder.h"
 
 #include "api_context.h"
+#include "api_objects.h"
 #include "json_body.h"
-#include "json_codec.h"
 #include "provisioner_job_server.h"
-#include "provisioning_codec.h"
 
 namespace coder::server {
 
@@ -108,8 +107,8 @@ ProvisionerJob WorkspaceBuilder::buildJob(const Version &version, const QUuid &i
     job.type = job_type::workspaceBuild;
     job.fileId = version.version.fileId;
     job.tags = version.importJob.tags; // builds go where the template was imported
-    job.input = {{QStringLiteral("workspace_build_id"), uuidText(buildId)},
-                 {QStringLiteral("workspace_id"), uuidText(workspaceId)}};
+    job.input = {{QStringLiteral("workspace_build_id"), core::idText(buildId)},
+                 {QStringLiteral("workspace_id"), core::idText(workspaceId)}};
     return job;
 }
 

@@ -1,9 +1,9 @@
 #include "api_context.h"
+#include "api_objects.h"
 #include "api_routes.h"
 #include "audit_recorder.h"
 #include "cron_schedule.h"
 #include "json_body.h"
-#include "json_codec.h"
 #include "provisioner_job_server.h"
 #include "provisioning_views.h"
 #include "request_params.h"
@@ -110,7 +110,7 @@ HttpResponse createWorkspace(ApiContext &context, HttpRequest &request, const Pr
         return HttpResponse::error(created.error());
     context.audit.record(request,
                          {principal.user.id, QStringLiteral("create"), QStringLiteral("workspace"),
-                          uuidText(created->workspace.id), created->workspace.name, 201,
+                          core::idText(created->workspace.id), created->workspace.name, 201,
                           QJsonObject{{QStringLiteral("owner"), owner.username}}});
     return workspaceResponse(context, *created, 201);
 }
@@ -260,7 +260,7 @@ HttpResponse patchWorkspace(ApiContext &context, HttpRequest &request, const Pri
     context.audit.record(
         request,
         {principal.user.id, QStringLiteral("write"), QStringLiteral("workspace"),
-         uuidText(view->workspace.id), name, 204,
+         core::idText(view->workspace.id), name, 204,
          QJsonObject{{QStringLiteral("name"), AuditRecorder::change(view->workspace.name, name)}}});
     workspaceChanged(context, view->workspace.id);
     return HttpResponse::noContent();
@@ -358,8 +358,9 @@ HttpResponse extendDeadline(ApiContext &context, HttpRequest &request, const Pri
             ApiContext::storeError(updated.error(), QStringLiteral("workspace build")));
     workspaceChanged(context, view->workspace.id);
     return HttpResponse::json(
-        200, QJsonObject{{QStringLiteral("message"),
-                          QStringLiteral("Deadline updated to %1.").arg(toRfc3339(deadline))}});
+        200, QJsonObject{
+                 {QStringLiteral("message"),
+                  QStringLiteral("Deadline updated to %1.").arg(core::formatApiTime(deadline))}});
 }
 
 } // namespace

@@ -17,6 +17,10 @@ namespace coder::server {
 // UTC, millisecond precision; an invalid QDateTime is NULL. JSON columns hold what the API or
 // the provisioner defined; the store does not look inside them.
 
+// The one organization every deployment has, made by migration 0002 ("coder").
+inline const QUuid kDefaultOrganizationId =
+    QUuid::fromString(QStringLiteral("c0de0000-0000-4000-8000-000000000001"));
+
 struct File
 {
     QUuid id;

@@ -21,12 +21,14 @@ public:
     bool running = false;
     int threadsLeft = 0; // threads not finished yet
 
-    // The threads have ended, so nothing else can touch their workers any more.
+    // Each worker deletes itself on its thread as the thread finishes (with the connections it
+    // still holds, whose events belong to that thread); the thread objects go here, once their
+    // threads have returned (wait() is then a matter of the thread's last cleanup).
     void release()
     {
-        for (size_t i = 0; i < threads.size(); ++i) {
-            delete workers[i];
-            delete threads[i];
+        for (QThread *thread : threads) {
+            thread->wait();
+            delete thread;
         }
         threads.clear();
         workers.clear();
@@ -45,8 +47,6 @@ HttpServer::~HttpServer()
 {
     // Only a server destroyed without waiting for stopped() waits here.
     shutdown(1000);
-    for (QThread *thread : d->threads)
-        thread->wait();
     d->release();
 }
 
@@ -94,6 +94,7 @@ QString HttpServer::listen()
         auto *worker = new HttpWorker(d->router, d->config);
         worker->moveToThread(thread);
         connect(thread, &QThread::started, worker, &HttpWorker::start);
+        connect(thread, &QThread::finished, worker, &QObject::deleteLater);
         connect(thread, &QThread::finished, this, [this] {
             if (--d->threadsLeft > 0)
                 return;

@@ -11,6 +11,10 @@
 using namespace coder::core;
 
 namespace {
+const QUuid kBuild = QUuid::fromString(QStringLiteral("00000000-0000-4000-8000-0000000000b1"));
+}
+
+namespace {
 
 // A WebSocket peer on loopback that plays coderd's log stream: it records the request, sends
 // the messages it is given, then closes with the given code.
@@ -93,8 +97,7 @@ void TestLogFollower::followsUntilNormalClose()
                        logJson(3, "Starting workspace", "three")};
     ApiClient client(stream.baseUrl());
     client.setSessionToken(QStringLiteral("session-secret"));
-    LogFollower *follower =
-        client.followLogs(ApiClient::workspaceBuildLogsPath(QStringLiteral("b1")));
+    LogFollower *follower = client.followLogs(ApiClient::workspaceBuildLogsPath(kBuild));
     QSignalSpy logs(follower, &LogFollower::log);
     QSignalSpy finished(follower, &LogFollower::finished);
     QSignalSpy failed(follower, &LogFollower::failed);
@@ -107,7 +110,8 @@ void TestLogFollower::followsUntilNormalClose()
     QCOMPARE(outputs,
              (QStringList{QStringLiteral("one"), QStringLiteral("two"), QStringLiteral("three")}));
     QCOMPARE(follower->lastLogId(), 3);
-    QCOMPARE(stream.requestUrl.path(), QStringLiteral("/api/v2/workspacebuilds/b1/logs"));
+    QCOMPARE(stream.requestUrl.path(),
+             QStringLiteral("/api/v2/workspacebuilds/%1/logs").arg(idText(kBuild)));
     QVERIFY(QUrlQuery(stream.requestUrl).hasQueryItem(QStringLiteral("follow")));
     QCOMPARE(stream.token, QByteArray("session-secret"));
     // Nothing else comes once it finished.

@@ -53,7 +53,7 @@ TemplateVersionParameter parameter(const QString &name, bool required,
 Workspace sampleWorkspace()
 {
     Workspace workspace;
-    workspace.id = QStringLiteral("ws-1");
+    workspace.id = QUuid::createUuid();
     workspace.name = QStringLiteral("dev");
     workspace.ownerName = QStringLiteral("alice");
     workspace.templateName = QStringLiteral("local");
