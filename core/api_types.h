@@ -299,8 +299,8 @@ struct LoginRequest
 
     static auto jsonFields()
     {
-        return std::make_tuple(field("email", &LoginRequest::email),
-                               field("password", &LoginRequest::password));
+        return std::make_tuple(field("email", &LoginRequest::email, Required),
+                               field("password", &LoginRequest::password, Required));
     }
 };
 
@@ -338,6 +338,36 @@ struct CreateKeyResponse
     {
         return std::make_tuple(field("key", &CreateKeyResponse::key, Required));
     }
+};
+
+// PUT /api/v2/users/{user}/password (old_password: required for one's own)
+struct UpdateUserPasswordRequest
+{
+    QString oldPassword;
+    QString password;
+
+    static auto jsonFields()
+    {
+        return std::make_tuple(
+            field("old_password", &UpdateUserPasswordRequest::oldPassword, OmitEmpty),
+            field("password", &UpdateUserPasswordRequest::password, Required));
+    }
+};
+
+// PUT /api/v2/users/{user}/roles
+struct UpdateRolesRequest
+{
+    QStringList roles;
+
+    static auto jsonFields() { return std::make_tuple(field("roles", &UpdateRolesRequest::roles)); }
+};
+
+// GET /api/v2/users/{user}/roles
+struct UserRoles
+{
+    QList<SlimRole> roles;
+
+    static auto jsonFields() { return std::make_tuple(field("roles", &UserRoles::roles)); }
 };
 
 // {"message", "detail"} answers that carry no object (Coder's codersdk.Response without

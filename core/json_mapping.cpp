@@ -151,7 +151,11 @@ QString read(const QJsonValue &in, qint64 &out)
     const double value = in.toDouble();
     if (value != std::floor(value))
         return QStringLiteral("not an integer");
-    out = in.toInteger();
+    // toInteger() keeps all 64 bits of a JSON integer and answers its default for what does
+    // not fit: two different defaults tell the two apart.
+    out = in.toInteger(0);
+    if (out != in.toInteger(1))
+        return QStringLiteral("out of range");
     return {};
 }
 

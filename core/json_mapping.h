@@ -248,14 +248,42 @@ template <Mapped T> QString read(const QJsonValue &in, T &out)
     return problem;
 }
 
+// Every field's problem rather than the first: what a server answers a request with, so that a
+// client learns about all of them at once. Each is {key, what is wrong}.
+struct FieldProblem
+{
+    QString field;
+    QString problem;
+};
+template <Mapped T> QList<FieldProblem> readEach(const QJsonObject &in, T &out)
+{
+    QList<FieldProblem> problems;
+    std::apply(
+        [&](const auto &...fields) {
+            (
+                [&](const auto &field) {
+                    const QString problem = readField(in, out, field);
+                    if (!problem.isEmpty())
+                        problems.append({QLatin1String(field.key),
+                                         problem.mid(problem.indexOf(QLatin1String(": ")) + 2)});
+                }(fields),
+                ...);
+        },
+        T::jsonFields());
+    return problems;
+}
+
 // ---- whole documents ----
 
 // A body as a QJsonValue (an object or an array); undefined when it is not JSON.
 QJsonValue parse(const QByteArray &body);
 
-template <typename T> QByteArray toJson(const T &value)
+// reserve: the bytes expected, for a long list written in one allocation.
+template <typename T> QByteArray toJson(const T &value, qsizetype reserve = 0)
 {
     JsonWriter out;
+    if (reserve > 0)
+        out.reserve(reserve);
     write(out, value);
     return out.take();
 }

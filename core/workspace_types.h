@@ -626,6 +626,7 @@ struct CreateTemplateRequest
     QString icon;
     QUuid versionId;
     std::optional<qint64> defaultTtlMs;
+    std::optional<qint64> activityBumpMs;
     std::optional<bool> allowUserAutostart;
     std::optional<bool> allowUserAutostop;
     std::optional<bool> allowUserCancelWorkspaceJobs;
@@ -638,6 +639,7 @@ struct CreateTemplateRequest
             field("description", &R::description, OmitEmpty), field("icon", &R::icon, OmitEmpty),
             field("template_version_id", &R::versionId),
             field("default_ttl_ms", &R::defaultTtlMs, OmitEmpty),
+            field("activity_bump_ms", &R::activityBumpMs, OmitEmpty),
             field("allow_user_autostart", &R::allowUserAutostart, OmitEmpty),
             field("allow_user_autostop", &R::allowUserAutostop, OmitEmpty),
             field("allow_user_cancel_workspace_jobs", &R::allowUserCancelWorkspaceJobs, OmitEmpty));
@@ -699,6 +701,44 @@ struct UpdateActiveVersionRequest
     static auto jsonFields()
     {
         return std::make_tuple(field("id", &UpdateActiveVersionRequest::id, Required));
+    }
+};
+
+// PATCH /api/v2/templates/{template}: the fields sent change, the others stay.
+struct UpdateTemplateMeta
+{
+    std::optional<QString> name;
+    std::optional<QString> displayName;
+    std::optional<QString> description;
+    std::optional<QString> icon;
+    std::optional<qint64> defaultTtlMs;
+    std::optional<qint64> activityBumpMs;
+    std::optional<bool> allowUserAutostart;
+    std::optional<bool> allowUserAutostop;
+    std::optional<bool> allowUserCancelWorkspaceJobs;
+
+    static auto jsonFields()
+    {
+        using R = UpdateTemplateMeta;
+        return std::make_tuple(
+            field("name", &R::name, OmitEmpty), field("display_name", &R::displayName, OmitEmpty),
+            field("description", &R::description, OmitEmpty), field("icon", &R::icon, OmitEmpty),
+            field("default_ttl_ms", &R::defaultTtlMs, OmitEmpty),
+            field("activity_bump_ms", &R::activityBumpMs, OmitEmpty),
+            field("allow_user_autostart", &R::allowUserAutostart, OmitEmpty),
+            field("allow_user_autostop", &R::allowUserAutostop, OmitEmpty),
+            field("allow_user_cancel_workspace_jobs", &R::allowUserCancelWorkspaceJobs, OmitEmpty));
+    }
+};
+
+// PATCH /api/v2/workspaces/{workspace}
+struct UpdateWorkspaceRequest
+{
+    QString name;
+
+    static auto jsonFields()
+    {
+        return std::make_tuple(field("name", &UpdateWorkspaceRequest::name, Required));
     }
 };
 

@@ -1,34 +1,43 @@
 #pragma once
 
-#include "authz.h"
-#include "core/api_error.h"
-#include "core/result.h"
-#include "server/database/provisioning_models.h"
+namespace coder::core {
+class WorkPool;
+}
 
 namespace coder::server {
 
-class ApiContext;
+class AuditRecorder;
+class DeploymentUrl;
+class FileService;
+class ProvisionerDaemonService;
+class ProvisionerJobServer;
+class Pubsub;
+class RouteKit;
 class Router;
-struct HttpRequest;
-struct Principal;
+class TemplateService;
+class TemplateVersionService;
+class UserService;
+class WorkspaceBuildService;
+class WorkspaceService;
+struct LogStreaming;
 
-// Each registers one area of the API on the router (Coder's route names).
-void registerMetaRoutes(Router &router, ApiContext &context);
-void registerAuthRoutes(Router &router, ApiContext &context);
-void registerUserRoutes(Router &router, ApiContext &context);
-void registerTokenRoutes(Router &router, ApiContext &context);
-void registerAuditRoutes(Router &router, ApiContext &context);
-void registerFileRoutes(Router &router, ApiContext &context);
-void registerTemplateRoutes(Router &router, ApiContext &context);
-void registerTemplateVersionRoutes(Router &router, ApiContext &context);
-void registerWorkspaceRoutes(Router &router, ApiContext &context);
-void registerWorkspaceBuildRoutes(Router &router, ApiContext &context);
-void registerProvisionerDaemonRoutes(Router &router, ApiContext &context);
-
-// Finds the {workspace} of a request and checks that the principal may act on it (404 for a
-// workspace it may not even read). Shared by the workspace and build routes.
-core::Result<WorkspaceView, core::ApiError> workspaceFor(ApiContext &context,
-                                                         const HttpRequest &request,
-                                                         const Principal &principal, Action action);
+// Each registers one area of the API on the router (Coder's route names), handing each request
+// to the service it names: parse, call, encode.
+void registerMetaRoutes(Router &router, const DeploymentUrl &url);
+void registerAuthRoutes(Router &router, const RouteKit &kit, UserService &users);
+void registerUserRoutes(Router &router, const RouteKit &kit, UserService &users);
+void registerTokenRoutes(Router &router, const RouteKit &kit, UserService &users);
+void registerAuditRoutes(Router &router, const RouteKit &kit, AuditRecorder &audit);
+void registerFileRoutes(Router &router, const RouteKit &kit, FileService &files);
+void registerTemplateRoutes(Router &router, const RouteKit &kit, TemplateService &templates);
+void registerTemplateVersionRoutes(Router &router, const RouteKit &kit,
+                                   TemplateVersionService &versions, const LogStreaming &streaming);
+void registerWorkspaceRoutes(Router &router, const RouteKit &kit, WorkspaceService &workspaces,
+                             core::WorkPool &pool, Pubsub &pubsub);
+void registerWorkspaceBuildRoutes(Router &router, const RouteKit &kit,
+                                  WorkspaceBuildService &builds, const LogStreaming &streaming);
+void registerProvisionerDaemonRoutes(Router &router, const RouteKit &kit,
+                                     ProvisionerDaemonService &daemons, ProvisionerJobServer &jobs,
+                                     core::WorkPool &pool);
 
 } // namespace coder::server

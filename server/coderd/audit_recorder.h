@@ -1,5 +1,8 @@
 #pragma once
 
+#include "core/api_types.h"
+#include "domain_error.h"
+#include "pagination.h"
 #include "server/database/models.h"
 
 #include <QJsonObject>
@@ -9,10 +12,11 @@
 namespace coder::server {
 
 class Store;
-struct HttpRequest;
+struct Actor;
 
-// Writes one audit log row per mutation: who, what, on which target, when, from where and
-// with which outcome. Never given a secret: diffs name changed fields, not password hashes.
+// The audit log: one row written per mutation (who, what, on which target, when, from where and
+// with which outcome) and the rows read back, newest first, for those allowed. Never given a
+// secret: diffs name changed fields, not password hashes.
 class AuditRecorder
 {
 public:
@@ -20,7 +24,7 @@ public:
 
     struct Entry
     {
-        QUuid actor;          // null when nobody is logged in (a failed login)
+        QUuid actor;          // the user who acted; null when nobody (a failed login)
         QString action;       // create | write | delete | login | logout
         QString resourceType; // user | api_key
         QString resourceId;
@@ -29,10 +33,13 @@ public:
         QJsonObject diff;
     };
 
-    void record(const HttpRequest &request, const Entry &entry);
-    // A change to a user account (resource "user", target its username).
-    void recordUserChange(const HttpRequest &request, const QUuid &actor, const QString &action,
-                          const User &target, int statusCode, const QJsonObject &diff = {});
+    // From where: the actor's address, user agent and request id.
+    void record(const Actor &actor, const Entry &entry);
+    // A change the actor's user made to a user account (resource "user", target its username).
+    void recordUserChange(const Actor &actor, const QString &action, const User &target,
+                          int statusCode, const QJsonObject &diff = {});
+    // A page of the log, each entry with its author's account (none when there was none).
+    Outcome<core::AuditLogsPage> list(const Actor &actor, Pagination page);
     // The diff entry of a changed field: {"old": ..., "new": ...}.
     static QJsonObject change(const QJsonValue &before, const QJsonValue &after);
 

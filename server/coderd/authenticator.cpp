@@ -16,9 +16,9 @@ namespace {
 // what the dashboard needs.
 constexpr qint64 usageWriteIntervalMs = 60'000;
 
-core::ApiError unauthorized(const QString &message)
+DomainError unauthorized(const QString &message)
 {
-    return core::ApiError::unauthorized(message);
+    return DomainError::unauthorized(message);
 }
 } // namespace
 
@@ -30,7 +30,7 @@ Subject Authenticator::subjectOf(const User &user, const ApiKey &key)
     return subject;
 }
 
-core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRequest &request)
+Outcome<Principal> Authenticator::authenticate(const HttpRequest &request)
 {
     QByteArray presented = request.header("coder-session-token");
     if (presented.isEmpty()) {
@@ -42,7 +42,7 @@ core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRe
             request.method == "GET" || request.method == "HEAD" || request.method == "OPTIONS";
         if (!presented.isEmpty() && !safe &&
             !request.header("content-type").startsWith("application/json"))
-            return core::ApiError::forbidden(
+            return DomainError::forbidden(
                 QStringLiteral("Requests authenticated by the session cookie must send "
                                "Content-Type: application/json."));
     }
@@ -56,10 +56,10 @@ core::Result<Principal, core::ApiError> Authenticator::authenticate(const HttpRe
     StoreResult<ApiKeyWithUser> found = m_store.users().apiKeyWithUser(token->id);
     if (!found) {
         if (found.error().kind == StoreError::Unavailable)
-            return core::ApiError::unavailable(QStringLiteral(
+            return DomainError::unavailable(QStringLiteral(
                 "Could not check the session token: the database is not available right now."));
         if (found.error().kind != StoreError::NotFound)
-            return core::ApiError::internal(QStringLiteral("Could not check the session token."));
+            return DomainError::internal(QStringLiteral("Could not check the session token."));
         return unauthorized(QStringLiteral("The session token is invalid or was revoked."));
     }
     ApiKey &key = found->key;

@@ -1,22 +1,13 @@
 #pragma once
 
-#include "authz.h"
-#include "core/api_error.h"
-#include "core/result.h"
+#include "actor.h"
+#include "domain_error.h"
 #include "server/database/models.h"
 
 namespace coder::server {
 
 class Store;
 struct HttpRequest;
-
-// Who made a request: the user, the key they presented and their RBAC subject.
-struct Principal
-{
-    User user;
-    ApiKey key;
-    Subject subject;
-};
 
 // Resolves the session token of a request (header Coder-Session-Token, or the cookie
 // coder_session_token) to a Principal. Sessions slide: using one pushes its expiry out by its
@@ -28,7 +19,9 @@ public:
 
     explicit Authenticator(Store &store) : m_store(store) {}
 
-    core::Result<Principal, core::ApiError> authenticate(const HttpRequest &request);
+    // Unauthorized without a valid token; Forbidden for a change the cookie alone authenticates
+    // without a JSON content type; Unavailable when the database does not answer.
+    Outcome<Principal> authenticate(const HttpRequest &request);
 
     // The RBAC subject of a request made by user with key (roles, and the key's scope).
     static Subject subjectOf(const User &user, const ApiKey &key);

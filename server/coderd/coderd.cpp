@@ -1,8 +1,8 @@
 #include "coderd.h"
 
-#include "api_context.h"
-#include "api_routes.h"
+#include "coderd_services.h"
 #include "core/work_pool.h"
+#include "deployment_url.h"
 #include "provisioner_job_server.h"
 #include "provisioning_service.h"
 #include "server/database/pubsub_factory.h"
@@ -99,12 +99,13 @@ Coderd::~Coderd()
     // The last resort of an owner that did not wait for stopped(): stop here, waiting.
     m_mailbox.close();
     m_http.reset();
+    m_router.reset();
     m_provisioning.reset();
     if (m_pool && m_pubsub)
         m_pool->post([pubsub = m_pubsub.get()] { pubsub->close(); });
-    m_pool.reset();
-    m_router.reset();
-    m_context.reset();
+    m_pool.reset(); // drains: no request still uses the services below
+    m_services.reset();
+    m_url.reset();
     m_pubsub.reset();
     m_store.reset();
 }
@@ -245,26 +246,13 @@ void Coderd::opened(std::shared_ptr<Opened> opened)
         http.tls = *tls;
     }
 
-    m_context = std::make_unique<ApiContext>(*m_store, m_config);
-    ApiContext *context = m_context.get();
-    m_context->pool = m_pool.get();
+    // The composition root: the deployment URL, then provisioning, then the services over both.
+    m_url = std::make_unique<DeploymentUrl>(m_config.accessUrl);
     m_provisioning = std::make_unique<ProvisioningService>(
-        *m_store, *m_pubsub, m_config, *m_pool, [context] { return context->accessUrl(); });
-    m_context->pubsub = m_pubsub.get();
-    m_context->jobs = &m_provisioning->jobs();
-    m_context->builder = &m_provisioning->builder();
-    m_router = std::make_shared<Router>();
-    registerMetaRoutes(*m_router, *m_context);
-    registerAuthRoutes(*m_router, *m_context);
-    registerUserRoutes(*m_router, *m_context);
-    registerTokenRoutes(*m_router, *m_context);
-    registerAuditRoutes(*m_router, *m_context);
-    registerFileRoutes(*m_router, *m_context);
-    registerTemplateRoutes(*m_router, *m_context);
-    registerTemplateVersionRoutes(*m_router, *m_context);
-    registerWorkspaceRoutes(*m_router, *m_context);
-    registerWorkspaceBuildRoutes(*m_router, *m_context);
-    registerProvisionerDaemonRoutes(*m_router, *m_context);
+        *m_store, *m_pubsub, m_config, *m_pool, [url = m_url.get()] { return url->get(); });
+    m_services = std::make_unique<CoderdServices>(*m_store, *m_pubsub, *m_pool, m_config, *m_url,
+                                                  *m_provisioning);
+    m_router = m_services->router();
 
     m_http = std::make_unique<HttpServer>(m_router, http);
     if (QString error = m_http->listen(); !error.isEmpty()) {
@@ -280,7 +268,7 @@ void Coderd::opened(std::shared_ptr<Opened> opened)
     m_listenUrl.setHost(shown.toString());
     m_listenUrl.setPort(m_http->port());
     if (m_config.accessUrl.isEmpty())
-        m_context->setAccessUrl(m_listenUrl);
+        m_url->set(m_listenUrl);
     m_provisioning->start(opened->provisioning);
     m_state = State::Running;
     Q_EMIT ready();
@@ -331,10 +319,11 @@ void Coderd::tearDown()
 void Coderd::tornDown()
 {
     m_http.reset();
+    m_router.reset();
+    m_services.reset();
     m_provisioning.reset();
     m_provisioningStopped = false;
-    m_router.reset();
-    m_context.reset();
+    m_url.reset();
     m_pubsub.reset();
     m_store.reset();
     m_pool.reset();
@@ -348,7 +337,7 @@ void Coderd::tornDown()
 
 QUrl Coderd::accessUrl() const
 {
-    return m_context ? m_context->accessUrl() : m_config.accessUrl;
+    return m_url ? m_url->get() : m_config.accessUrl;
 }
 
 QString Coderd::databaseDescription() const

@@ -13,7 +13,8 @@ class WorkPool;
 
 namespace coder::server {
 
-class ApiContext;
+class CoderdServices;
+class DeploymentUrl;
 class HttpServer;
 class ProvisioningService;
 class Pubsub;
@@ -74,8 +75,9 @@ private:
     std::unique_ptr<core::WorkPool> m_pool;
     std::unique_ptr<Store> m_store;
     std::unique_ptr<Pubsub> m_pubsub;
-    std::unique_ptr<ApiContext> m_context;
+    std::unique_ptr<DeploymentUrl> m_url;
     std::unique_ptr<ProvisioningService> m_provisioning;
+    std::unique_ptr<CoderdServices> m_services;
     std::shared_ptr<Router> m_router;
     std::unique_ptr<HttpServer> m_http;
     core::Mailbox m_mailbox{this};

@@ -1,8 +1,7 @@
 #include "job_log_stream.h"
 
-#include "api_context.h"
-#include "api_objects.h"
 #include "core/work_pool.h"
+#include "job_logs.h"
 #include "provisioner_job_server.h"
 #include "server/database/pubsub.h"
 
@@ -13,47 +12,19 @@ namespace coder::server {
 
 Q_DECLARE_LOGGING_CATEGORY(lcApi)
 
-core::Result<qint64, core::ApiError> logsAfterParam(const HttpRequest &request)
+void JobLogStream::start(JobLogs &logs, core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket,
+                         const QUuid &jobId, qint64 after)
 {
-    const QString text = request.query.queryItemValue(QStringLiteral("after"));
-    if (text.isEmpty())
-        return qint64(0);
-    bool ok = false;
-    const qint64 after = text.toLongLong(&ok);
-    if (!ok || after < 0)
-        return core::ApiError::invalidField(QStringLiteral("after"),
-                                            QStringLiteral("Must be a non-negative log id."));
-    return after;
+    new JobLogStream(logs, pool, pubsub, socket, jobId, after); // parented to the socket
 }
 
-HttpResponse jobLogsResponse(ApiContext &context, const HttpRequest &request, const QUuid &jobId)
-{
-    auto after = logsAfterParam(request);
-    if (!after)
-        return HttpResponse::error(after.error());
-    auto logs = context.store.jobs().logs(jobId, *after);
-    if (!logs)
-        return HttpResponse::error(ApiContext::storeError(logs.error(), QStringLiteral("logs")));
-    core::JsonWriter json;
-    json.beginArray();
-    for (const ProvisionerJobLog &log : std::as_const(*logs))
-        core::json::write(json, apiJobLog(log));
-    json.endArray();
-    return HttpResponse::rawJson(200, json.take());
-}
-
-void JobLogStream::start(ApiContext &context, QWebSocket *socket, const QUuid &jobId, qint64 after)
-{
-    new JobLogStream(context, socket, jobId, after); // parented to the socket
-}
-
-JobLogStream::JobLogStream(ApiContext &context, QWebSocket *socket, const QUuid &jobId,
-                           qint64 after)
-    : QObject(socket), m_context(context), m_socket(socket), m_jobId(jobId), m_after(after)
+JobLogStream::JobLogStream(JobLogs &logs, core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket,
+                           const QUuid &jobId, qint64 after)
+    : QObject(socket), m_logs(logs), m_pool(pool), m_socket(socket), m_jobId(jobId), m_after(after)
 {
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
     // Listening before the first read, so no log stored in between is missed.
-    auto subscription = context.pubsub->listen(
+    auto subscription = pubsub.listen(
         channels::jobLogs(jobId), this, [this](const QByteArray &) { pump(); },
         [this](const QString &error) {
             if (error.isEmpty()) {
@@ -82,25 +53,10 @@ void JobLogStream::pump()
         return;
     }
     m_reading = true;
-    Store &store = m_context.store;
-    m_context.pool->run(
+    m_pool.run(
         m_mailbox.address(),
-        [&store, jobId = m_jobId, after = m_after]() -> std::optional<Batch> {
-            // The job first: when it has ended, the logs read after it are all there will be.
-            auto job = store.jobs().byId(jobId);
-            auto logs = store.jobs().logs(jobId, after);
-            if (!job || !logs)
-                return std::nullopt;
-            Batch batch{{}, after, !job->isActive()};
-            for (const ProvisionerJobLog &log : std::as_const(*logs)) {
-                core::JsonWriter json;
-                core::json::write(json, apiJobLog(log));
-                batch.logs.append(json.take());
-                batch.lastId = log.id;
-            }
-            return batch;
-        },
-        [this](std::optional<Batch> batch) {
+        [&logs = m_logs, jobId = m_jobId, after = m_after] { return logs.batch(jobId, after); },
+        [this](Outcome<JobLogs::Batch> batch) {
             m_reading = false;
             if (m_socket->state() != QAbstractSocket::ConnectedState)
                 return;
@@ -109,9 +65,10 @@ void JobLogStream::pump()
                                 QStringLiteral("cannot read the job's logs"));
                 return;
             }
-            for (const QByteArray &log : std::as_const(batch->logs))
-                m_socket->sendTextMessage(QString::fromUtf8(log));
-            m_after = batch->lastId;
+            for (const core::ProvisionerJobLog &log : std::as_const(batch->logs)) {
+                m_socket->sendTextMessage(QString::fromUtf8(core::json::toJson(log)));
+                m_after = log.id;
+            }
             if (batch->ended) {
                 m_subscription.reset();
                 m_socket->close(QWebSocketProtocol::CloseCodeNormal,
@@ -121,6 +78,27 @@ void JobLogStream::pump()
             if (std::exchange(m_readAgain, false))
                 pump();
         });
+}
+
+WebSocketHandler LogStreaming::route(const RouteKit &kit, const QString &param, JobOf jobOf) const
+{
+    return kit.authenticatedWebSocket([streaming = *this, param, jobOf = std::move(jobOf)](
+                                          HttpRequest &request, const Actor &actor) {
+        auto id = uuidParam(request, param);
+        if (!id)
+            return refuseUpgrade(id.error());
+        auto job = jobOf(actor, *id);
+        if (!job)
+            return refuseUpgrade(job.error());
+        auto after = logsAfter(request);
+        if (!after)
+            return refuseUpgrade(after.error());
+        return WebSocketDecision{std::nullopt,
+                                 [streaming, jobId = *job, after = *after](QWebSocket *socket) {
+                                     JobLogStream::start(streaming.logs, streaming.pool,
+                                                         streaming.pubsub, socket, jobId, after);
+                                 }};
+    });
 }
 
 } // namespace coder::server

@@ -1,8 +1,7 @@
 #pragma once
 
-#include "core/api_error.h"
 #include "core/mailbox.h"
-#include "core/result.h"
+#include "route_kit.h"
 #include "server/database/pubsub.h"
 #include "server/http/router.h"
 
@@ -12,33 +11,32 @@
 
 class QWebSocket;
 
+namespace coder::core {
+class WorkPool;
+}
+
 namespace coder::server {
 
-class ApiContext;
+class JobLogs;
 
 // Streams a provisioner job's logs over a WebSocket (`.../logs?follow`): every log after the
 // requested id, then each new one as it is stored, one JSON object per text message, and a
 // normal close once the job has ended and its last log was sent. Lives as long as its socket,
-// on the socket's event-loop thread; the logs are read on the handler pool.
+// on the socket's event-loop thread; the logs are read on the pool.
 class JobLogStream : public QObject
 {
     Q_OBJECT
 public:
-    static void start(ApiContext &context, QWebSocket *socket, const QUuid &jobId, qint64 after);
+    static void start(JobLogs &logs, core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket,
+                      const QUuid &jobId, qint64 after);
 
 private:
-    JobLogStream(ApiContext &context, QWebSocket *socket, const QUuid &jobId, qint64 after);
+    JobLogStream(JobLogs &logs, core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket,
+                 const QUuid &jobId, qint64 after);
     void pump();
 
-    // What one read found: the logs after m_after, and whether the job has ended.
-    struct Batch
-    {
-        QList<QByteArray> logs; // one JSON object each
-        qint64 lastId = 0;
-        bool ended = false;
-    };
-
-    ApiContext &m_context;
+    JobLogs &m_logs;
+    core::WorkPool &m_pool;
     QWebSocket *m_socket;
     QUuid m_jobId;
     qint64 m_after;
@@ -48,9 +46,17 @@ private:
     core::Mailbox m_mailbox{this};
 };
 
-// ?after=N (default 0): 400 when it is not a non-negative integer.
-core::Result<qint64, core::ApiError> logsAfterParam(const HttpRequest &request);
-// The plain GET form: a JSON array of the logs after ?after.
-HttpResponse jobLogsResponse(ApiContext &context, const HttpRequest &request, const QUuid &jobId);
+// What a log route needs to hand the socket it accepts to a JobLogStream.
+struct LogStreaming
+{
+    JobLogs &logs;
+    core::WorkPool &pool;
+    Pubsub &pubsub;
+
+    // The WebSocket route `.../{param}/logs?follow&after=N`: the id of param read, jobOf asked
+    // for the job whose logs the actor may follow, the upgrade accepted and the logs streamed.
+    using JobOf = std::function<Outcome<QUuid>(const Actor &, const QUuid &)>;
+    WebSocketHandler route(const RouteKit &kit, const QString &param, JobOf jobOf) const;
+};
 
 } // namespace coder::server

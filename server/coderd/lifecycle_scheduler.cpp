@@ -57,7 +57,7 @@ int LifecycleScheduler::runTick(Store &store, WorkspaceBuilder &builder, const Q
             ++started;
             qCInfo(lcLifecycle) << reason << "of workspace" << view.ownerName << "/"
                                 << view.workspace.name;
-        } else if (created.error().status != 409) { // 409: another replica was first
+        } else if (!created.error().is(DomainError::Kind::Conflict)) { // another replica was first
             qCWarning(lcLifecycle) << reason << "of workspace" << view.workspace.id
                                    << "failed:" << created.error().message;
         }

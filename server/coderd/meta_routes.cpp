@@ -1,9 +1,12 @@
-#include "api_context.h"
+// The routes about the deployment itself: /healthz and /api/v2/buildinfo.
 #include "api_routes.h"
+#include "core/api_types.h"
+#include "deployment_url.h"
+#include "route_kit.h"
 
 namespace coder::server {
 
-void registerMetaRoutes(Router &router, ApiContext &context)
+void registerMetaRoutes(Router &router, const DeploymentUrl &url)
 {
     // Neither waits on anything: answered on the event-loop threads, so that they stay quick
     // however busy the handler pool is.
@@ -14,15 +17,14 @@ void registerMetaRoutes(Router &router, ApiContext &context)
         [](HttpRequest &) { return HttpResponse::text(200, "OK"); }, onEventLoop);
     router.add(
         "GET", QStringLiteral("/api/v2/buildinfo"),
-        [&context](HttpRequest &) {
-            const QString url = context.accessUrl().toString(QUrl::StripTrailingSlash);
-            return HttpResponse::json(
-                200, QJsonObject{
-                         {QStringLiteral("version"), QStringLiteral(CODER_VERSION)},
-                         {QStringLiteral("external_url"), url},
-                         {QStringLiteral("dashboard_url"), url},
-                         {QStringLiteral("workspace_proxy"), false},
-                     });
+        [&url](HttpRequest &) {
+            core::BuildInfo info;
+            info.version = QStringLiteral(CODER_VERSION);
+            info.externalUrl = url.get().toString(QUrl::StripTrailingSlash);
+            info.dashboardUrl = info.externalUrl;
+            info.agentApiVersion = QStringLiteral("1.0");
+            info.provisionerApiVersion = QStringLiteral("1.0");
+            return HttpResponse::rawJson(200, core::json::toJson(info));
         },
         onEventLoop);
 }

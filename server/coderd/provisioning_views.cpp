@@ -1,7 +1,5 @@
 #include "provisioning_views.h"
 
-#include "api_context.h"
-
 namespace coder::server {
 
 User ProvisioningViews::user(const QUuid &id)
@@ -18,11 +16,6 @@ User ProvisioningViews::user(const QUuid &id)
         user.id = id; // a name shown blank rather than a failed response
     m_users.insert(id, user);
     return user;
-}
-
-QString ProvisioningViews::userName(const QUuid &id)
-{
-    return user(id).username;
 }
 
 QString ProvisioningViews::versionName(const QUuid &id)
@@ -53,7 +46,7 @@ OrganizationRef ProvisioningViews::organizationOf(const WorkspaceView &view)
     return {view.workspace.organizationId, view.organizationName, view.organizationDisplayName};
 }
 
-core::Result<QHash<QUuid, QList<WorkspaceResource>>, core::ApiError>
+Outcome<QHash<QUuid, QList<WorkspaceResource>>>
 ProvisioningViews::resourcesOf(const QList<QUuid> &jobIds)
 {
     QHash<QUuid, QList<WorkspaceResource>> byJob;
@@ -61,7 +54,7 @@ ProvisioningViews::resourcesOf(const QList<QUuid> &jobIds)
         return byJob;
     auto resources = m_store.jobs().resourcesByJobIds(jobIds);
     if (!resources)
-        return ApiContext::storeError(resources.error(), QStringLiteral("workspace resources"));
+        return DomainError::fromStore(resources.error(), QStringLiteral("workspace resources"));
     for (const WorkspaceResource &resource : std::as_const(*resources))
         byJob[resource.jobId].append(resource);
     return byJob;
@@ -83,8 +76,8 @@ ProvisioningViews::latestBuildView(const WorkspaceView &view,
     return build;
 }
 
-core::Result<BuildView, core::ApiError> ProvisioningViews::build(const BuildWithJob &read,
-                                                                 const WorkspaceView &workspace)
+Outcome<core::WorkspaceBuild> ProvisioningViews::build(const BuildWithJob &read,
+                                                       const WorkspaceView &workspace)
 {
     const WorkspaceBuild &build = read.build;
     auto resources = resourcesOf({build.jobId});
@@ -97,22 +90,22 @@ core::Result<BuildView, core::ApiError> ProvisioningViews::build(const BuildWith
     view.workspaceOwnerId = workspace.workspace.ownerId;
     view.workspaceOwnerName = workspace.ownerName;
     view.templateVersionName = versionName(build.templateVersionId);
-    view.initiatorName = userName(build.initiatorId);
+    view.initiatorName = user(build.initiatorId).username;
     view.resources = resources->value(build.jobId);
-    return view;
+    return apiBuild(view, QDateTime::currentDateTimeUtc());
 }
 
-core::Result<QByteArray, core::ApiError> ProvisioningViews::workspace(const WorkspaceView &view)
+Outcome<core::Workspace> ProvisioningViews::workspace(const WorkspaceView &view)
 {
     auto resources = resourcesOf({view.latestJob.id});
     if (!resources)
         return resources.error();
-    return core::json::toJson(apiWorkspace(view, latestBuildView(view, *resources),
-                                           organizationOf(view), QDateTime::currentDateTimeUtc()));
+    return apiWorkspace(view, latestBuildView(view, *resources), organizationOf(view),
+                        QDateTime::currentDateTimeUtc());
 }
 
-core::Result<QByteArray, core::ApiError>
-ProvisioningViews::workspaces(const QList<WorkspaceView> &list, qint64 count)
+Outcome<core::WorkspacesPage> ProvisioningViews::workspaces(const QList<WorkspaceView> &list,
+                                                            qint64 count)
 {
     QList<QUuid> jobIds;
     jobIds.reserve(list.size());
@@ -122,43 +115,34 @@ ProvisioningViews::workspaces(const QList<WorkspaceView> &list, qint64 count)
     if (!resources)
         return resources.error();
     const QDateTime now = QDateTime::currentDateTimeUtc();
-    core::JsonWriter json;
-    // About 2.2 KiB per workspace without agents, 3.4 KiB with an agent and an app: one
-    // allocation for most pages.
-    json.reserve(list.size() * 3584);
-    json.beginObject().key("workspaces").beginArray();
+    core::WorkspacesPage page;
+    page.count = count;
+    page.workspaces.reserve(list.size());
     for (const WorkspaceView &view : list)
-        core::json::write(
-            json, apiWorkspace(view, latestBuildView(view, *resources), organizationOf(view), now));
-    json.endArray().key("count").value(count).endObject();
-    return json.take();
+        page.workspaces.append(
+            apiWorkspace(view, latestBuildView(view, *resources), organizationOf(view), now));
+    return page;
 }
 
-core::Result<QByteArray, core::ApiError>
-ProvisioningViews::templateVersion(const VersionWithJob &read)
+core::TemplateVersion ProvisioningViews::templateVersion(const VersionWithJob &read)
 {
-    return core::json::toJson(
-        apiTemplateVersion(read.version, read.job, user(read.version.createdBy)));
+    return apiTemplateVersion(read.version, read.job, user(read.version.createdBy));
 }
 
-core::Result<QByteArray, core::ApiError> ProvisioningViews::templates(const QList<Template> &list,
-                                                                      bool array)
+Outcome<QList<core::Template>> ProvisioningViews::templates(const QList<Template> &list)
 {
     QList<QUuid> ids;
     for (const Template &tmpl : list)
         ids.append(tmpl.id);
     auto counts = m_store.workspaces().ownerCountsByTemplate(ids);
     if (!counts)
-        return ApiContext::storeError(counts.error(), QStringLiteral("templates"));
-    core::JsonWriter json;
-    if (array)
-        json.beginArray();
+        return DomainError::fromStore(counts.error(), QStringLiteral("templates"));
+    QList<core::Template> shown;
+    shown.reserve(list.size());
     for (const Template &tmpl : list)
-        core::json::write(json, apiTemplate(tmpl, organization(tmpl.organizationId),
-                                            userName(tmpl.createdBy), counts->value(tmpl.id)));
-    if (array)
-        json.endArray();
-    return json.take();
+        shown.append(apiTemplate(tmpl, organization(tmpl.organizationId),
+                                 user(tmpl.createdBy).username, counts->value(tmpl.id)));
+    return shown;
 }
 
 } // namespace coder::server

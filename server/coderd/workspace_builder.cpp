@@ -1,8 +1,6 @@
 #include "workspace_builder.h"
 
-#include "api_context.h"
 #include "api_objects.h"
-#include "json_body.h"
 #include "provisioner_job_server.h"
 
 namespace coder::server {
@@ -16,34 +14,9 @@ QJsonArray parameterValuesToJson(const QList<ParameterValue> &values)
     return array;
 }
 
-core::ApiError workspaceGone(const QString &name, const QString &detail)
+DomainError workspaceGone(const QString &name, const QString &detail)
 {
-    core::ApiError gone = core::ApiError::badRequest(
-        QStringLiteral("Workspace \"%1\" was deleted.").arg(name), detail);
-    gone.status = 410;
-    return gone;
-}
-
-QList<ParameterValue> readParameterValues(JsonBody &body)
-{
-    const QString field = QStringLiteral("rich_parameter_values");
-    const QJsonValue raw = body.raw(field);
-    QList<ParameterValue> values;
-    if (raw.isUndefined() || raw.isNull())
-        return values;
-    for (const QJsonValue &item : raw.toArray()) {
-        if (!item.isObject() || !item[QStringLiteral("name")].isString() ||
-            !item[QStringLiteral("value")].isString()) {
-            body.invalid(field,
-                         QStringLiteral("Must be an array of {\"name\", \"value\"} strings."));
-            return {};
-        }
-        values.append(
-            {item[QStringLiteral("name")].toString(), item[QStringLiteral("value")].toString()});
-    }
-    if (!raw.isArray())
-        body.invalid(field, QStringLiteral("Must be an array of {\"name\", \"value\"} strings."));
-    return values;
+    return DomainError::gone(QStringLiteral("Workspace \"%1\" was deleted.").arg(name), detail);
 }
 
 QList<ParameterValue> parameterValuesFromJson(const QJsonArray &array)
@@ -55,24 +28,24 @@ QList<ParameterValue> parameterValuesFromJson(const QJsonArray &array)
     return values;
 }
 
-core::Result<WorkspaceBuilder::Version, core::ApiError>
-WorkspaceBuilder::importedVersion(const QUuid &versionId, const QString &field)
+Outcome<WorkspaceBuilder::Version> WorkspaceBuilder::importedVersion(const QUuid &versionId,
+                                                                     const QString &field)
 {
     auto version = m_store.templates().versionById(versionId);
     if (!version || version->templateId.isNull())
-        return core::ApiError::invalidField(field, QStringLiteral("No such template version."));
+        return DomainError::invalidField(field, QStringLiteral("No such template version."));
     auto job = m_store.jobs().byId(version->jobId);
     if (!job)
-        return ApiContext::storeError(job.error(), QStringLiteral("provisioner job"));
+        return DomainError::fromStore(job.error(), QStringLiteral("provisioner job"));
     if (job->status != job_status::succeeded)
-        return core::ApiError::invalidField(
+        return DomainError::invalidField(
             field, QStringLiteral("The template version's import has not succeeded (it is %1).")
                        .arg(job->status));
     Version result{*version, *job, {}};
     for (const QJsonValue &parameter : version->parameters) {
         auto decoded = TemplateParameter::fromApiJson(parameter.toObject());
         if (!decoded)
-            return core::ApiError::internal(
+            return DomainError::internal(
                 QStringLiteral("The template version's parameters cannot be read."),
                 decoded.error());
         result.parameters.append(*decoded);
@@ -80,19 +53,20 @@ WorkspaceBuilder::importedVersion(const QUuid &versionId, const QString &field)
     return result;
 }
 
-core::Result<QList<ParameterValue>, core::ApiError>
-WorkspaceBuilder::resolve(const Version &version, const QList<ParameterValue> &requested,
-                          const QList<ParameterValue> &previous, bool creating)
+Outcome<QList<ParameterValue>> WorkspaceBuilder::resolve(const Version &version,
+                                                         const QList<ParameterValue> &requested,
+                                                         const QList<ParameterValue> &previous,
+                                                         bool creating)
 {
     auto values = resolveParameters(version.parameters, requested, previous, creating);
     if (values)
         return *values;
-    core::ApiError error = core::ApiError::badRequest(
+    DomainError error = DomainError::invalid(
         QStringLiteral("Invalid parameter values."),
         QStringLiteral("Check rich_parameter_values against the template's parameters."));
     for (const ParameterError &problem : values.error())
-        error.validations.append(
-            {QStringLiteral("rich_parameter_values.") + problem.field, problem.detail});
+        error.withValidation(QStringLiteral("rich_parameter_values.") + problem.field,
+                             problem.detail);
     return error;
 }
 
@@ -112,16 +86,15 @@ ProvisionerJob WorkspaceBuilder::buildJob(const Version &version, const QUuid &i
     return job;
 }
 
-core::Result<WorkspaceView, core::ApiError>
-WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
+Outcome<WorkspaceView> WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
 {
     QUuid versionId = request.templateVersionId;
     Template tmpl;
     if (!request.templateId.isNull()) {
         auto found = m_store.templates().byId(request.templateId);
         if (!found || found->deleted)
-            return core::ApiError::invalidField(QStringLiteral("template_id"),
-                                                QStringLiteral("No such template."));
+            return DomainError::invalidField(QStringLiteral("template_id"),
+                                             QStringLiteral("No such template."));
         tmpl = *found;
         if (versionId.isNull())
             versionId = tmpl.activeVersionId;
@@ -134,20 +107,20 @@ WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
     if (tmpl.id.isNull()) {
         auto found = m_store.templates().byId(version->version.templateId);
         if (!found || found->deleted)
-            return core::ApiError::invalidField(field, QStringLiteral("No such template."));
+            return DomainError::invalidField(field, QStringLiteral("No such template."));
         tmpl = *found;
     } else if (version->version.templateId != tmpl.id) {
-        return core::ApiError::invalidField(
+        return DomainError::invalidField(
             QStringLiteral("template_version_id"),
             QStringLiteral("The version does not belong to the template."));
     }
     // The template's rules for autostart and autostop bind at creation as in the PUT routes.
     if (!request.autostartSchedule.isEmpty() && !tmpl.allowUserAutostart)
-        return core::ApiError::invalidField(
+        return DomainError::invalidField(
             QStringLiteral("autostart_schedule"),
             QStringLiteral("Autostart is not allowed for workspaces using this template."));
     if (request.ttlMs && *request.ttlMs != tmpl.defaultTtlMs && !tmpl.allowUserAutostop)
-        return core::ApiError::invalidField(
+        return DomainError::invalidField(
             QStringLiteral("ttl_ms"),
             QStringLiteral("Custom autostop TTL is not allowed for workspaces using this "
                            "template."));
@@ -176,35 +149,35 @@ WorkspaceBuilder::createWorkspace(const NewWorkspace &request)
     auto inserted = m_store.workspaces().insert(workspace, build, job);
     if (!inserted) {
         if (inserted.error().kind == StoreError::Conflict)
-            return core::ApiError::conflict(
+            return DomainError::conflict(
                 QStringLiteral("Workspace \"%1\" already exists.").arg(request.name),
                 QStringLiteral("name"));
         // The template was deleted since it was read above: the store checks it again, locked.
         if (inserted.error().kind == StoreError::NotFound)
-            return core::ApiError::invalidField(field, QStringLiteral("No such template."));
-        return ApiContext::storeError(inserted.error(), QStringLiteral("workspace"));
+            return DomainError::invalidField(field, QStringLiteral("No such template."));
+        return DomainError::fromStore(inserted.error(), QStringLiteral("workspace"));
     }
     m_jobs.jobPosted();
     return *inserted;
 }
 
-core::Result<WorkspaceBuild, core::ApiError>
-WorkspaceBuilder::createBuild(const WorkspaceView &workspace, const NewBuild &request)
+Outcome<WorkspaceBuild> WorkspaceBuilder::createBuild(const WorkspaceView &workspace,
+                                                      const NewBuild &request)
 {
     if (workspace.workspace.deleted)
         return workspaceGone(workspace.workspace.name);
     const QString status =
         workspaceStatus(workspace.latestJob.status, workspace.latestBuild.transition);
     if (workspace.latestJob.isActive())
-        return core::ApiError::conflict(
+        return DomainError::conflict(
             QStringLiteral("A build is already in progress for this workspace (it is %1); wait "
                            "for it or cancel it.")
                 .arg(status),
             QStringLiteral("transition"));
     if ((request.transition == transition::start && status == QLatin1String("running")) ||
         (request.transition == transition::stop && status == QLatin1String("stopped")))
-        return core::ApiError::conflict(QStringLiteral("The workspace is already %1.").arg(status),
-                                        QStringLiteral("transition"));
+        return DomainError::conflict(QStringLiteral("The workspace is already %1.").arg(status),
+                                     QStringLiteral("transition"));
 
     const QUuid versionId = request.templateVersionId.isNull()
                                 ? workspace.latestBuild.templateVersionId
@@ -213,7 +186,7 @@ WorkspaceBuilder::createBuild(const WorkspaceView &workspace, const NewBuild &re
     if (!version)
         return version.error();
     if (version->version.templateId != workspace.workspace.templateId)
-        return core::ApiError::invalidField(
+        return DomainError::invalidField(
             QStringLiteral("template_version_id"),
             QStringLiteral("The version belongs to another template."));
     auto parameters = resolve(*version, request.parameters,
@@ -233,7 +206,7 @@ WorkspaceBuilder::createBuild(const WorkspaceView &workspace, const NewBuild &re
     // workspace lists leave the state out.
     auto latest = m_store.workspaces().buildById(workspace.latestBuild.id);
     if (!latest)
-        return ApiContext::storeError(latest.error(), QStringLiteral("workspace build"));
+        return DomainError::fromStore(latest.error(), QStringLiteral("workspace build"));
     build.provisionerState = latest->provisionerState;
     const ProvisionerJob job =
         buildJob(*version, request.initiatorId, build.id, workspace.workspace.id);
@@ -241,12 +214,12 @@ WorkspaceBuilder::createBuild(const WorkspaceView &workspace, const NewBuild &re
     auto inserted = m_store.workspaces().insertBuild(build, job);
     if (!inserted) {
         if (inserted.error().kind == StoreError::Conflict)
-            return core::ApiError::conflict(
+            return DomainError::conflict(
                 QStringLiteral("Another build of this workspace started first."),
                 QStringLiteral("transition"));
         if (inserted.error().kind == StoreError::NotFound)
             return workspaceGone(workspace.workspace.name);
-        return ApiContext::storeError(inserted.error(), QStringLiteral("workspace build"));
+        return DomainError::fromStore(inserted.error(), QStringLiteral("workspace build"));
     }
     m_jobs.jobPosted();
     m_jobs.jobChanged(job);

@@ -1,7 +1,6 @@
 #pragma once
 
-#include "core/api_error.h"
-#include "core/result.h"
+#include "domain_error.h"
 #include "server/database/store.h"
 #include "server/provisioner/template_manifest.h"
 
@@ -12,7 +11,7 @@ class ProvisionerJobServer;
 // Creates workspaces and their builds, for the API and for the autostart/autostop scheduler:
 // checks that the transition makes sense in the workspace's state, picks the template version,
 // resolves the parameters against it, and inserts build and job together, then wakes the
-// provisioner daemons. Errors are the API's (400 with validations, 409, 410).
+// provisioner daemons. It decides; the actor's permissions were checked by its caller.
 class WorkspaceBuilder
 {
 public:
@@ -29,7 +28,7 @@ public:
         QList<ParameterValue> parameters;
         QUuid initiatorId;
     };
-    core::Result<WorkspaceView, core::ApiError> createWorkspace(const NewWorkspace &request);
+    Outcome<WorkspaceView> createWorkspace(const NewWorkspace &request);
 
     struct NewBuild
     {
@@ -39,8 +38,7 @@ public:
         QUuid initiatorId;
         QString reason = QStringLiteral("initiator");
     };
-    core::Result<WorkspaceBuild, core::ApiError> createBuild(const WorkspaceView &workspace,
-                                                             const NewBuild &request);
+    Outcome<WorkspaceBuild> createBuild(const WorkspaceView &workspace, const NewBuild &request);
 
 private:
     struct Version
@@ -49,11 +47,11 @@ private:
         ProvisionerJob importJob;
         QList<TemplateParameter> parameters;
     };
-    core::Result<Version, core::ApiError> importedVersion(const QUuid &versionId,
-                                                          const QString &field);
-    static core::Result<QList<ParameterValue>, core::ApiError>
-    resolve(const Version &version, const QList<ParameterValue> &requested,
-            const QList<ParameterValue> &previous, bool creating);
+    Outcome<Version> importedVersion(const QUuid &versionId, const QString &field);
+    static Outcome<QList<ParameterValue>> resolve(const Version &version,
+                                                  const QList<ParameterValue> &requested,
+                                                  const QList<ParameterValue> &previous,
+                                                  bool creating);
     static ProvisionerJob buildJob(const Version &version, const QUuid &initiator,
                                    const QUuid &buildId, const QUuid &workspaceId);
 
@@ -61,15 +59,10 @@ private:
     ProvisionerJobServer &m_jobs;
 };
 
-class JsonBody;
-
-// 410 Gone: the workspace was deleted.
-core::ApiError workspaceGone(const QString &name, const QString &detail = {});
+// Gone: the workspace was deleted.
+DomainError workspaceGone(const QString &name, const QString &detail = {});
 
 QJsonArray parameterValuesToJson(const QList<ParameterValue> &values);
-// Reads "rich_parameter_values": [{"name", "value"}] (strings) from a request; problems are
-// recorded in body.
-QList<ParameterValue> readParameterValues(JsonBody &body);
 QList<ParameterValue> parameterValuesFromJson(const QJsonArray &array);
 
 } // namespace coder::server

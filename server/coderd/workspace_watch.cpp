@@ -1,10 +1,9 @@
 #include "workspace_watch.h"
 
-#include "api_context.h"
 #include "core/work_pool.h"
 #include "provisioner_job_server.h"
-#include "provisioning_views.h"
 #include "server/database/pubsub.h"
+#include "workspace_service.h"
 
 #include <QLoggingCategory>
 #include <QWebSocket>
@@ -13,20 +12,23 @@ namespace coder::server {
 
 Q_DECLARE_LOGGING_CATEGORY(lcApi)
 
-void WorkspaceWatch::start(ApiContext &context, QWebSocket *socket, const QUuid &workspaceId)
+void WorkspaceWatch::start(WorkspaceService &workspaces, core::WorkPool &pool, Pubsub &pubsub,
+                           QWebSocket *socket, const Actor &actor, const QUuid &workspaceId)
 {
-    new WorkspaceWatch(context, socket, workspaceId); // parented to the socket
+    new WorkspaceWatch(workspaces, pool, pubsub, socket, actor, workspaceId); // parented to it
 }
 
-WorkspaceWatch::WorkspaceWatch(ApiContext &context, QWebSocket *socket, const QUuid &workspaceId)
-    : QObject(socket), m_context(context), m_socket(socket), m_workspaceId(workspaceId)
+WorkspaceWatch::WorkspaceWatch(WorkspaceService &workspaces, core::WorkPool &pool, Pubsub &pubsub,
+                               QWebSocket *socket, const Actor &actor, const QUuid &workspaceId)
+    : QObject(socket), m_workspaces(workspaces), m_pool(pool), m_socket(socket), m_actor(actor),
+      m_workspaceId(workspaceId)
 {
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
     m_coalesce.setSingleShot(true);
     m_coalesce.setInterval(50);
     connect(&m_coalesce, &QTimer::timeout, this, &WorkspaceWatch::refresh);
     // Listening before the first read, so no change made in between is missed.
-    auto subscription = context.pubsub->listen(
+    auto subscription = pubsub.listen(
         channels::workspace(workspaceId), this, [this](const QByteArray &) { m_coalesce.start(); },
         [this](const QString &error) {
             if (error.isEmpty()) {
@@ -53,18 +55,14 @@ void WorkspaceWatch::refresh()
         return;
     }
     m_reading = true;
-    ApiContext &context = m_context;
-    m_context.pool->run(
+    m_pool.run(
         m_mailbox.address(),
-        [&context, id = m_workspaceId]() -> core::Result<QByteArray, QString> {
-            auto view = context.store.workspaces().byId(id);
-            if (!view)
-                return view.error().message;
-            ProvisioningViews views(context.store);
-            auto json = views.workspace(*view);
-            if (!json)
-                return json.error().message;
-            return *json;
+        [&workspaces = m_workspaces, actor = m_actor,
+         id = m_workspaceId]() -> core::Result<QByteArray, QString> {
+            auto workspace = workspaces.get(actor, id, true);
+            if (!workspace)
+                return workspace.error().message;
+            return core::json::toJson(*workspace);
         },
         [this](core::Result<QByteArray, QString> json) {
             m_reading = false;

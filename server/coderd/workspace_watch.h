@@ -1,5 +1,6 @@
 #pragma once
 
+#include "actor.h"
 #include "core/mailbox.h"
 #include "server/database/pubsub.h"
 
@@ -10,27 +11,35 @@
 
 class QWebSocket;
 
+namespace coder::core {
+class WorkPool;
+}
+
 namespace coder::server {
 
-class ApiContext;
+class WorkspaceService;
 
 // GET /workspaces/{id}/watch-ws: sends the workspace's JSON at once and again after every
 // change (builds, job progress, settings), one text message each. Changes that come in a burst
 // are sent once, 50 ms later. Lives as long as its socket, on the socket's event-loop thread;
-// the workspace is read on the handler pool.
+// the workspace is read on the pool, as the actor who opened the watch may see it.
 class WorkspaceWatch : public QObject
 {
     Q_OBJECT
 public:
-    static void start(ApiContext &context, QWebSocket *socket, const QUuid &workspaceId);
+    static void start(WorkspaceService &workspaces, core::WorkPool &pool, Pubsub &pubsub,
+                      QWebSocket *socket, const Actor &actor, const QUuid &workspaceId);
 
 private:
-    WorkspaceWatch(ApiContext &context, QWebSocket *socket, const QUuid &workspaceId);
+    WorkspaceWatch(WorkspaceService &workspaces, core::WorkPool &pool, Pubsub &pubsub,
+                   QWebSocket *socket, const Actor &actor, const QUuid &workspaceId);
     void refresh();
     void send(const QByteArray &json);
 
-    ApiContext &m_context;
+    WorkspaceService &m_workspaces;
+    core::WorkPool &m_pool;
     QWebSocket *m_socket;
+    Actor m_actor;
     QUuid m_workspaceId;
     QTimer m_coalesce;
     QByteArray m_lastSent;

@@ -21,6 +21,8 @@ private Q_SLOTS:
     void listStopsAtFirstBadElement();
     void createTokenRequestOmitsDefaults();
     void auditLogUserIsNullWithoutAuthor();
+    void integersOutOfRangeAreRefused();
+    void readEachNamesEveryBadField();
 };
 
 static QJsonObject object(const char *text)
@@ -156,6 +158,32 @@ void TestApiTypes::auditLogUserIsNullWithoutAuthor()
     const auto back = json::fromJson<AuditLog>(reencoded(entry));
     QVERIFY(back.ok());
     QCOMPARE(back->user->username, QStringLiteral("alice"));
+}
+
+void TestApiTypes::integersOutOfRangeAreRefused()
+{
+    qint64 value = 7;
+    QCOMPARE(json::read(QJsonValue(1e300), value), QStringLiteral("out of range"));
+    QCOMPARE(json::read(QJsonValue(-1e19), value), QStringLiteral("out of range"));
+    QCOMPARE(json::read(QJsonValue(1.5), value), QStringLiteral("not an integer"));
+    // Every 64-bit integer JSON carries survives, not only those a double holds exactly.
+    const auto big = QJsonDocument::fromJson("[9007199254740993]").array().at(0);
+    QVERIFY(json::read(big, value).isEmpty());
+    QCOMPARE(value, Q_INT64_C(9007199254740993));
+}
+
+void TestApiTypes::readEachNamesEveryBadField()
+{
+    LoginRequest request;
+    const auto problems =
+        json::readEach(object(R"({"email": 5})"), request); // a number, and no password
+    QCOMPARE(problems.size(), 2);
+    QCOMPARE(problems.at(0).field, QStringLiteral("email"));
+    QCOMPARE(problems.at(0).problem, QStringLiteral("not a string"));
+    QCOMPARE(problems.at(1).field, QStringLiteral("password"));
+    QCOMPARE(problems.at(1).problem, QStringLiteral("missing"));
+    QVERIFY(json::readEach(object(R"({"email":"a@b","password":"x"})"), request).isEmpty());
+    QCOMPARE(request.email, QStringLiteral("a@b"));
 }
 
 QTEST_GUILESS_MAIN(TestApiTypes)

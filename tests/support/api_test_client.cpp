@@ -4,6 +4,7 @@
 #include <QJsonDocument>
 #include <QNetworkReply>
 #include <QTimer>
+#include <QUuid>
 
 namespace coder::test {
 
@@ -46,6 +47,9 @@ ApiReply ApiTestClient::request(const QByteArray &method, const QString &path,
     // Each call says who it is itself: cookies from an earlier login must not tag along.
     request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
     request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    // Named and numbered as a CLI's requests are, for the audit log to record.
+    request.setRawHeader("User-Agent", "coder-tests");
+    request.setRawHeader("X-Request-Id", QUuid::createUuid().toByteArray(QUuid::WithoutBraces));
     if (!token.isEmpty())
         request.setRawHeader("Coder-Session-Token", token);
     if (!body.isEmpty())

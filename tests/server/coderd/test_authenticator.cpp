@@ -119,13 +119,14 @@ void TestAuthenticator::wrongSecretAndDeletedUserAreRefused()
     forged[forged.size() - 1] = forged.back() == 'a' ? 'b' : 'a';
     auto refused = auth.authenticate(requestWith(forged));
     QVERIFY(!refused.ok());
-    QCOMPARE(refused.error().status, 401);
-    QCOMPARE(auth.authenticate(requestWith({})).error().status, 401);
-    QCOMPARE(auth.authenticate(requestWith("not-a-token")).error().status, 401);
+    QCOMPARE(refused.error().kind, DomainError::Kind::Unauthorized);
+    QCOMPARE(auth.authenticate(requestWith({})).error().kind, DomainError::Kind::Unauthorized);
+    QCOMPARE(auth.authenticate(requestWith("not-a-token")).error().kind,
+             DomainError::Kind::Unauthorized);
     const QByteArray expired = insertKey(u"password"_qs, 0, -1);
     QVERIFY(auth.authenticate(requestWith(expired)).error().message.contains(u"expired"_qs));
     QVERIFY(m_store->users().remove(m_user.id));
-    QCOMPARE(auth.authenticate(requestWith(token)).error().status, 401);
+    QCOMPARE(auth.authenticate(requestWith(token)).error().kind, DomainError::Kind::Unauthorized);
 }
 
 void TestAuthenticator::cookieIsAccepted()
@@ -138,9 +139,9 @@ void TestAuthenticator::cookieIsAccepted()
     QVERIFY(auth.authenticate(request).ok());
     // A change authenticated by the cookie alone must be JSON (cross-site request forgery).
     request.method = "POST";
-    QCOMPARE(auth.authenticate(request).error().status, 403);
+    QCOMPARE(auth.authenticate(request).error().kind, DomainError::Kind::Forbidden);
     request.headers.append(qMakePair(QByteArray("content-type"), QByteArray("text/plain")));
-    QCOMPARE(auth.authenticate(request).error().status, 403);
+    QCOMPARE(auth.authenticate(request).error().kind, DomainError::Kind::Forbidden);
     request.headers.last().second = "application/json";
     QVERIFY(auth.authenticate(request).ok());
     // The header needs no such care: browsers never add it on their own.

@@ -406,6 +406,8 @@ void TestIdentityApi::auditLogRecordsMutations()
         seen.insert(entry.value(u"action").toString() + u'/' +
                     entry.value(u"resource_type").toString());
         QCOMPARE(entry.value(u"ip").toString(), QStringLiteral("127.0.0.1"));
+        QCOMPARE(entry.value(u"user_agent").toString(), QStringLiteral("coder-tests"));
+        QVERIFY(!QUuid::fromString(entry.value(u"request_id").toString()).isNull());
         QVERIFY(!QByteArray(audit.body).contains("correct-horse-battery"));
     }
     for (const char *expected : {"create/user", "login/api_key", "logout/api_key", "write/user",

@@ -1,0 +1,19 @@
+#pragma once
+
+#include <QString>
+
+namespace coder::server {
+
+// The rules the fields of users, templates and workspaces follow, shared by the services. Each
+// returns the problem in words, or an empty string when the value is fine.
+QString usernameProblem(const QString &username);
+// Template and workspace names follow Coder's username rule.
+inline QString resourceNameProblem(const QString &name)
+{
+    return usernameProblem(name);
+}
+QString emailProblem(const QString &email);
+QString passwordProblem(const QString &password, const QString &username, const QString &email);
+QString nameProblem(const QString &name);
+
+} // namespace coder::server
