@@ -257,10 +257,10 @@ struct CreateFirstUserRequest
 
     static auto jsonFields()
     {
-        return std::make_tuple(field("email", &CreateFirstUserRequest::email),
-                               field("username", &CreateFirstUserRequest::username),
+        return std::make_tuple(field("email", &CreateFirstUserRequest::email, Required),
+                               field("username", &CreateFirstUserRequest::username, Required),
                                field("name", &CreateFirstUserRequest::name),
-                               field("password", &CreateFirstUserRequest::password));
+                               field("password", &CreateFirstUserRequest::password, Required));
     }
 };
 
@@ -285,10 +285,10 @@ struct CreateUserRequest
 
     static auto jsonFields()
     {
-        return std::make_tuple(field("email", &CreateUserRequest::email),
-                               field("username", &CreateUserRequest::username),
+        return std::make_tuple(field("email", &CreateUserRequest::email, Required),
+                               field("username", &CreateUserRequest::username, Required),
                                field("name", &CreateUserRequest::name),
-                               field("password", &CreateUserRequest::password));
+                               field("password", &CreateUserRequest::password, Required));
     }
 };
 

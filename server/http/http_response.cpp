@@ -74,7 +74,7 @@ HttpResponse HttpResponse::noContent()
 
 HttpResponse HttpResponse::error(const core::ApiError &error)
 {
-    HttpResponse response = json(error.status, error.toJson());
+    HttpResponse response = rawJson(error.status, core::json::toJson(error));
     if (error.retryAfterSeconds > 0)
         response.setHeader(QByteArrayLiteral("Retry-After"),
                            QByteArray::number(error.retryAfterSeconds));

@@ -55,7 +55,7 @@ inline std::shared_ptr<Router> makeTestRouter(std::shared_ptr<RouterState> state
         WebSocketDecision decision;
         if (request.header("coder-session-token") != "good") {
             decision.refusal = HttpResponse::error(
-                core::ApiError::unauthorized(QStringLiteral("You must be logged in.")));
+                core::ApiError{401, QStringLiteral("You must be logged in."), {}, {}});
             return decision;
         }
         const QString room = request.pathParam(QStringLiteral("room"));
