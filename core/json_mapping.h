@@ -288,6 +288,12 @@ template <typename T> QByteArray toJson(const T &value, qsizetype reserve = 0)
     return out.take();
 }
 
+// The value as a QJsonValue, for a document that holds it as a part (stored JSON columns).
+template <typename T> QJsonValue toJsonValue(const T &value)
+{
+    return parse(toJson(value));
+}
+
 template <typename T> Result<T, QString> fromJson(const QJsonValue &json)
 {
     T value{};

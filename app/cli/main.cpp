@@ -1,8 +1,6 @@
 #include "core/cli/client_commands.h"
 #include "server/coderd/server_command.h"
 #include "server/provisioner/provisionerd_command.h"
-#include "server/provisioner/template_archive.h"
-#include "server/provisioner/template_examples.h"
 
 #include <CLI/CLI.hpp>
 #include <QCoreApplication>
@@ -20,14 +18,7 @@ int main(int argc, char **argv)
     cli.require_subcommand(1);
     coder::server::registerServerCommand(cli);
     coder::server::registerProvisionerdCommand(cli);
-    // The template format lives with the provisioners; the CLI gets it handed in.
-    coder::core::cli::TemplateTools templateTools;
-    templateTools.pack = [](const QString &directory) {
-        return coder::server::TemplateArchive::pack(directory);
-    };
-    templateTools.exampleNames = &coder::server::TemplateExamples::names;
-    templateTools.writeExample = &coder::server::TemplateExamples::write;
-    coder::core::cli::registerClientCommands(cli, templateTools);
+    coder::core::cli::registerClientCommands(cli);
     CLI11_PARSE(cli, argc, argv);
     return 0;
 }

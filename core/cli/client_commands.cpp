@@ -17,7 +17,7 @@
 
 namespace coder::core::cli {
 
-void registerClientCommands(CLI::App &root, const TemplateTools &templateTools)
+void registerClientCommands(CLI::App &root)
 {
     // The CLI::App keeps the commands (and through them the context) alive via their callbacks.
     auto context = std::make_shared<ClientContext>();
@@ -27,7 +27,7 @@ void registerClientCommands(CLI::App &root, const TemplateTools &templateTools)
     WhoamiCommand::add(root, context);
     UsersCommand::add(root, context);
     TokensCommand::add(root, context);
-    TemplatesCommand::add(root, context, templateTools);
+    TemplatesCommand::add(root, context);
     CreateCommand::add(root, context);
     WorkspaceListCommand::add(root, context);
     ShowCommand::add(root, context);

@@ -1,6 +1,7 @@
 #include "parameter_resolver.h"
 
 #include "core/cli/terminal_prompt.h"
+#include "core/template_parameters.h"
 
 #include <QRegularExpression>
 #include <QSet>
@@ -17,67 +18,7 @@ void show(const QString &text)
     std::fflush(stderr);
 }
 
-QString validationMessage(const TemplateVersionParameter &parameter, const QString &value,
-                          const QString &fallback)
-{
-    if (parameter.validationError.isEmpty())
-        return fallback;
-    QString message = parameter.validationError;
-    message.replace(QStringLiteral("{value}"), value);
-    message.replace(QStringLiteral("{min}"), parameter.validationMin
-                                                 ? QString::number(*parameter.validationMin)
-                                                 : QString());
-    message.replace(QStringLiteral("{max}"), parameter.validationMax
-                                                 ? QString::number(*parameter.validationMax)
-                                                 : QString());
-    return message;
-}
-
 } // namespace
-
-QString ParameterResolver::check(const TemplateVersionParameter &parameter, const QString &value)
-{
-    if (!parameter.options.isEmpty() && parameter.type != u"list(string)") {
-        QStringList values;
-        for (const auto &option : parameter.options)
-            values.append(option.value);
-        if (!values.contains(value))
-            return QStringLiteral("\"%1\" is not one of the options: %2")
-                .arg(value, values.join(QStringLiteral(", ")));
-    }
-    if (parameter.type == u"bool" && value != u"true" && value != u"false")
-        return QStringLiteral("\"%1\" is not a bool: use true or false").arg(value);
-    if (parameter.type == u"number") {
-        static const QRegularExpression integer(QStringLiteral("^-?[0-9]+$"));
-        bool ok = false;
-        const qint64 number = value.toLongLong(&ok);
-        if (!integer.match(value).hasMatch() || !ok)
-            return QStringLiteral("\"%1\" is not a whole number").arg(value);
-        if ((parameter.validationMin && number < *parameter.validationMin) ||
-            (parameter.validationMax && number > *parameter.validationMax)) {
-            QString range;
-            if (parameter.validationMin && parameter.validationMax)
-                range = QStringLiteral("between %1 and %2")
-                            .arg(*parameter.validationMin)
-                            .arg(*parameter.validationMax);
-            else if (parameter.validationMin)
-                range = QStringLiteral("at least %1").arg(*parameter.validationMin);
-            else
-                range = QStringLiteral("at most %1").arg(*parameter.validationMax);
-            return validationMessage(parameter, value,
-                                     QStringLiteral("%1 is not %2").arg(value, range));
-        }
-    }
-    if (parameter.type == u"string" && !parameter.validationRegex.isEmpty()) {
-        const QRegularExpression pattern(
-            QRegularExpression::anchoredPattern(parameter.validationRegex));
-        if (pattern.isValid() && !pattern.match(value).hasMatch())
-            return validationMessage(
-                parameter, value,
-                QStringLiteral("\"%1\" does not match %2").arg(value, parameter.validationRegex));
-    }
-    return {};
-}
 
 Result<QList<WorkspaceBuildParameter>, QString>
 ParameterResolver::resolve(const QList<TemplateVersionParameter> &parameters,
@@ -102,7 +43,7 @@ ParameterResolver::resolve(const QList<TemplateVersionParameter> &parameters,
     for (const auto &parameter : parameters) {
         if (given.contains(parameter.name)) {
             const QString value = given.value(parameter.name);
-            if (const QString problem = check(parameter, value); !problem.isEmpty())
+            if (const QString problem = parameterProblem(parameter, value); !problem.isEmpty())
                 problems.append(QStringLiteral("invalid value for parameter %1: %2")
                                     .arg(parameter.name, problem));
             else
@@ -166,7 +107,7 @@ std::optional<QString> ParameterResolver::askOnTerminal(const TemplateVersionPar
             show(QStringLiteral("A value is required."));
             continue;
         }
-        const QString problem = check(parameter, value);
+        const QString problem = parameterProblem(parameter, value);
         if (problem.isEmpty())
             return value;
         show(problem);

@@ -24,9 +24,6 @@ public:
     resolve(const QList<TemplateVersionParameter> &parameters, const QMap<QString, QString> &given,
             const Prompt &prompt);
 
-    // Empty when value fits the parameter's type, options and validation; else why not.
-    static QString check(const TemplateVersionParameter &parameter, const QString &value);
-
     // The Prompt for a terminal: shows the parameter's name, description and options on
     // stderr, and asks again until the answer is valid. An option may be chosen by its
     // number, its name or its value.

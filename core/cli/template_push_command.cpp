@@ -5,6 +5,7 @@
 #include "core/cli/job_watcher.h"
 #include "core/cli/templates_command.h"
 #include "core/cli/terminal_prompt.h"
+#include "core/template_archive.h"
 
 #include <CLI/CLI.hpp>
 #include <QDir>
@@ -12,10 +13,9 @@
 
 namespace coder::core::cli {
 
-void TemplatePushCommand::add(CLI::App &templates, std::shared_ptr<ClientContext> context,
-                              Packer pack)
+void TemplatePushCommand::add(CLI::App &templates, std::shared_ptr<ClientContext> context)
 {
-    auto command = std::make_shared<TemplatePushCommand>(std::move(context), std::move(pack));
+    auto command = std::make_shared<TemplatePushCommand>(std::move(context));
     CLI::App *push = templates.add_subcommand(
         "push", "Create or update a template from a directory: upload, import, activate");
     push->fallthrough();
@@ -36,14 +36,12 @@ void TemplatePushCommand::add(CLI::App &templates, std::shared_ptr<ClientContext
     push->callback([command] { ClientContext::runOnEventLoop([command] { command->run(); }); });
 }
 
-TemplatePushCommand::TemplatePushCommand(std::shared_ptr<ClientContext> context, Packer pack)
-    : m_context(std::move(context)), m_pack(std::move(pack))
+TemplatePushCommand::TemplatePushCommand(std::shared_ptr<ClientContext> context)
+    : m_context(std::move(context))
 {}
 
 void TemplatePushCommand::run()
 {
-    if (!m_pack)
-        return m_context->fail(QStringLiteral("this build of coder cannot archive templates"));
     const QFileInfo directory(QString::fromStdString(m_directory));
     if (!directory.isDir())
         return m_context->fail(
@@ -55,7 +53,7 @@ void TemplatePushCommand::run()
         return m_context->fail(tags.error());
     m_tagValues = tags.value();
 
-    auto archive = m_pack(path);
+    auto archive = TemplateArchive::pack(path);
     if (!archive)
         return m_context->fail(
             QStringLiteral("cannot archive template directory %1: %2").arg(path, archive.error()));

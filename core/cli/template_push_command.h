@@ -30,14 +30,12 @@ class JobWatcher;
 class TemplatePushCommand
 {
 public:
-    using Packer = std::function<Result<QByteArray, QString>(const QString &directory)>;
-
     // What coderd accepts in one upload (POST /api/v2/files).
     static constexpr qint64 maxArchiveBytes = 10 * 1024 * 1024;
 
-    static void add(CLI::App &templates, std::shared_ptr<ClientContext> context, Packer pack);
+    static void add(CLI::App &templates, std::shared_ptr<ClientContext> context);
 
-    TemplatePushCommand(std::shared_ptr<ClientContext> context, Packer pack);
+    explicit TemplatePushCommand(std::shared_ptr<ClientContext> context);
 
 private:
     void run();
@@ -46,7 +44,6 @@ private:
                   std::optional<Template> existing);
 
     std::shared_ptr<ClientContext> m_context;
-    Packer m_pack;
     std::string m_name;
     std::string m_directory = ".";
     std::string m_message;

@@ -5,6 +5,7 @@
 #include "core/cli/table_writer.h"
 #include "core/cli/template_push_command.h"
 #include "core/cli/terminal_prompt.h"
+#include "core/template_examples.h"
 
 #include <CLI/CLI.hpp>
 #include <QDir>
@@ -33,10 +34,9 @@ void TemplatesCommand::addOrganizationOption(CLI::App *command, std::string &org
         ->capture_default_str();
 }
 
-void TemplatesCommand::add(CLI::App &root, std::shared_ptr<ClientContext> context,
-                           TemplateTools tools)
+void TemplatesCommand::add(CLI::App &root, std::shared_ptr<ClientContext> context)
 {
-    auto command = std::make_shared<TemplatesCommand>(context, tools);
+    auto command = std::make_shared<TemplatesCommand>(context);
     CLI::App *templates = root.add_subcommand("templates", "Manage templates")->alias("template");
     templates->fallthrough();
     templates->require_subcommand(1);
@@ -52,10 +52,8 @@ void TemplatesCommand::add(CLI::App &root, std::shared_ptr<ClientContext> contex
     init->add_option("directory", command->m_directory,
                      "Where to write the example (default: ./<example>)");
     init->add_option("--id", command->m_exampleId, "The example to start from")
-        ->check([tools](const std::string &value) -> std::string {
-            if (!tools.exampleNames)
-                return {};
-            const QStringList names = tools.exampleNames();
+        ->check([](const std::string &value) -> std::string {
+            const QStringList names = TemplateExamples::names();
             if (names.contains(QString::fromStdString(value)))
                 return {};
             return "unknown example \"" + value +
@@ -63,7 +61,7 @@ void TemplatesCommand::add(CLI::App &root, std::shared_ptr<ClientContext> contex
         });
     init->callback(schedule(&TemplatesCommand::init));
 
-    TemplatePushCommand::add(*templates, context, tools.pack);
+    TemplatePushCommand::add(*templates, context);
 
     CLI::App *list = templates->add_subcommand("list", "List templates")->alias("ls");
     list->fallthrough();
@@ -92,8 +90,8 @@ void TemplatesCommand::add(CLI::App &root, std::shared_ptr<ClientContext> contex
     remove->callback(schedule(&TemplatesCommand::remove));
 }
 
-TemplatesCommand::TemplatesCommand(std::shared_ptr<ClientContext> context, TemplateTools tools)
-    : m_context(std::move(context)), m_tools(std::move(tools))
+TemplatesCommand::TemplatesCommand(std::shared_ptr<ClientContext> context)
+    : m_context(std::move(context))
 {}
 
 QString TemplatesCommand::renderTemplates(const QList<Template> &templates, const QDateTime &now)
@@ -130,9 +128,7 @@ QString TemplatesCommand::renderVersions(const QList<TemplateVersion> &versions,
 
 void TemplatesCommand::init()
 {
-    if (!m_tools.exampleNames || !m_tools.writeExample)
-        return m_context->fail(QStringLiteral("this build of coder has no example templates"));
-    const QStringList names = m_tools.exampleNames();
+    const QStringList names = TemplateExamples::names();
     QString example = QString::fromStdString(m_exampleId);
     if (example.isEmpty()) {
         if (!TerminalPrompt::stdinIsTerminal())
@@ -162,7 +158,7 @@ void TemplatesCommand::init()
         return m_context->fail(
             QStringLiteral("%1 already exists and is not an empty directory").arg(directory));
     m_context->print(QStringLiteral("Extracting %1 to %2...").arg(example, directory));
-    const auto written = m_tools.writeExample(example, directory);
+    const auto written = TemplateExamples::write(example, directory);
     if (!written)
         return m_context->fail(written.error());
     const QString shown = QDir::current().relativeFilePath(directory);

@@ -1,6 +1,5 @@
 #pragma once
 
-#include "core/cli/template_tools.h"
 #include "core/workspace_types.h"
 
 #include <QString>
@@ -24,10 +23,10 @@ class ClientContext;
 class TemplatesCommand
 {
 public:
-    // Adds the `templates` command; init and push use `tools`.
-    static void add(CLI::App &root, std::shared_ptr<ClientContext> context, TemplateTools tools);
+    // Adds the `templates` command.
+    static void add(CLI::App &root, std::shared_ptr<ClientContext> context);
 
-    TemplatesCommand(std::shared_ptr<ClientContext> context, TemplateTools tools);
+    explicit TemplatesCommand(std::shared_ptr<ClientContext> context);
 
     // -o table renderings (public so they can be checked without a server).
     static QString renderTemplates(const QList<Template> &templates,
@@ -46,7 +45,6 @@ private:
     void removeNext(ApiClient *client, std::shared_ptr<QList<Template>> remaining);
 
     std::shared_ptr<ClientContext> m_context;
-    TemplateTools m_tools;
     std::string m_output = "table";
     std::string m_organization = "default";
     std::string m_directory;

@@ -1,7 +1,7 @@
 #include "file_service.h"
 
+#include "core/template_archive.h"
 #include "server/database/store.h"
-#include "server/provisioner/template_archive.h"
 
 #include <QCryptographicHash>
 
@@ -16,7 +16,7 @@ Outcome<FileService::Uploaded> FileService::upload(const Actor &actor, const QSt
         return DomainError::invalid(
             QStringLiteral("Unsupported content type %1.").arg(contentType),
             QStringLiteral("Upload a tar archive with Content-Type: application/x-tar."));
-    if (data.isEmpty() || !TemplateArchive::looksLikeTar(data))
+    if (data.isEmpty() || !core::TemplateArchive::looksLikeTar(data))
         return DomainError::invalid(QStringLiteral("The file is not a tar archive."));
     File file;
     file.id = QUuid::createUuid();

@@ -27,10 +27,10 @@ QString describe(const StoreError &error)
     return error.message.isEmpty() ? QStringLiteral("database error") : error.message;
 }
 
-QList<WorkspaceApp> appsOf(const TemplateAgent &spec)
+QList<WorkspaceApp> appsOf(const core::TemplateAgent &spec)
 {
     QList<WorkspaceApp> apps;
-    for (const TemplateApp &app : spec.apps) {
+    for (const core::TemplateApp &app : spec.apps) {
         WorkspaceApp row;
         row.slug = app.slug;
         row.displayName = app.displayName.isEmpty() ? app.slug : app.displayName;
@@ -147,9 +147,12 @@ core::Result<AcquiredJob, QString> ProvisionerJobServer::payloadFor(const Provis
     payload.workspace = {workspace->workspace.id, workspace->workspace.name,
                          workspace->workspace.ownerId, workspace->ownerName,
                          m_accessUrl().toString()};
-    for (const QJsonValue &value : build->parameters)
-        payload.parameters.append(
-            {value[QStringLiteral("name")].toString(), value[QStringLiteral("value")].toString()});
+    auto parameters =
+        core::json::fromJson<QList<core::WorkspaceBuildParameter>>(QJsonValue(build->parameters));
+    if (!parameters)
+        return QString(QStringLiteral("the build's parameters cannot be read: ") +
+                       parameters.error());
+    payload.parameters = std::move(*parameters);
     // A build starts with its predecessor's state (copied when it was created) and records
     // its own as it goes, so this is what exists now.
     payload.priorState = build->provisionerState;
@@ -215,9 +218,7 @@ core::Result<core::Ok, QString> ProvisionerJobServer::completeImport(const QUuid
                                                                      const QUuid &workerId,
                                                                      const ImportResult &result)
 {
-    QJsonArray parameters;
-    for (const TemplateParameter &parameter : result.parameters)
-        parameters.append(parameter.toApiJson());
+    const QJsonArray parameters = core::json::toJsonValue(result.parameters).toArray();
     auto job =
         m_store.templates().completeImportJob(jobId, workerId, parameters, result.readme,
                                               resourceRows(result.resources, transition::start));

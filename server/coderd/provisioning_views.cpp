@@ -1,5 +1,7 @@
 #include "provisioning_views.h"
 
+#include "core/json_mapping.h"
+
 namespace coder::server {
 
 User ProvisioningViews::user(const QUuid &id)
@@ -143,6 +145,18 @@ Outcome<QList<core::Template>> ProvisioningViews::templates(const QList<Template
         shown.append(apiTemplate(tmpl, organization(tmpl.organizationId),
                                  user(tmpl.createdBy).username, counts->value(tmpl.id)));
     return shown;
+}
+
+Outcome<QList<core::TemplateVersionParameter>>
+ProvisioningViews::parameters(const TemplateVersion &version)
+{
+    auto parameters =
+        core::json::fromJson<QList<core::TemplateVersionParameter>>(QJsonValue(version.parameters));
+    if (!parameters)
+        return DomainError::internal(
+            QStringLiteral("The template version's parameters cannot be read."),
+            parameters.error());
+    return *parameters;
 }
 
 } // namespace coder::server

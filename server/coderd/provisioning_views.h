@@ -23,6 +23,9 @@ public:
     Outcome<core::WorkspacesPage> workspaces(const QList<WorkspaceView> &list, qint64 count);
     core::TemplateVersion templateVersion(const VersionWithJob &version);
     Outcome<QList<core::Template>> templates(const QList<Template> &list);
+    // The rich parameters an import stored with the version.
+    static Outcome<QList<core::TemplateVersionParameter>>
+    parameters(const TemplateVersion &version);
 
     User user(const QUuid &id);
 

@@ -162,13 +162,7 @@ TemplateVersionService::richParameters(const Actor &actor, const QUuid &id)
     auto version = imported(actor, id);
     if (!version)
         return version.error();
-    auto parameters = core::json::fromJson<QList<core::TemplateVersionParameter>>(
-        QJsonValue(version->parameters));
-    if (!parameters)
-        return DomainError::internal(
-            QStringLiteral("The template version's parameters cannot be read."),
-            parameters.error());
-    return *parameters;
+    return ProvisioningViews::parameters(*version);
 }
 
 Outcome<QList<core::WorkspaceResource>> TemplateVersionService::resources(const Actor &actor,

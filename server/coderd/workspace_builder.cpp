@@ -1,31 +1,15 @@
 #include "workspace_builder.h"
 
 #include "api_objects.h"
+#include "core/template_parameters.h"
 #include "provisioner_job_server.h"
+#include "provisioning_views.h"
 
 namespace coder::server {
-
-QJsonArray parameterValuesToJson(const QList<ParameterValue> &values)
-{
-    QJsonArray array;
-    for (const ParameterValue &value : values)
-        array.append(QJsonObject{{QStringLiteral("name"), value.name},
-                                 {QStringLiteral("value"), value.value}});
-    return array;
-}
 
 DomainError workspaceGone(const QString &name, const QString &detail)
 {
     return DomainError::gone(QStringLiteral("Workspace \"%1\" was deleted.").arg(name), detail);
-}
-
-QList<ParameterValue> parameterValuesFromJson(const QJsonArray &array)
-{
-    QList<ParameterValue> values;
-    for (const QJsonValue &value : array)
-        values.append(
-            {value[QStringLiteral("name")].toString(), value[QStringLiteral("value")].toString()});
-    return values;
 }
 
 Outcome<WorkspaceBuilder::Version> WorkspaceBuilder::importedVersion(const QUuid &versionId,
@@ -41,30 +25,24 @@ Outcome<WorkspaceBuilder::Version> WorkspaceBuilder::importedVersion(const QUuid
         return DomainError::invalidField(
             field, QStringLiteral("The template version's import has not succeeded (it is %1).")
                        .arg(job->status));
-    Version result{*version, *job, {}};
-    for (const QJsonValue &parameter : version->parameters) {
-        auto decoded = TemplateParameter::fromApiJson(parameter.toObject());
-        if (!decoded)
-            return DomainError::internal(
-                QStringLiteral("The template version's parameters cannot be read."),
-                decoded.error());
-        result.parameters.append(*decoded);
-    }
-    return result;
+    auto parameters = ProvisioningViews::parameters(*version);
+    if (!parameters)
+        return parameters.error();
+    return Version{*version, *job, std::move(*parameters)};
 }
 
-Outcome<QList<ParameterValue>> WorkspaceBuilder::resolve(const Version &version,
-                                                         const QList<ParameterValue> &requested,
-                                                         const QList<ParameterValue> &previous,
-                                                         bool creating)
+Outcome<QList<core::WorkspaceBuildParameter>>
+WorkspaceBuilder::resolve(const Version &version,
+                          const QList<core::WorkspaceBuildParameter> &requested,
+                          const QList<core::WorkspaceBuildParameter> &previous, bool creating)
 {
-    auto values = resolveParameters(version.parameters, requested, previous, creating);
+    auto values = core::resolveParameters(version.parameters, requested, previous, creating);
     if (values)
         return *values;
     DomainError error = DomainError::invalid(
         QStringLiteral("Invalid parameter values."),
         QStringLiteral("Check rich_parameter_values against the template's parameters."));
-    for (const ParameterError &problem : values.error())
+    for (const core::ParameterError &problem : values.error())
         error.withValidation(QStringLiteral("rich_parameter_values.") + problem.field,
                              problem.detail);
     return error;
@@ -143,7 +121,7 @@ Outcome<WorkspaceView> WorkspaceBuilder::createWorkspace(const NewWorkspace &req
     build.buildNumber = 1;
     build.transition = transition::start;
     build.initiatorId = request.initiatorId;
-    build.parameters = parameterValuesToJson(*parameters);
+    build.parameters = core::json::toJsonValue(*parameters).toArray();
     const ProvisionerJob job = buildJob(*version, request.initiatorId, build.id, workspace.id);
     build.jobId = job.id;
     auto inserted = m_store.workspaces().insert(workspace, build, job);
@@ -189,8 +167,12 @@ Outcome<WorkspaceBuild> WorkspaceBuilder::createBuild(const WorkspaceView &works
         return DomainError::invalidField(
             QStringLiteral("template_version_id"),
             QStringLiteral("The version belongs to another template."));
-    auto parameters = resolve(*version, request.parameters,
-                              parameterValuesFromJson(workspace.latestBuild.parameters), false);
+    auto previous = core::json::fromJson<QList<core::WorkspaceBuildParameter>>(
+        QJsonValue(workspace.latestBuild.parameters));
+    if (!previous)
+        return DomainError::internal(QStringLiteral("The last build's parameters cannot be read."),
+                                     previous.error());
+    auto parameters = resolve(*version, request.parameters, *previous, false);
     if (!parameters)
         return parameters.error();
 
@@ -201,7 +183,7 @@ Outcome<WorkspaceBuild> WorkspaceBuilder::createBuild(const WorkspaceView &works
     build.transition = request.transition;
     build.initiatorId = request.initiatorId;
     build.reason = request.reason;
-    build.parameters = parameterValuesToJson(*parameters);
+    build.parameters = core::json::toJsonValue(*parameters).toArray();
     // What exists now, until the new build records its own state. Read from the build itself:
     // workspace lists leave the state out.
     auto latest = m_store.workspaces().buildById(workspace.latestBuild.id);

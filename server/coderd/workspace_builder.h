@@ -1,8 +1,8 @@
 #pragma once
 
+#include "core/template_manifest.h"
 #include "domain_error.h"
 #include "server/database/store.h"
-#include "server/provisioner/template_manifest.h"
 
 namespace coder::server {
 
@@ -25,7 +25,7 @@ public:
         QUuid templateVersionId; // (a version of a template)
         QString autostartSchedule;
         std::optional<qint64> ttlMs; // unset: the template's default
-        QList<ParameterValue> parameters;
+        QList<core::WorkspaceBuildParameter> parameters;
         QUuid initiatorId;
     };
     Outcome<WorkspaceView> createWorkspace(const NewWorkspace &request);
@@ -34,7 +34,7 @@ public:
     {
         QString transition;
         QUuid templateVersionId; // null: the version of the latest build
-        QList<ParameterValue> parameters;
+        QList<core::WorkspaceBuildParameter> parameters;
         QUuid initiatorId;
         QString reason = QStringLiteral("initiator");
     };
@@ -45,13 +45,12 @@ private:
     {
         TemplateVersion version;
         ProvisionerJob importJob;
-        QList<TemplateParameter> parameters;
+        QList<core::TemplateVersionParameter> parameters;
     };
     Outcome<Version> importedVersion(const QUuid &versionId, const QString &field);
-    static Outcome<QList<ParameterValue>> resolve(const Version &version,
-                                                  const QList<ParameterValue> &requested,
-                                                  const QList<ParameterValue> &previous,
-                                                  bool creating);
+    static Outcome<QList<core::WorkspaceBuildParameter>>
+    resolve(const Version &version, const QList<core::WorkspaceBuildParameter> &requested,
+            const QList<core::WorkspaceBuildParameter> &previous, bool creating);
     static ProvisionerJob buildJob(const Version &version, const QUuid &initiator,
                                    const QUuid &buildId, const QUuid &workspaceId);
 
@@ -61,8 +60,5 @@ private:
 
 // Gone: the workspace was deleted.
 DomainError workspaceGone(const QString &name, const QString &detail = {});
-
-QJsonArray parameterValuesToJson(const QList<ParameterValue> &values);
-QList<ParameterValue> parameterValuesFromJson(const QJsonArray &array);
 
 } // namespace coder::server

@@ -107,7 +107,7 @@ QString lastLines(const QString &text, int count)
     return lines.join(u'\n');
 }
 
-bool isType(const TemplateResource &resource, const char *type)
+bool isType(const core::TemplateResource &resource, const char *type)
 {
     return resource.type == QLatin1String(type);
 }
@@ -134,7 +134,7 @@ private:
     // Adds volumes labelled with the workspace to the state.
     std::optional<BuildFailure> discoverVolumes();
     std::optional<BuildFailure> startCheck(const QList<ContainerRef> &started);
-    Result<QString, BuildFailure> createContainer(const TemplateResource &resource,
+    Result<QString, BuildFailure> createContainer(const core::TemplateResource &resource,
                                                   const QString &token);
     QList<ProvisionedResource> persistentResources() const;
 
@@ -235,13 +235,13 @@ Result<BuildResult, BuildFailure> DockerProvisioner::Job::run()
 
 Result<BuildResult, BuildFailure> DockerProvisioner::Job::start()
 {
-    const TemplateManifest &manifest = m_request.manifest;
+    const core::TemplateManifest &manifest = m_request.manifest;
     const QString problem = m_provisioner.check(manifest);
     if (!problem.isEmpty())
         return failure(problem);
 
     // Every image first, so that a missing one leaves nothing behind.
-    for (const TemplateResource &resource : manifest.resources) {
+    for (const core::TemplateResource &resource : manifest.resources) {
         if (!isType(resource, kContainerType))
             continue;
         auto image = m_client->imageInspect(resource.image);
@@ -262,7 +262,7 @@ Result<BuildResult, BuildFailure> DockerProvisioner::Job::start()
     if (auto failed = removeContainers())
         return *failed;
 
-    for (const TemplateResource &resource : manifest.resources) {
+    for (const core::TemplateResource &resource : manifest.resources) {
         if (!isType(resource, kVolumeType))
             continue;
         if (auto canceled = canceledFailure())
@@ -281,7 +281,7 @@ Result<BuildResult, BuildFailure> DockerProvisioner::Job::start()
 
     BuildResult result;
     QList<ContainerRef> started;
-    for (const TemplateResource &resource : manifest.resources) {
+    for (const core::TemplateResource &resource : manifest.resources) {
         ProvisionedResource provisioned{resource.name, resource.type, resource.persistent, {}};
         if (isType(resource, kContainerType)) {
             if (auto canceled = canceledFailure())
@@ -301,7 +301,7 @@ Result<BuildResult, BuildFailure> DockerProvisioner::Job::start()
                                    .arg(ref.name, startedOk.error().message));
             info(QStringLiteral("Container %1 started").arg(ref.name));
             started << ref;
-            for (const TemplateAgent &agent : resource.agents)
+            for (const core::TemplateAgent &agent : resource.agents)
                 provisioned.agents << ProvisionedAgent{agent, token};
         }
         result.resources << provisioned;
@@ -314,10 +314,11 @@ Result<BuildResult, BuildFailure> DockerProvisioner::Job::start()
 }
 
 Result<QString, BuildFailure>
-DockerProvisioner::Job::createContainer(const TemplateResource &resource, const QString &token)
+DockerProvisioner::Job::createContainer(const core::TemplateResource &resource,
+                                        const QString &token)
 {
     const WorkspaceInfo &workspace = m_request.workspace;
-    const std::optional<TemplateAgent> agent =
+    const std::optional<core::TemplateAgent> agent =
         resource.agents.isEmpty() ? std::nullopt : std::optional(resource.agents.first());
     const QString home =
         agent && !agent->directory.isEmpty() ? agent->directory : DockerProvisioner::defaultHome();
@@ -332,7 +333,7 @@ DockerProvisioner::Job::createContainer(const TemplateResource &resource, const 
 
     // The first volume is the home; further ones appear under /mnt.
     bool homeMounted = false;
-    for (const TemplateResource &other : m_request.manifest.resources) {
+    for (const core::TemplateResource &other : m_request.manifest.resources) {
         if (!isType(other, kVolumeType))
             continue;
         spec.mounts << DockerMount{QStringLiteral("volume"), objectName(other.name),
@@ -351,7 +352,7 @@ DockerProvisioner::Job::createContainer(const TemplateResource &resource, const 
         env.insert(QStringLiteral("HOME"), home);
         for (auto it = agent->env.cbegin(); it != agent->env.cend(); ++it)
             env.insert(it.key(), it.value());
-        for (const ParameterValue &parameter : m_request.parameters)
+        for (const core::WorkspaceBuildParameter &parameter : m_request.parameters)
             env.insert(parameterVariable(parameter.name), parameter.value);
         env.insert(QStringLiteral("CODER_AGENT_TOKEN"), token);
         env.insert(QStringLiteral("CODER_AGENT_URL"), workspace.accessUrl);
@@ -549,7 +550,7 @@ QString DockerProvisioner::objectName(const QUuid &workspaceId, const QString &r
         .arg(workspaceId.toString(QUuid::WithoutBraces), resourceName);
 }
 
-QString DockerProvisioner::check(const TemplateManifest &manifest) const
+QString DockerProvisioner::check(const core::TemplateManifest &manifest) const
 {
     if (manifest.provisioner != name())
         return QStringLiteral("the template is for the %1 provisioner, not docker")
@@ -557,7 +558,7 @@ QString DockerProvisioner::check(const TemplateManifest &manifest) const
     // Docker's rule for container and volume names, after the "coder-<id>-" prefix.
     static const QRegularExpression validName(QStringLiteral("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$"));
     QSet<QString> names;
-    for (const TemplateResource &resource : manifest.resources) {
+    for (const core::TemplateResource &resource : manifest.resources) {
         const QString label = QStringLiteral("resource \"%1\"").arg(resource.name);
         if (!validName.match(resource.name).hasMatch())
             return QStringLiteral("%1: a docker resource name has letters, digits, '_', '.' and "
@@ -580,7 +581,7 @@ QString DockerProvisioner::check(const TemplateManifest &manifest) const
                 return QStringLiteral("%1: a docker_container needs an image").arg(label);
             if (resource.agents.size() > 1)
                 return QStringLiteral("%1: a docker_container runs at most one agent").arg(label);
-            for (const TemplateAgent &agent : resource.agents)
+            for (const core::TemplateAgent &agent : resource.agents)
                 if (!agent.directory.isEmpty() && !agent.directory.startsWith(u'/'))
                     return QStringLiteral("%1: agent %2's directory must be an absolute path "
                                           "inside the container")

@@ -34,7 +34,7 @@ public:
     explicit DockerProvisioner(DockerProvisionerOptions options = {});
 
     QString name() const override { return QStringLiteral("docker"); }
-    QString check(const TemplateManifest &manifest) const override;
+    QString check(const core::TemplateManifest &manifest) const override;
     core::Result<BuildResult, BuildFailure> apply(const BuildRequest &request,
                                                   const JobContext &context) override;
 

@@ -23,7 +23,7 @@ QString text(const QUuid &id)
     return id.isNull() ? QString() : id.toString(QUuid::WithoutBraces);
 }
 
-QJsonObject appToJson(const TemplateApp &app)
+QJsonObject appToJson(const core::TemplateApp &app)
 {
     QJsonObject json{{u"slug"_s, app.slug},          {u"display_name"_s, app.displayName},
                      {u"icon"_s, app.icon},          {u"url"_s, app.url},
@@ -36,9 +36,9 @@ QJsonObject appToJson(const TemplateApp &app)
     return json;
 }
 
-TemplateApp appFromJson(const QJsonObject &json)
+core::TemplateApp appFromJson(const QJsonObject &json)
 {
-    TemplateApp app;
+    core::TemplateApp app;
     app.slug = json.value(u"slug"_s).toString();
     app.displayName = json.value(u"display_name"_s).toString();
     app.icon = json.value(u"icon"_s).toString();
@@ -48,21 +48,21 @@ TemplateApp appFromJson(const QJsonObject &json)
     app.subdomain = json.value(u"subdomain"_s).toBool();
     if (json.value(u"healthcheck"_s).isObject()) {
         const QJsonObject check = json.value(u"healthcheck"_s).toObject();
-        app.healthcheck = TemplateAppHealthcheck{check.value(u"url"_s).toString(),
-                                                 check.value(u"interval"_s).toInt(5),
-                                                 check.value(u"threshold"_s).toInt(6)};
+        app.healthcheck = core::TemplateAppHealthcheck{check.value(u"url"_s).toString(),
+                                                       check.value(u"interval"_s).toInt(5),
+                                                       check.value(u"threshold"_s).toInt(6)};
     }
     return app;
 }
 
 QJsonObject agentToJson(const ProvisionedAgent &agent)
 {
-    const TemplateAgent &spec = agent.spec;
+    const core::TemplateAgent &spec = agent.spec;
     QJsonObject env;
     for (auto it = spec.env.cbegin(); it != spec.env.cend(); ++it)
         env.insert(it.key(), it.value());
     QJsonArray apps;
-    for (const TemplateApp &app : spec.apps)
+    for (const core::TemplateApp &app : spec.apps)
         apps.append(appToJson(app));
     QJsonObject json{{u"name"_s, spec.name},
                      {u"os"_s, spec.os},
@@ -81,7 +81,7 @@ QJsonObject agentToJson(const ProvisionedAgent &agent)
 ProvisionedAgent agentFromJson(const QJsonObject &json)
 {
     ProvisionedAgent agent;
-    TemplateAgent &spec = agent.spec;
+    core::TemplateAgent &spec = agent.spec;
     spec.name = json.value(u"name"_s).toString();
     spec.os = json.value(u"os"_s).toString(QStringLiteral("linux"));
     spec.arch = json.value(u"arch"_s).toString();
@@ -161,9 +161,6 @@ core::Result<ProvisionedResource, QString> resourceFromJson(const QJsonObject &j
 
 QJsonObject AcquiredJob::toJson() const
 {
-    QJsonArray values;
-    for (const ParameterValue &value : parameters)
-        values.append(QJsonObject{{u"name"_s, value.name}, {u"value"_s, value.value}});
     return {{u"job_id"_s, text(jobId)},
             {u"type"_s, type},
             {u"provisioner"_s, provisioner},
@@ -175,7 +172,7 @@ QJsonObject AcquiredJob::toJson() const
                                          {u"owner_id"_s, text(workspace.ownerId)},
                                          {u"owner_name"_s, workspace.ownerName},
                                          {u"access_url"_s, workspace.accessUrl}}},
-            {u"parameters"_s, values},
+            {u"parameters"_s, core::json::toJsonValue(parameters)},
             {u"prior_state"_s, b64(priorState)}};
 }
 
@@ -196,31 +193,33 @@ core::Result<AcquiredJob, QString> AcquiredJob::fromJson(const QJsonObject &json
     job.workspace.ownerId = QUuid::fromString(workspace.value(u"owner_id"_s).toString());
     job.workspace.ownerName = workspace.value(u"owner_name"_s).toString();
     job.workspace.accessUrl = workspace.value(u"access_url"_s).toString();
-    for (const QJsonValue &value : json.value(u"parameters"_s).toArray())
-        job.parameters.append({value[u"name"_s].toString(), value[u"value"_s].toString()});
+    auto parameters =
+        core::json::fromJson<QList<core::WorkspaceBuildParameter>>(json.value(u"parameters"_s));
+    if (!parameters)
+        return QString(QStringLiteral("a job's parameters: ") + parameters.error());
+    job.parameters = std::move(*parameters);
     job.priorState = unb64(json.value(u"prior_state"_s));
     return job;
 }
 
 QJsonObject ImportResult::toJson() const
 {
-    QJsonArray params;
-    for (const TemplateParameter &parameter : parameters)
-        params.append(parameter.toApiJson());
     QJsonArray list;
     for (const ProvisionedResource &resource : resources)
         list.append(resourceToJson(resource));
-    return {{u"parameters"_s, params}, {u"readme"_s, readme}, {u"resources"_s, list}};
+    return {{u"parameters"_s, core::json::toJsonValue(parameters)},
+            {u"readme"_s, readme},
+            {u"resources"_s, list}};
 }
 
 core::Result<ImportResult, QString> ImportResult::fromJson(const QJsonObject &json)
 {
     ImportResult result;
     result.readme = json.value(u"readme"_s).toString();
-    auto params = listFrom<TemplateParameter>(
-        json.value(u"parameters"_s), QStringLiteral("parameters"), &TemplateParameter::fromApiJson);
+    auto params =
+        core::json::fromJson<QList<core::TemplateVersionParameter>>(json.value(u"parameters"_s));
     if (!params)
-        return params.error();
+        return QString(QStringLiteral("parameters: ") + params.error());
     result.parameters = std::move(*params);
     auto resources = listFrom<ProvisionedResource>(json.value(u"resources"_s),
                                                    QStringLiteral("resources"), &resourceFromJson);

@@ -27,7 +27,7 @@ struct AcquiredJob
     QUuid buildId;
     QString transition;
     WorkspaceInfo workspace;
-    QList<ParameterValue> parameters;
+    QList<core::WorkspaceBuildParameter> parameters;
     QByteArray priorState;
 
     QJsonObject toJson() const;
@@ -37,7 +37,7 @@ struct AcquiredJob
 // What a succeeded import reports: the template's parameters and the resources it declares.
 struct ImportResult
 {
-    QList<TemplateParameter> parameters;
+    QList<core::TemplateVersionParameter> parameters;
     QString readme;
     QList<ProvisionedResource> resources; // agents without tokens
 

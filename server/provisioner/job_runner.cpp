@@ -1,6 +1,6 @@
 #include "job_runner.h"
 
-#include "template_archive.h"
+#include "core/template_archive.h"
 
 #include <QElapsedTimer>
 #include <QLoggingCategory>
@@ -53,12 +53,12 @@ private:
     QThread m_thread;
 };
 
-QList<ProvisionedResource> declaredResources(const TemplateManifest &manifest)
+QList<ProvisionedResource> declaredResources(const core::TemplateManifest &manifest)
 {
     QList<ProvisionedResource> resources;
-    for (const TemplateResource &resource : manifest.resources) {
+    for (const core::TemplateResource &resource : manifest.resources) {
         ProvisionedResource declared{resource.name, resource.type, resource.persistent, {}};
-        for (const TemplateAgent &agent : resource.agents)
+        for (const core::TemplateAgent &agent : resource.agents)
             declared.agents.append({agent, {}});
         resources.append(declared);
     }
@@ -109,13 +109,13 @@ void JobRunner::run(JobSource &source, const AcquiredJob &job) const
                   job.priorState});
         return;
     }
-    if (auto extracted = TemplateArchive::extract(job.templateArchive, unpacked.path());
+    if (auto extracted = core::TemplateArchive::extract(job.templateArchive, unpacked.path());
         !extracted) {
         failWith({QStringLiteral("the template archive is invalid: %1").arg(extracted.error()),
                   job.priorState});
         return;
     }
-    auto manifest = TemplateManifest::load(unpacked.path());
+    auto manifest = core::TemplateManifest::load(unpacked.path());
     if (!manifest) {
         failWith(
             {QStringLiteral("the template is invalid: %1").arg(manifest.error()), job.priorState});
@@ -156,10 +156,9 @@ void JobRunner::run(JobSource &source, const AcquiredJob &job) const
     qCInfo(lcJobs) << "job" << job.jobId << job.type << "done in" << elapsed.elapsed() << "ms";
 }
 
-core::Result<ImportResult, BuildFailure> JobRunner::runImport(const AcquiredJob &job,
-                                                              const TemplateManifest &manifest,
-                                                              Provisioner &provisioner,
-                                                              const JobContext &context)
+core::Result<ImportResult, BuildFailure>
+JobRunner::runImport(const AcquiredJob &job, const core::TemplateManifest &manifest,
+                     Provisioner &provisioner, const JobContext &context)
 {
     const QString stage = QStringLiteral("Parsing template");
     context.log(QStringLiteral("info"), stage,
@@ -175,7 +174,7 @@ core::Result<ImportResult, BuildFailure> JobRunner::runImport(const AcquiredJob 
 }
 
 core::Result<BuildResult, BuildFailure>
-JobRunner::runBuild(const AcquiredJob &job, const TemplateManifest &manifest,
+JobRunner::runBuild(const AcquiredJob &job, const core::TemplateManifest &manifest,
                     const QString &templateDirectory, Provisioner &provisioner,
                     const JobContext &context, bool &applied)
 {
@@ -185,7 +184,7 @@ JobRunner::runBuild(const AcquiredJob &job, const TemplateManifest &manifest,
         {QStringLiteral("workspace.id"), job.workspace.id.toString(QUuid::WithoutBraces)},
         {QStringLiteral("workspace.transition"), job.transition},
     };
-    for (const ParameterValue &value : job.parameters)
+    for (const core::WorkspaceBuildParameter &value : job.parameters)
         variables.insert(QStringLiteral("parameter.") + value.name, value.value);
     BuildRequest request;
     request.buildId = job.buildId;

@@ -26,12 +26,11 @@ public:
     void run(JobSource &source, const AcquiredJob &job) const;
 
 private:
-    static core::Result<ImportResult, BuildFailure> runImport(const AcquiredJob &job,
-                                                              const TemplateManifest &manifest,
-                                                              Provisioner &provisioner,
-                                                              const JobContext &context);
+    static core::Result<ImportResult, BuildFailure>
+    runImport(const AcquiredJob &job, const core::TemplateManifest &manifest,
+              Provisioner &provisioner, const JobContext &context);
     static core::Result<BuildResult, BuildFailure>
-    runBuild(const AcquiredJob &job, const TemplateManifest &manifest,
+    runBuild(const AcquiredJob &job, const core::TemplateManifest &manifest,
              const QString &templateDirectory, Provisioner &provisioner, const JobContext &context,
              bool &applied);
 

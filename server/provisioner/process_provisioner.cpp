@@ -308,14 +308,14 @@ QString ProcessProvisioner::findBubblewrap()
     return QFileInfo(usual).isExecutable() ? usual : QString();
 }
 
-QString ProcessProvisioner::check(const TemplateManifest &manifest) const
+QString ProcessProvisioner::check(const core::TemplateManifest &manifest) const
 {
     if (!manifest.provisioner.isEmpty() && manifest.provisioner != name())
         return QStringLiteral("the template is for the %1 provisioner, not the process provisioner")
             .arg(manifest.provisioner);
     int homes = 0;
     QSet<QString> agentNames;
-    for (const TemplateResource &resource : manifest.resources) {
+    for (const core::TemplateResource &resource : manifest.resources) {
         if (resource.type == homeDirectoryType) {
             ++homes;
             if (!resource.persistent)
@@ -336,7 +336,7 @@ QString ProcessProvisioner::check(const TemplateManifest &manifest) const
                                   "cannot create; use home_directory or process")
                 .arg(resource.name, resource.type);
         }
-        for (const TemplateAgent &agent : resource.agents) {
+        for (const core::TemplateAgent &agent : resource.agents) {
             if (agentNames.contains(agent.name))
                 return QStringLiteral("agent name %1 is used twice").arg(agent.name);
             agentNames.insert(agent.name);
@@ -429,10 +429,10 @@ core::Result<BuildResult, BuildFailure> ProcessProvisioner::start(Job &job) cons
     };
 
     BuildResult result;
-    for (const TemplateResource &resource : job.request.manifest.resources) {
+    for (const core::TemplateResource &resource : job.request.manifest.resources) {
         ProvisionedResource provisioned{resource.name, resource.type, resource.persistent, {}};
         if (resource.type == processType) {
-            for (const TemplateAgent &agent : resource.agents) {
+            for (const core::TemplateAgent &agent : resource.agents) {
                 if (job.canceled())
                     return cancel();
                 const QString token = newAgentToken();
@@ -482,7 +482,7 @@ core::Result<BuildResult, BuildFailure> ProcessProvisioner::stop(Job &job) const
     if (const QString error = terminate(job, stage); !error.isEmpty())
         return job.failure(stage, error);
     BuildResult result;
-    for (const TemplateResource &resource : job.request.manifest.resources) {
+    for (const core::TemplateResource &resource : job.request.manifest.resources) {
         if (resource.persistent)
             result.resources.append(
                 ProvisionedResource{resource.name, resource.type, resource.persistent, {}});
@@ -640,7 +640,7 @@ QString ProcessProvisioner::terminate(Job &job, const QString &stage) const
     return {};
 }
 
-QString ProcessProvisioner::startAgent(Job &job, const TemplateAgent &agent,
+QString ProcessProvisioner::startAgent(Job &job, const core::TemplateAgent &agent,
                                        const QString &token) const
 {
     const QString stage = QStringLiteral("Starting workspace");
@@ -683,7 +683,7 @@ QString ProcessProvisioner::startAgent(Job &job, const TemplateAgent &agent,
         {QStringLiteral("CODER_WORKSPACE_OWNER"), job.request.workspace.ownerName},
         {QStringLiteral("CODER_WORKSPACE_AGENT_NAME"), agent.name},
     };
-    for (const ParameterValue &parameter : job.request.parameters) {
+    for (const core::WorkspaceBuildParameter &parameter : job.request.parameters) {
         const QString name = QStringLiteral("CODER_PARAMETER_") +
                              parameter.name.toUpper().replace(QLatin1Char('-'), QLatin1Char('_'));
         environment.insert(name, parameter.value);

@@ -28,7 +28,7 @@ public:
     explicit ProcessProvisioner(ProcessProvisionerOptions options);
 
     QString name() const override;
-    QString check(const TemplateManifest &manifest) const override;
+    QString check(const core::TemplateManifest &manifest) const override;
     core::Result<BuildResult, BuildFailure> apply(const BuildRequest &request,
                                                   const JobContext &context) override;
 
@@ -48,7 +48,7 @@ private:
     // (also left in job.state.processes).
     QString terminate(Job &job, const QString &stage) const;
     // Starts one agent and records it in job.state (checkpointed at once).
-    QString startAgent(Job &job, const TemplateAgent &agent, const QString &token) const;
+    QString startAgent(Job &job, const core::TemplateAgent &agent, const QString &token) const;
     QStringList sandboxArguments(const Job &job, const QString &directory) const;
 
     ProcessProvisionerOptions m_options;

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "core/result.h"
-#include "template_manifest.h"
+#include "core/template_manifest.h"
 
 #include <QByteArray>
 #include <QList>
@@ -26,15 +26,15 @@ struct BuildRequest
     QUuid buildId;
     QString transition; // start | stop | delete
     WorkspaceInfo workspace;
-    TemplateManifest manifest; // already rendered with the build's parameters
+    core::TemplateManifest manifest; // already rendered with the build's parameters
     QString templateDirectory; // the extracted template archive (read-only for the provisioner)
-    QList<ParameterValue> parameters;
+    QList<core::WorkspaceBuildParameter> parameters;
     QByteArray priorState; // what the previous build reported; empty for the first build
 };
 
 struct ProvisionedAgent
 {
-    TemplateAgent spec;
+    core::TemplateAgent spec;
     QString token; // the agent's secret, made by the provisioner; coderd stores only its hash
 };
 
@@ -80,7 +80,7 @@ public:
 
     // Checks that the manifest can be built by this provisioner (resource types, images...).
     // Empty when it can; otherwise a message fit for the template's author.
-    virtual QString check(const TemplateManifest &manifest) const = 0;
+    virtual QString check(const core::TemplateManifest &manifest) const = 0;
 
     // start: creates what the manifest declares (persistent resources kept from priorState);
     // stop: removes the ephemeral resources; delete: removes everything in priorState.

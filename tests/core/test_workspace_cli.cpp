@@ -5,6 +5,7 @@
 #include "core/cli/show_command.h"
 #include "core/cli/templates_command.h"
 #include "core/cli/workspace_list_command.h"
+#include "core/template_parameters.h"
 
 #include <QtTest>
 
@@ -196,30 +197,30 @@ void TestWorkspaceCli::parametersAreChecked()
         parameter(QStringLiteral("cpus"), false, QStringLiteral("number"));
     cpus.validationMin = 1;
     cpus.validationMax = 8;
-    QCOMPARE(ParameterResolver::check(cpus, QStringLiteral("4")), QString());
-    QCOMPARE(ParameterResolver::check(cpus, QStringLiteral("9")),
-             QStringLiteral("9 is not between 1 and 8"));
-    QVERIFY(!ParameterResolver::check(cpus, QStringLiteral("four")).isEmpty());
+    QCOMPARE(parameterProblem(cpus, QStringLiteral("4")), QString());
+    QCOMPARE(parameterProblem(cpus, QStringLiteral("9")),
+             QStringLiteral("must be between 1 and 8"));
+    QVERIFY(!parameterProblem(cpus, QStringLiteral("four")).isEmpty());
     cpus.validationError = QStringLiteral("Between {min} and {max}, not {value}.");
-    QCOMPARE(ParameterResolver::check(cpus, QStringLiteral("0")),
+    QCOMPARE(parameterProblem(cpus, QStringLiteral("0")),
              QStringLiteral("Between 1 and 8, not 0."));
 
     TemplateVersionParameter flag = parameter(QStringLiteral("gpu"), false, QStringLiteral("bool"));
-    QCOMPARE(ParameterResolver::check(flag, QStringLiteral("true")), QString());
-    QVERIFY(!ParameterResolver::check(flag, QStringLiteral("yes")).isEmpty());
+    QCOMPARE(parameterProblem(flag, QStringLiteral("true")), QString());
+    QVERIFY(!parameterProblem(flag, QStringLiteral("yes")).isEmpty());
 
     TemplateVersionParameter region = parameter(QStringLiteral("region"), true);
     region.options = {{QStringLiteral("Europe"), {}, QStringLiteral("eu"), {}},
                       {QStringLiteral("America"), {}, QStringLiteral("us"), {}}};
-    QCOMPARE(ParameterResolver::check(region, QStringLiteral("eu")), QString());
-    QCOMPARE(ParameterResolver::check(region, QStringLiteral("asia")),
-             QStringLiteral("\"asia\" is not one of the options: eu, us"));
+    QCOMPARE(parameterProblem(region, QStringLiteral("eu")), QString());
+    QCOMPARE(parameterProblem(region, QStringLiteral("asia")),
+             QStringLiteral("must be one of: \"eu\", \"us\""));
 
     TemplateVersionParameter greeting = parameter(QStringLiteral("greeting"), false);
     greeting.validationRegex = QStringLiteral("[a-z ]+");
-    QCOMPARE(ParameterResolver::check(greeting, QStringLiteral("hello there")), QString());
+    QCOMPARE(parameterProblem(greeting, QStringLiteral("hello there")), QString());
     // The whole value must match, not a part of it.
-    QVERIFY(!ParameterResolver::check(greeting, QStringLiteral("Hello")).isEmpty());
+    QVERIFY(!parameterProblem(greeting, QStringLiteral("Hello")).isEmpty());
 
     const auto resolved = ParameterResolver::resolve(
         {region}, {{QStringLiteral("region"), QStringLiteral("asia")}}, nullptr);

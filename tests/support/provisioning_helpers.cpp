@@ -1,6 +1,6 @@
 #include "provisioning_helpers.h"
 
-#include "server/provisioner/template_archive.h"
+#include "core/template_archive.h"
 
 #include <QDeadlineTimer>
 #include <QDir>
@@ -69,7 +69,7 @@ ApiReply patchJson(ApiTestClient &api, const QString &path, const QJsonObject &b
 
 QString uploadTemplateDir(ApiTestClient &api, const QByteArray &token, const QString &dir)
 {
-    auto tar = coder::server::TemplateArchive::pack(dir);
+    auto tar = coder::core::TemplateArchive::pack(dir);
     if (!tar) {
         qWarning("cannot pack %s: %s", qPrintable(dir), qPrintable(tar.error()));
         return {};

@@ -28,7 +28,7 @@ QJsonObject processTemplate(const QStringList &agentCommand,
 ApiReply patchJson(ApiTestClient &api, const QString &path, const QJsonObject &body,
                    const QByteArray &token);
 
-// Tars `dir` (TemplateArchive::pack) and POSTs it to /api/v2/files; returns the file id.
+// Tars `dir` (core::TemplateArchive::pack) and POSTs it to /api/v2/files; returns the file id.
 QString uploadTemplateDir(ApiTestClient &api, const QByteArray &token, const QString &dir);
 
 // POST /api/v2/organizations/default/templateversions {storage_method: file, file_id, ...extra};

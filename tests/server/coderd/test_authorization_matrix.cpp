@@ -1,5 +1,5 @@
 // Every identity route x every kind of caller, against a real coderd: the status each gets.
-#include "server/provisioner/template_archive.h"
+#include "core/template_archive.h"
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
 
@@ -418,7 +418,7 @@ void TestAuthorizationMatrix::provisioning()
         QVERIFY(nonce.open(QIODevice::WriteOnly));
         nonce.write(n.toLatin1() + QUuid::createUuid().toByteArray());
         nonce.close();
-        auto tar = coder::server::TemplateArchive::pack(dir);
+        auto tar = coder::core::TemplateArchive::pack(dir);
         QVERIFY(tar);
         body = *tar;
         contentType = "application/x-tar";

@@ -1,8 +1,8 @@
 // Template archives, template versions, templates and provisioner daemons through the API of a
 // real coderd with its built-in provisioner daemons (the process provisioner): every route, the
 // job statuses and logs a user sees, and the checks on what is pushed.
+#include "core/template_archive.h"
 #include "provisioning_suite.h"
-#include "server/provisioner/template_archive.h"
 
 #include <QDir>
 #include <QFile>
@@ -49,7 +49,7 @@ void TestProvisioningApi::files()
     QVERIFY(nonce.open(QIODevice::WriteOnly));
     nonce.write(QUuid::createUuid().toByteArray());
     nonce.close();
-    auto tar = coder::server::TemplateArchive::pack(dir);
+    auto tar = coder::core::TemplateArchive::pack(dir);
     QVERIFY2(tar, qPrintable(tar ? QString() : tar.error()));
 
     const QString files = u"/api/v2/files"_qs;

@@ -86,20 +86,20 @@ private:
         return options;
     }
 
-    static TemplateManifest manifest(const QString &image = kImage,
-                                     const QString &script = kAgentScript)
+    static coder::core::TemplateManifest manifest(const QString &image = kImage,
+                                                  const QString &script = kAgentScript)
     {
-        TemplateManifest manifest;
+        coder::core::TemplateManifest manifest;
         manifest.provisioner = QStringLiteral("docker");
-        TemplateResource home;
+        coder::core::TemplateResource home;
         home.name = QStringLiteral("home");
         home.type = QStringLiteral("docker_volume");
         home.persistent = true;
-        TemplateResource dev;
+        coder::core::TemplateResource dev;
         dev.name = QStringLiteral("dev");
         dev.type = QStringLiteral("docker_container");
         dev.image = image;
-        TemplateAgent agent;
+        coder::core::TemplateAgent agent;
         agent.command = {QStringLiteral("sh"), QStringLiteral("-c"), script};
         agent.env.insert(QStringLiteral("EDITOR"), QStringLiteral("vi"));
         dev.agents << agent;
@@ -109,7 +109,7 @@ private:
 
     static BuildRequest request(const QUuid &workspace, const QString &transition,
                                 const QByteArray &priorState = {},
-                                const TemplateManifest &templateManifest = manifest())
+                                const coder::core::TemplateManifest &templateManifest = manifest())
     {
         BuildRequest request;
         request.buildId = QUuid::createUuid();
@@ -326,7 +326,7 @@ private Q_SLOTS:
         QCOMPARE(provisioner.name(), QStringLiteral("docker"));
         QCOMPARE(provisioner.check(manifest()), QString());
 
-        TemplateManifest wrong = manifest();
+        coder::core::TemplateManifest wrong = manifest();
         wrong.resources[0].persistent = false;
         QCOMPARE(provisioner.check(wrong),
                  QStringLiteral("resource \"home\": a docker_volume is persistent"));
@@ -339,7 +339,7 @@ private Q_SLOTS:
         QCOMPARE(provisioner.check(wrong),
                  QStringLiteral("resource \"dev\": a docker_container needs an image"));
         wrong = manifest();
-        wrong.resources[1].agents << TemplateAgent{};
+        wrong.resources[1].agents << coder::core::TemplateAgent{};
         QCOMPARE(provisioner.check(wrong),
                  QStringLiteral("resource \"dev\": a docker_container runs at most one agent"));
         wrong = manifest();
@@ -673,7 +673,7 @@ private Q_SLOTS:
         DockerProvisionerOptions bare = options();
         bare.bundleDirectory.clear();
         DockerProvisioner provisioner(bare);
-        TemplateManifest noCommand = manifest();
+        coder::core::TemplateManifest noCommand = manifest();
         noCommand.resources[1].agents[0].command.clear();
         Recorder recorder;
         const QUuid workspace = QUuid::createUuid();

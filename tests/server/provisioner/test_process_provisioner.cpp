@@ -103,17 +103,17 @@ struct Recorder
     }
 };
 
-TemplateManifest manifestFor(const QStringList &command, const QString &directory = {})
+coder::core::TemplateManifest manifestFor(const QStringList &command, const QString &directory = {})
 {
-    TemplateManifest manifest;
-    TemplateResource home;
+    coder::core::TemplateManifest manifest;
+    coder::core::TemplateResource home;
     home.name = u"home"_s;
     home.type = u"home_directory"_s;
     home.persistent = true;
-    TemplateResource process;
+    coder::core::TemplateResource process;
     process.name = u"workspace"_s;
     process.type = u"process"_s;
-    TemplateAgent agent;
+    coder::core::TemplateAgent agent;
     agent.name = u"main"_s;
     agent.command = command;
     agent.directory = directory;
@@ -124,7 +124,8 @@ TemplateManifest manifestFor(const QStringList &command, const QString &director
 }
 
 BuildRequest requestFor(const QString &transition, const QUuid &workspace,
-                        const TemplateManifest &manifest, const QByteArray &priorState = {})
+                        const coder::core::TemplateManifest &manifest,
+                        const QByteArray &priorState = {})
 {
     BuildRequest request;
     request.buildId = QUuid::createUuid();
@@ -135,7 +136,7 @@ BuildRequest requestFor(const QString &transition, const QUuid &workspace,
     request.workspace.ownerId = QUuid::createUuid();
     request.workspace.accessUrl = u"http://127.0.0.1:3000"_s;
     request.manifest = manifest;
-    request.parameters = {ParameterValue{u"my-param"_s, u"v1"_s}};
+    request.parameters = {coder::core::WorkspaceBuildParameter{u"my-param"_s, u"v1"_s}};
     request.priorState = priorState;
     return request;
 }
@@ -219,18 +220,18 @@ private Q_SLOTS:
     {
         ProcessProvisioner provisioner(options());
         QCOMPARE(provisioner.name(), u"process"_s);
-        TemplateManifest manifest = manifestFor(treeCommand);
+        coder::core::TemplateManifest manifest = manifestFor(treeCommand);
         QCOMPARE(provisioner.check(manifest), QString());
 
-        TemplateManifest container = manifest;
+        coder::core::TemplateManifest container = manifest;
         container.resources[1].type = u"docker_container"_s;
         QVERIFY(provisioner.check(container).contains(u"docker_container"_s));
 
-        TemplateManifest ephemeralHome = manifest;
+        coder::core::TemplateManifest ephemeralHome = manifest;
         ephemeralHome.resources[0].persistent = false;
         QVERIFY(provisioner.check(ephemeralHome).contains(u"persistent"_s));
 
-        TemplateManifest persistentProcess = manifest;
+        coder::core::TemplateManifest persistentProcess = manifest;
         persistentProcess.resources[1].persistent = true;
         QVERIFY(provisioner.check(persistentProcess).contains(u"ephemeral"_s));
     }
@@ -239,7 +240,7 @@ private Q_SLOTS:
     {
         ProcessProvisioner provisioner(options());
         const QUuid id = newWorkspace();
-        const TemplateManifest manifest = manifestFor(treeCommand);
+        const coder::core::TemplateManifest manifest = manifestFor(treeCommand);
         Recorder recorder;
         auto started = provisioner.apply(requestFor(u"start"_s, id, manifest), recorder.context());
         QVERIFY2(started.ok(), qPrintable(started.ok() ? QString() : started.error().message));
@@ -400,7 +401,7 @@ private Q_SLOTS:
     {
         ProcessProvisioner provisioner(options());
         const QUuid id = newWorkspace();
-        const TemplateManifest manifest = manifestFor(treeCommand);
+        const coder::core::TemplateManifest manifest = manifestFor(treeCommand);
         Recorder recorder;
         auto first = provisioner.apply(requestFor(u"start"_s, id, manifest), recorder.context());
         QVERIFY(first.ok());
@@ -422,7 +423,7 @@ private Q_SLOTS:
     {
         ProcessProvisioner provisioner(options());
         const QUuid id = newWorkspace();
-        const TemplateManifest manifest = manifestFor(treeCommand);
+        const coder::core::TemplateManifest manifest = manifestFor(treeCommand);
         Recorder recorder;
         QVERIFY(provisioner.apply(requestFor(u"start"_s, id, manifest), recorder.context()).ok());
         QTRY_COMPARE_WITH_TIMEOUT(taggedProcesses(id).size(), 4, 10000);
@@ -438,7 +439,7 @@ private Q_SLOTS:
         fast.stopGraceMs = 300;
         ProcessProvisioner provisioner(fast);
         const QUuid id = newWorkspace();
-        const TemplateManifest manifest =
+        const coder::core::TemplateManifest manifest =
             manifestFor({u"/bin/sh"_s, u"-c"_s, u"trap '' TERM; sleep 300 & echo started; wait"_s});
         Recorder recorder;
         auto started = provisioner.apply(requestFor(u"start"_s, id, manifest), recorder.context());
@@ -493,7 +494,7 @@ private Q_SLOTS:
     void survivesTheDaemon()
     {
         const QUuid id = newWorkspace();
-        const TemplateManifest manifest = manifestFor(treeCommand);
+        const coder::core::TemplateManifest manifest = manifestFor(treeCommand);
         QByteArray lastCheckpoint;
         {
             auto daemon = std::make_unique<ProcessProvisioner>(options());
@@ -566,7 +567,7 @@ private Q_SLOTS:
             "if [ -e %3 ]; then echo other-visible; else echo other-hidden; fi; "
             "sleep 300 & setsid sleep 300 & echo ready; wait"_s.arg(
                 usrProbe, hostTmp.fileName(), workspaceDir(other) + u"/home/secret"_s);
-        const TemplateManifest manifest = manifestFor({u"/bin/sh"_s, u"-c"_s, script});
+        const coder::core::TemplateManifest manifest = manifestFor({u"/bin/sh"_s, u"-c"_s, script});
         ProcessProvisioner provisioner(options(u"bwrap"_s));
         QCOMPARE(provisioner.check(manifest), QString());
         const QUuid id = newWorkspace();

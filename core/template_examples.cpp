@@ -7,7 +7,7 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace coder::server {
+namespace coder::core {
 
 namespace {
 
@@ -23,8 +23,7 @@ QStringList TemplateExamples::names()
     return names;
 }
 
-core::Result<core::Ok, QString> TemplateExamples::write(const QString &name,
-                                                        const QString &directory)
+Result<Ok, QString> TemplateExamples::write(const QString &name, const QString &directory)
 {
     if (!names().contains(name))
         return u"there is no example template %1 (examples: %2)"_s.arg(name, names().join(u", "_s));
@@ -55,7 +54,7 @@ core::Result<core::Ok, QString> TemplateExamples::write(const QString &name,
         if (out.write(in.readAll()) < 0 || !out.flush())
             return u"cannot write %1: %2"_s.arg(path, out.errorString());
     }
-    return core::Ok{};
+    return Ok{};
 }
 
-} // namespace coder::server
+} // namespace coder::core

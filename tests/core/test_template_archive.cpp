@@ -1,4 +1,4 @@
-#include "server/provisioner/template_archive.h"
+#include "core/template_archive.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -14,7 +14,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-using namespace coder::server;
+using namespace coder::core;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {

@@ -1,12 +1,13 @@
-#include "server/provisioner/template_examples.h"
-#include "server/provisioner/template_manifest.h"
+#include "core/template_examples.h"
+#include "core/template_manifest.h"
+#include "core/template_parameters.h"
 
 #include <QDir>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
-using namespace coder::server;
+using namespace coder::core;
 using namespace Qt::Literals::StringLiterals;
 
 namespace {
@@ -58,19 +59,19 @@ void TestTemplateExamples::localExampleParses()
     QVERIFY(manifest.readme.startsWith(u"# Local workspaces"_s));
 
     QCOMPARE(manifest.parameters.size(), 2);
-    const TemplateParameter &greeting = manifest.parameters[0];
+    const TemplateVersionParameter &greeting = manifest.parameters[0];
     QCOMPARE(greeting.name, u"greeting"_s);
     QCOMPARE(greeting.type, u"string"_s);
     QVERIFY(greeting.isMutable);
-    QVERIFY(greeting.hasDefault);
-    QVERIFY(greeting.validate(u"two\nlines"_s).contains(u"one line"_s));
-    const TemplateParameter &cpus = manifest.parameters[1];
+    QVERIFY(!greeting.required);
+    QVERIFY(parameterProblem(greeting, u"two\nlines"_s).contains(u"one line"_s));
+    const TemplateVersionParameter &cpus = manifest.parameters[1];
     QCOMPARE(cpus.name, u"cpus"_s);
     QCOMPARE(cpus.type, u"number"_s);
     QVERIFY(!cpus.isMutable);
     QCOMPARE(cpus.validationMin, std::optional<qint64>(1));
     QCOMPARE(cpus.validationMax, std::optional<qint64>(8));
-    QVERIFY(!cpus.validate(u"9"_s).isEmpty());
+    QVERIFY(!parameterProblem(cpus, u"9"_s).isEmpty());
 
     QCOMPARE(manifest.resources.size(), 2);
     QCOMPARE(manifest.resources[0].name, u"home"_s);
@@ -93,7 +94,7 @@ void TestTemplateExamples::localExampleParses()
     QVERIFY(values.ok());
     QMap<QString, QString> variables{{u"workspace.name"_s, u"dev"_s},
                                      {u"workspace.owner"_s, u"alice"_s}};
-    for (const ParameterValue &value : *values)
+    for (const WorkspaceBuildParameter &value : *values)
         variables.insert(u"parameter."_s + value.name, value.value);
     const TemplateManifest rendered = manifest.render(variables);
     QCOMPARE(rendered.resources[1].agents[0].env.value(u"GREETING"_s), greeting.defaultValue);
@@ -111,9 +112,10 @@ void TestTemplateExamples::dockerExampleParses()
     QCOMPARE(manifest.parameters.size(), 1);
     QCOMPARE(manifest.parameters[0].name, u"image"_s);
     QCOMPARE(manifest.parameters[0].defaultValue, u"coder-base:latest"_s);
-    QVERIFY(manifest.parameters[0].validate(u"debian:12"_s).isEmpty());
-    QVERIFY(manifest.parameters[0].validate(u"localhost:5000/team/img@sha256:ab"_s).isEmpty());
-    QVERIFY(!manifest.parameters[0].validate(u"x; rm -rf /"_s).isEmpty());
+    QVERIFY(parameterProblem(manifest.parameters[0], u"debian:12"_s).isEmpty());
+    QVERIFY(
+        parameterProblem(manifest.parameters[0], u"localhost:5000/team/img@sha256:ab"_s).isEmpty());
+    QVERIFY(!parameterProblem(manifest.parameters[0], u"x; rm -rf /"_s).isEmpty());
 
     QCOMPARE(manifest.resources.size(), 2);
     QCOMPARE(manifest.resources[0].type, u"docker_volume"_s);

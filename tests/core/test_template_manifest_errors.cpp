@@ -1,10 +1,10 @@
-#include "server/provisioner/template_manifest.h"
+#include "core/template_manifest.h"
 #include "template_manifest_test_helpers.h"
 
 #include <QtTest>
 
-using namespace coder::server;
-using namespace coder::server::test;
+using namespace coder::core;
+using namespace coder::core::test;
 using namespace Qt::Literals::StringLiterals;
 
 // What TemplateManifest::parse refuses, and the exact message (with the field path) it gives.

@@ -5,7 +5,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace coder::server {
+namespace coder::core {
 
 // The example templates of resources/templates, built into the binary, for
 // `coder templates init`.
@@ -16,7 +16,7 @@ public:
     static QStringList names();
     // Writes the example's files into directory (created when missing). Refuses, before
     // writing anything, when one of the files already exists there.
-    static core::Result<core::Ok, QString> write(const QString &name, const QString &directory);
+    static Result<Ok, QString> write(const QString &name, const QString &directory);
 };
 
-} // namespace coder::server
+} // namespace coder::core

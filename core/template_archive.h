@@ -5,7 +5,7 @@
 #include <QByteArray>
 #include <QString>
 
-namespace coder::server {
+namespace coder::core {
 
 struct ArchiveLimits
 {
@@ -24,14 +24,14 @@ public:
     // symlink targets, relative ones resolved lexically), devices, fifos, sockets, too many
     // entries or bytes, too long paths. Files get 0644 or 0755, directories 0755. On error
     // nothing of the archive is left behind: destination is empty again.
-    static core::Result<core::Ok, QString>
-    extract(const QByteArray &tar, const QString &destination, const ArchiveLimits &limits = {});
+    static Result<Ok, QString> extract(const QByteArray &tar, const QString &destination,
+                                       const ArchiveLimits &limits = {});
 
     // A pax (ustar where it suffices) tar of directory: relative paths in sorted order, regular
     // files, directories and symlinks that stay inside the directory; anything else is an error.
     // Reproducible: times, owners and groups are zeroed.
-    static core::Result<QByteArray, QString> pack(const QString &directory,
-                                                  const ArchiveLimits &limits = {});
+    static Result<QByteArray, QString> pack(const QString &directory,
+                                            const ArchiveLimits &limits = {});
 
     // A cheap check for the upload route: the ustar magic at offset 257, or gzip's magic.
     static bool looksLikeTar(const QByteArray &data);
@@ -42,4 +42,4 @@ public:
     static QString checkSymlinkTarget(const QString &linkDirectory, const QString &target);
 };
 
-} // namespace coder::server
+} // namespace coder::core

@@ -4,12 +4,12 @@
 // around one parameter, resource, agent or app, so each test spells out only the part it checks.
 // JSON here is written as R"j(...)j": "list(string)" would end a plain R"(...)".
 
-#include "server/provisioner/template_manifest.h"
+#include "core/template_manifest.h"
 
 #include <QByteArray>
 #include <QDebug>
 
-namespace coder::server::test {
+namespace coder::core::test {
 
 inline QByteArray withParameter(const QByteArray &parameter)
 {
@@ -32,7 +32,7 @@ inline QByteArray withApp(const QByteArray &app)
     return withAgent(R"j({"name": "main", "apps": [)j" + app + "]}");
 }
 
-inline TemplateParameter parameterFrom(const QByteArray &json)
+inline TemplateVersionParameter parameterFrom(const QByteArray &json)
 {
     auto manifest = TemplateManifest::parse(withParameter(json));
     if (!manifest) {
@@ -42,4 +42,4 @@ inline TemplateParameter parameterFrom(const QByteArray &json)
     return manifest->parameters.value(0);
 }
 
-} // namespace coder::server::test
+} // namespace coder::core::test

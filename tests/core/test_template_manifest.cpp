@@ -1,4 +1,4 @@
-#include "server/provisioner/template_manifest.h"
+#include "core/template_manifest.h"
 #include "template_manifest_test_helpers.h"
 
 #include <QFile>
@@ -7,8 +7,8 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-using namespace coder::server;
-using namespace coder::server::test;
+using namespace coder::core;
+using namespace coder::core::test;
 using namespace Qt::Literals::StringLiterals;
 
 // Parsing a valid manifest, its defaults, loading it from a directory, writing it back and
@@ -73,12 +73,12 @@ void TestTemplateManifest::parsesFullManifest()
     QCOMPARE(manifest.readme, u"# Readme"_s);
     QCOMPARE(manifest.parameters.size(), 6);
 
-    const TemplateParameter &image = manifest.parameters[0];
+    const TemplateVersionParameter &image = manifest.parameters[0];
     QCOMPARE(image.name, u"image"_s);
     QCOMPARE(image.displayName, u"Image"_s);
     QCOMPARE(image.description, u"The **image**"_s);
     QCOMPARE(image.type, u"string"_s);
-    QVERIFY(image.hasDefault);
+    QVERIFY(!image.required);
     QCOMPARE(image.defaultValue, u"debian:12"_s);
     QVERIFY(image.isMutable);
     QVERIFY(!image.ephemeral);
@@ -91,7 +91,7 @@ void TestTemplateManifest::parsesFullManifest()
     QCOMPARE(image.validationRegex, u"[a-z]+:[0-9.]+"_s);
     QCOMPARE(image.validationError, u"bad image"_s);
 
-    const TemplateParameter &cpus = manifest.parameters[1];
+    const TemplateVersionParameter &cpus = manifest.parameters[1];
     QCOMPARE(cpus.type, u"number"_s);
     QCOMPARE(cpus.defaultValue, u"2"_s);
     QVERIFY(!cpus.isMutable);
@@ -102,9 +102,9 @@ void TestTemplateManifest::parsesFullManifest()
     QCOMPARE(manifest.parameters[2].defaultValue, u"false"_s);
     QCOMPARE(manifest.parameters[3].defaultValue, u"[\"git\"]"_s);
     QVERIFY(manifest.parameters[4].ephemeral);
-    QVERIFY(manifest.parameters[4].hasDefault);
+    QVERIFY(!manifest.parameters[4].required);
     QCOMPARE(manifest.parameters[4].defaultValue, QString());
-    QVERIFY(!manifest.parameters[5].hasDefault); // required
+    QVERIFY(manifest.parameters[5].required); // no default
     QCOMPARE(manifest.parameters[5].type, u"string"_s);
 
     QCOMPARE(manifest.resources.size(), 2);
@@ -169,9 +169,9 @@ void TestTemplateManifest::appliesDefaults()
     QCOMPARE(agent.apps[0].healthcheck->intervalSeconds, 5);
     QCOMPARE(agent.apps[0].healthcheck->threshold, 6);
 
-    const TemplateParameter text = parameterFrom(R"j({"name": "a"})j");
+    const TemplateVersionParameter text = parameterFrom(R"j({"name": "a"})j");
     QCOMPARE(text.type, u"string"_s);
-    QVERIFY(!text.hasDefault);
+    QVERIFY(text.required);
     QVERIFY(!text.isMutable);
     QVERIFY(!text.ephemeral);
 }

@@ -9,7 +9,7 @@
 #include <QString>
 #include <QStringList>
 
-namespace coder::server {
+namespace coder::core {
 
 // The strict reader behind TemplateManifest::parse: every problem of a template.json is
 // collected as "json.path: what is wrong", so an author fixes them all in one go.
@@ -23,10 +23,9 @@ public:
     static constexpr qsizetype maxOptions = 64;
     static constexpr qsizetype maxNameLength = 64;
 
-    static core::Result<TemplateManifest, QString> parse(const QByteArray &json,
-                                                         const QString &readme);
+    static Result<TemplateManifest, QString> parse(const QByteArray &json, const QString &readme);
 
-    // The value as the text a TemplateParameter holds ("true", "3", "[\"a\"]"); empty and an
+    // The value as the text a TemplateVersionParameter holds ("true", "3", "[\"a\"]"); empty and an
     // error message (without path) when the JSON type does not fit the parameter type.
     static QString valueText(const QJsonValue &value, const QString &type, QString *error);
     // True when url is an http(s) URL with a host, ${...} placeholders allowed anywhere.
@@ -46,11 +45,11 @@ private:
     QString name(const QJsonObject &object, const QString &path, const QString &key,
                  const QString &pattern, const QString &fallback = {});
 
-    TemplateParameter parameter(const QJsonValue &value, const QString &path);
+    TemplateVersionParameter parameter(const QJsonValue &value, const QString &path);
     void parameterValidation(const QJsonValue &value, const QString &path,
-                             TemplateParameter &parameter);
+                             TemplateVersionParameter &parameter);
     void parameterOptions(const QJsonArray &options, const QString &path,
-                          TemplateParameter &parameter);
+                          TemplateVersionParameter &parameter);
     TemplateResource resource(const QJsonValue &value, const QString &path,
                               const QString &provisioner);
     TemplateAgent agent(const QJsonValue &value, const QString &path);
@@ -59,4 +58,4 @@ private:
     QStringList m_errors;
 };
 
-} // namespace coder::server
+} // namespace coder::core

@@ -18,7 +18,7 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace coder::server {
+namespace coder::core {
 
 namespace {
 
@@ -309,9 +309,8 @@ QString TemplateArchive::checkSymlinkTarget(const QString &linkDirectory, const 
     return {};
 }
 
-core::Result<core::Ok, QString> TemplateArchive::extract(const QByteArray &tar,
-                                                         const QString &destination,
-                                                         const ArchiveLimits &limits)
+Result<Ok, QString> TemplateArchive::extract(const QByteArray &tar, const QString &destination,
+                                             const ArchiveLimits &limits)
 {
     if (!QDir().mkpath(destination))
         return u"cannot create the directory %1"_s.arg(destination);
@@ -327,13 +326,13 @@ core::Result<core::Ok, QString> TemplateArchive::extract(const QByteArray &tar,
     Extractor extractor(root, limits);
     const QString problem = extractor.run(tar);
     if (problem.isEmpty())
-        return core::Ok{};
+        return Ok{};
     emptyDirectory(root);
     return problem;
 }
 
-core::Result<QByteArray, QString> TemplateArchive::pack(const QString &directory,
-                                                        const ArchiveLimits &limits)
+Result<QByteArray, QString> TemplateArchive::pack(const QString &directory,
+                                                  const ArchiveLimits &limits)
 {
     const QFileInfo rootInfo(directory);
     if (!rootInfo.isDir())
@@ -446,4 +445,4 @@ bool TemplateArchive::looksLikeTar(const QByteArray &data)
     return data.size() >= 262 && QByteArrayView(data).sliced(257, 5) == QByteArrayView("ustar");
 }
 
-} // namespace coder::server
+} // namespace coder::core

@@ -1,5 +1,7 @@
 #include "template_manifest_parser.h"
 
+#include "template_parameters.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QRegularExpression>
@@ -9,7 +11,7 @@
 
 using namespace Qt::Literals::StringLiterals;
 
-namespace coder::server {
+namespace coder::core {
 
 namespace {
 
@@ -63,8 +65,8 @@ const QStringList &parameterTypes()
 
 } // namespace
 
-core::Result<TemplateManifest, QString> TemplateManifestParser::parse(const QByteArray &json,
-                                                                      const QString &readme)
+Result<TemplateManifest, QString> TemplateManifestParser::parse(const QByteArray &json,
+                                                                const QString &readme)
 {
     if (json.size() > maxManifestBytes)
         return u"template.json: larger than the 1 MiB limit (%1 bytes)"_s.arg(json.size());
@@ -249,7 +251,7 @@ TemplateManifest TemplateManifestParser::run(const QJsonObject &root)
     QMap<QString, QString> parameterPaths;
     for (qsizetype i = 0; i < parameters.size() && i < maxParameters; ++i) {
         const QString path = at(u"parameters"_s, i);
-        TemplateParameter parameter = this->parameter(parameters.at(i), path);
+        TemplateVersionParameter parameter = this->parameter(parameters.at(i), path);
         if (!parameter.name.isEmpty()) {
             if (parameterPaths.contains(parameter.name))
                 error(path + u".name"_s,
@@ -295,9 +297,11 @@ TemplateManifest TemplateManifestParser::run(const QJsonObject &root)
     return manifest;
 }
 
-TemplateParameter TemplateManifestParser::parameter(const QJsonValue &value, const QString &path)
+TemplateVersionParameter TemplateManifestParser::parameter(const QJsonValue &value,
+                                                           const QString &path)
 {
-    TemplateParameter parameter;
+    TemplateVersionParameter parameter;
+    parameter.required = true; // until a default is given
     if (!isObject(value, path))
         return parameter;
     const QJsonObject object = value.toObject();
@@ -307,6 +311,7 @@ TemplateParameter TemplateManifestParser::parameter(const QJsonValue &value, con
     parameter.name = name(object, path, u"name"_s, kParameterNamePattern);
     parameter.displayName = string(object, path, u"display_name"_s);
     parameter.description = string(object, path, u"description"_s);
+    parameter.descriptionPlaintext = markdownToPlainText(parameter.description);
     parameter.icon = string(object, path, u"icon"_s);
     parameter.isMutable = boolean(object, path, u"mutable"_s, false);
     parameter.ephemeral = boolean(object, path, u"ephemeral"_s, false);
@@ -326,25 +331,25 @@ TemplateParameter TemplateManifestParser::parameter(const QJsonValue &value, con
 
     const QJsonValue fallback = object.value(u"default"_s);
     if (!fallback.isUndefined()) {
-        parameter.hasDefault = true;
+        parameter.required = false;
         QString problem;
         parameter.defaultValue = valueText(fallback, parameter.type, &problem);
         if (typeKnown) {
             if (problem.isEmpty())
-                problem = parameter.validate(parameter.defaultValue);
+                problem = parameterProblem(parameter, parameter.defaultValue);
             if (!problem.isEmpty())
                 error(path + u".default"_s, problem);
         }
     }
     if (parameter.ephemeral && !parameter.isMutable)
         error(path + u".ephemeral"_s, u"an ephemeral parameter must also be mutable"_s);
-    if (parameter.ephemeral && !parameter.hasDefault)
+    if (parameter.ephemeral && parameter.required)
         error(path + u".ephemeral"_s, u"an ephemeral parameter needs a default"_s);
     return parameter;
 }
 
 void TemplateManifestParser::parameterValidation(const QJsonValue &value, const QString &path,
-                                                 TemplateParameter &parameter)
+                                                 TemplateVersionParameter &parameter)
 {
     if (!isObject(value, path))
         return;
@@ -395,7 +400,7 @@ void TemplateManifestParser::parameterValidation(const QJsonValue &value, const 
 }
 
 void TemplateManifestParser::parameterOptions(const QJsonArray &options, const QString &path,
-                                              TemplateParameter &parameter)
+                                              TemplateVersionParameter &parameter)
 {
     if (options.size() > maxOptions) {
         error(path,
@@ -404,7 +409,7 @@ void TemplateManifestParser::parameterOptions(const QJsonArray &options, const Q
     }
     // An option's value is one element of a list(string) value, otherwise a whole value.
     const bool isList = parameter.type == "list(string)"_L1;
-    TemplateParameter plain = parameter;
+    TemplateVersionParameter plain = parameter;
     plain.options.clear();
     QMap<QString, QString> names;
     QMap<QString, QString> values;
@@ -414,7 +419,7 @@ void TemplateManifestParser::parameterOptions(const QJsonArray &options, const Q
             continue;
         const QJsonObject object = options.at(i).toObject();
         allowKeys(object, optionPath, {u"name"_s, u"description"_s, u"value"_s, u"icon"_s});
-        TemplateParameterOption option;
+        TemplateVersionParameterOption option;
         option.name = string(object, optionPath, u"name"_s, true);
         option.description = string(object, optionPath, u"description"_s);
         option.icon = string(object, optionPath, u"icon"_s);
@@ -426,7 +431,7 @@ void TemplateManifestParser::parameterOptions(const QJsonArray &options, const Q
         QString problem;
         option.value = valueText(value, isList ? u"string"_s : parameter.type, &problem);
         if (problem.isEmpty() && !isList && parameterTypes().contains(parameter.type))
-            problem = plain.validate(option.value);
+            problem = parameterProblem(plain, option.value);
         if (!problem.isEmpty())
             error(optionPath + u".value"_s, problem);
         if (!option.name.isEmpty() && names.contains(option.name))
@@ -612,4 +617,4 @@ TemplateApp TemplateManifestParser::app(const QJsonValue &value, const QString &
     return app;
 }
 
-} // namespace coder::server
+} // namespace coder::core
