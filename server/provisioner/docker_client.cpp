@@ -1,10 +1,13 @@
 #include "docker_client.h"
 
-#include <QDeadlineTimer>
+#include "core/thread_role.h"
+
+#include <QFile>
 #include <QJsonDocument>
-#include <QLocalSocket>
 #include <QUrl>
-#include <http_parser.h>
+#include <cerrno>
+#include <curl/curl.h>
+#include <memory>
 
 namespace coder::server {
 
@@ -18,105 +21,68 @@ constexpr auto kApiVersion = "v1.41";
 constexpr qint64 kMaxResponseBytes = 256 * 1024 * 1024;
 constexpr int kImportTimeoutMs = 300000;
 
-struct ResponseParser
+// libcurl's global state, set up once before the first easy handle (curl_easy_init would do it
+// lazily, which is not thread-safe with several daemon threads).
+bool curlReady()
 {
-    http_parser parser;
+    static const bool ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+    return ready;
+}
+
+struct Transfer
+{
     DockerResponse response;
-    QByteArray field;
-    QByteArray value;
-    bool inValue = false;
-    bool complete = false;
     bool tooLarge = false;
 
-    void flushHeader()
+    static size_t onBody(char *data, size_t size, size_t count, void *user)
     {
-        if (!field.isEmpty())
-            response.headers.insert(field.toLower(), value.trimmed());
-        field.clear();
-        value.clear();
-        inValue = false;
-    }
-
-    static ResponseParser *of(http_parser *parser)
-    {
-        return static_cast<ResponseParser *>(parser->data);
-    }
-
-    static int onHeaderField(http_parser *parser, const char *at, size_t length)
-    {
-        ResponseParser *self = of(parser);
-        if (self->inValue)
-            self->flushHeader();
-        self->field.append(at, qsizetype(length));
-        return 0;
-    }
-    static int onHeaderValue(http_parser *parser, const char *at, size_t length)
-    {
-        ResponseParser *self = of(parser);
-        self->inValue = true;
-        self->value.append(at, qsizetype(length));
-        return 0;
-    }
-    static int onHeadersComplete(http_parser *parser)
-    {
-        ResponseParser *self = of(parser);
-        self->flushHeader();
-        self->response.status = int(parser->status_code);
-        return 0;
-    }
-    static int onBody(http_parser *parser, const char *at, size_t length)
-    {
-        ResponseParser *self = of(parser);
+        auto *self = static_cast<Transfer *>(user);
+        const size_t length = size * count;
         if (self->response.body.size() + qint64(length) > kMaxResponseBytes) {
             self->tooLarge = true;
-            return 1;
+            return 0; // curl stops with CURLE_WRITE_ERROR
         }
-        self->response.body.append(at, qsizetype(length));
-        return 0;
+        self->response.body.append(data, qsizetype(length));
+        return length;
     }
-    static int onMessageComplete(http_parser *parser)
+    static size_t onHeader(char *data, size_t size, size_t count, void *user)
     {
-        ResponseParser *self = of(parser);
-        // 1xx answers (100 Continue) precede the real one.
-        if (self->response.status >= 100 && self->response.status < 200) {
-            self->response = {};
-            return 0;
+        auto *self = static_cast<Transfer *>(user);
+        const size_t length = size * count;
+        const QByteArray line = QByteArray(data, qsizetype(length)).trimmed();
+        if (line.startsWith("HTTP/")) {
+            // A new status line: the headers of a 1xx answer before it do not count.
+            self->response.headers.clear();
+        } else if (const qsizetype colon = line.indexOf(':'); colon > 0) {
+            self->response.headers.insert(line.left(colon).trimmed().toLower(),
+                                          line.mid(colon + 1).trimmed());
         }
-        self->complete = true;
-        http_parser_pause(parser, 1);
-        return 0;
+        return length;
     }
 };
 
-const http_parser_settings kSettings = {
-    nullptr,
-    nullptr,
-    nullptr,
-    &ResponseParser::onHeaderField,
-    &ResponseParser::onHeaderValue,
-    &ResponseParser::onHeadersComplete,
-    &ResponseParser::onBody,
-    &ResponseParser::onMessageComplete,
-    nullptr,
-    nullptr,
-};
-
-QString unreachableReason(const QLocalSocket &socket)
+// Why a connection to the socket failed, from the connect(2) errno curl saw.
+QString unreachableReason(long osErrno, const char *curlMessage)
 {
-    switch (socket.error()) {
-    case QLocalSocket::ServerNotFoundError:
+    switch (osErrno) {
+    case ENOENT:
         return QStringLiteral("the socket does not exist (is dockerd running?)");
-    case QLocalSocket::ConnectionRefusedError:
+    case ECONNREFUSED:
         return QStringLiteral("connection refused (is dockerd running?)");
-    case QLocalSocket::SocketAccessError:
+    case EACCES:
+    case EPERM:
         return QStringLiteral("permission denied (the user needs access to the socket, for "
                               "example through the docker group)");
-    case QLocalSocket::SocketTimeoutError:
-        return QStringLiteral("timed out connecting");
     default:
-        return socket.errorString();
+        return QString::fromUtf8(curlMessage);
     }
 }
+
+struct CurlDeleter
+{
+    void operator()(CURL *curl) const { curl_easy_cleanup(curl); }
+    void operator()(curl_slist *list) const { curl_slist_free_all(list); }
+};
 
 QString encodePathSegment(const QString &segment)
 {
@@ -177,89 +143,94 @@ DockerClient::request(const QByteArray &method, const QString &path, const QByte
                       const QByteArray &contentType, int timeoutMs) const
 {
     const int timeout = timeoutMs > 0 ? timeoutMs : m_timeoutMs;
-    const QDeadlineTimer deadline(timeout);
     const QString what = QString::fromLatin1(method) + u' ' + path;
-
-    QLocalSocket socket;
-    socket.connectToServer(m_socketPath);
-    if (socket.state() != QLocalSocket::ConnectedState &&
-        !socket.waitForConnected(int(deadline.remainingTime()))) {
-        return DockerError{0, QStringLiteral("cannot reach the Docker daemon at %1: %2")
-                                  .arg(address(), unreachableReason(socket))};
-    }
-
-    QByteArray head;
-    head.reserve(256);
-    head += method + ' ' + '/' + kApiVersion + path.toUtf8() + " HTTP/1.1\r\n";
-    head += "Host: docker\r\nUser-Agent: coder-provisioner\r\nConnection: close\r\n";
-    if (!contentType.isEmpty())
-        head += "Content-Type: " + contentType + "\r\n";
-    if (!body.isEmpty() || method == "POST" || method == "PUT")
-        head += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
-    head += "\r\n";
-    socket.write(head);
-    socket.write(body);
-
     auto lost = [&](const QString &reason) {
         return DockerError{0, QStringLiteral("the Docker daemon at %1 failed to answer %2: %3")
                                   .arg(address(), what, reason)};
     };
-    auto timedOut = [&] {
+    // A Docker call waits for seconds: refused on a thread that serves sockets (ARCHITECTURE.md
+    // §3), so the mistake fails every test that reaches it.
+    if (core::thread_role::isEventLoop()) {
+        qCritical("coder: a Docker call on an event-loop thread was refused");
+        return lost(QStringLiteral("Docker calls from an event-loop thread are not allowed"));
+    }
+    if (!curlReady())
+        return lost(QStringLiteral("libcurl could not be initialised"));
+
+    std::unique_ptr<CURL, CurlDeleter> curl(curl_easy_init());
+    if (!curl)
+        return lost(QStringLiteral("libcurl could not be initialised"));
+    CURL *handle = curl.get();
+    const QByteArray socketPath = QFile::encodeName(m_socketPath);
+    const QByteArray url = "http://docker/" + QByteArray(kApiVersion) + path.toUtf8();
+    char errorText[CURL_ERROR_SIZE] = {};
+    Transfer transfer;
+
+    // Neither curl's form Content-Type for a POST nor its Expect: 100-continue for large bodies.
+    const QByteArray contentTypeHeader =
+        QByteArray("Content-Type:") + (contentType.isEmpty() ? QByteArray() : ' ' + contentType);
+    curl_slist *rawHeaders = curl_slist_append(nullptr, contentTypeHeader.constData());
+    rawHeaders = curl_slist_append(rawHeaders, "Expect:");
+    std::unique_ptr<curl_slist, CurlDeleter> headers(rawHeaders);
+
+    curl_easy_setopt(handle, CURLOPT_UNIX_SOCKET_PATH, socketPath.constData());
+    curl_easy_setopt(handle, CURLOPT_URL, url.constData());
+    curl_easy_setopt(handle, CURLOPT_PROXY, "");
+    curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L); // timeouts without SIGALRM: a daemon thread
+    curl_easy_setopt(handle, CURLOPT_TIMEOUT_MS, long(timeout));
+    curl_easy_setopt(handle, CURLOPT_USERAGENT, "coder-provisioner");
+    curl_easy_setopt(handle, CURLOPT_HTTPHEADER, headers.get());
+    curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, errorText);
+    curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, &Transfer::onBody);
+    curl_easy_setopt(handle, CURLOPT_WRITEDATA, &transfer);
+    curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, &Transfer::onHeader);
+    curl_easy_setopt(handle, CURLOPT_HEADERDATA, &transfer);
+    if (method == "POST" || method == "PUT" || !body.isEmpty()) {
+        curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.size()));
+        curl_easy_setopt(handle, CURLOPT_POSTFIELDS, body.constData());
+    }
+    if (method == "HEAD")
+        curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+    else if (method != "GET" && method != "POST")
+        curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, method.constData());
+
+    const CURLcode code = curl_easy_perform(handle);
+    const char *detail = errorText[0] ? errorText : curl_easy_strerror(code);
+    switch (code) {
+    case CURLE_OK:
+        break;
+    case CURLE_COULDNT_CONNECT: {
+        long osErrno = 0;
+        curl_easy_getinfo(handle, CURLINFO_OS_ERRNO, &osErrno);
+        return DockerError{0, QStringLiteral("cannot reach the Docker daemon at %1: %2")
+                                  .arg(address(), unreachableReason(osErrno, detail))};
+    }
+    case CURLE_OPERATION_TIMEDOUT:
         return DockerError{0, QStringLiteral("the Docker daemon at %1 did not answer %2 within "
                                              "%3 s")
                                   .arg(address(), what)
                                   .arg(qMax(1, timeout / 1000))};
-    };
-
-    while (socket.bytesToWrite() > 0) {
-        if (deadline.hasExpired())
-            return timedOut();
-        if (!socket.waitForBytesWritten(int(deadline.remainingTime()))) {
-            if (socket.state() != QLocalSocket::ConnectedState)
-                return lost(QStringLiteral("the connection closed while sending the request"));
-        }
-    }
-
-    ResponseParser state;
-    http_parser_init(&state.parser, HTTP_RESPONSE);
-    state.parser.data = &state;
-    auto feed = [&](const QByteArray &data) {
-        http_parser_execute(&state.parser, &kSettings, data.constData(), size_t(data.size()));
-    };
-
-    bool eof = false;
-    while (!state.complete) {
-        if (socket.bytesAvailable() == 0) {
-            if (socket.state() != QLocalSocket::ConnectedState) {
-                eof = true;
-            } else if (!socket.waitForReadyRead(int(qMax<qint64>(0, deadline.remainingTime())))) {
-                if (socket.bytesAvailable() == 0) {
-                    if (socket.state() == QLocalSocket::ConnectedState) {
-                        if (deadline.hasExpired())
-                            return timedOut();
-                        continue;
-                    }
-                    eof = true;
-                }
-            }
-        }
-        if (eof) {
-            // A body delimited by the end of the connection ends here.
-            http_parser_execute(&state.parser, &kSettings, nullptr, 0);
-            break;
-        }
-        feed(socket.readAll());
-        if (state.tooLarge)
+    case CURLE_WRITE_ERROR:
+        if (transfer.tooLarge)
             return lost(QStringLiteral("the answer is larger than %1 MiB")
                             .arg(kMaxResponseBytes / (1024 * 1024)));
-        const auto err = http_errno(state.parser.http_errno);
-        if (err != HPE_OK && err != HPE_PAUSED)
-            return lost(QStringLiteral("malformed HTTP response (%1)")
-                            .arg(QString::fromLatin1(http_errno_description(err))));
-    }
-    if (!state.complete)
+        return lost(QString::fromUtf8(detail));
+    case CURLE_PARTIAL_FILE:
+    case CURLE_GOT_NOTHING:
+    case CURLE_RECV_ERROR:
         return lost(QStringLiteral("the connection closed before the answer was complete"));
-    return std::move(state.response);
+    case CURLE_SEND_ERROR:
+        return lost(QStringLiteral("the connection closed while sending the request"));
+    case CURLE_WEIRD_SERVER_REPLY:
+    case CURLE_UNSUPPORTED_PROTOCOL:
+        return lost(QStringLiteral("malformed HTTP response (%1)").arg(QString::fromUtf8(detail)));
+    default:
+        return lost(QString::fromUtf8(detail));
+    }
+    long status = 0;
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &status);
+    transfer.response.status = int(status);
+    return std::move(transfer.response);
 }
 
 QString DockerClient::errorMessage(const DockerResponse &response)

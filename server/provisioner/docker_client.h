@@ -57,8 +57,9 @@ struct DockerContainerSpec
 };
 
 // A minimal, blocking client of the Docker Engine API (v1.41, docker.io 20.10) over its unix
-// socket, for a job thread: every call opens its own connection in the calling thread, sends
-// one HTTP/1.1 request and waits for the whole answer, at most timeoutMs.
+// socket, through libcurl (CURLOPT_UNIX_SOCKET_PATH), for a job thread, never an event-loop one:
+// every call makes one request on its own connection in the calling thread and waits for the
+// whole answer, at most timeoutMs.
 class DockerClient
 {
 public:

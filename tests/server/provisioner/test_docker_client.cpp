@@ -1,6 +1,7 @@
 // DockerClient's HTTP framing and error reporting, against a scripted server on a unix socket
 // (answers a real dockerd does not give on demand: split chunks, early closes, silence).
 // The client against a real dockerd is covered by test_docker_provisioner.
+#include "core/thread_role.h"
 #include "server/provisioner/docker_client.h"
 
 #include <QJsonDocument>
@@ -320,6 +321,31 @@ private Q_SLOTS:
                  QStringLiteral("cannot reach the Docker daemon at unix://%1: connection refused "
                                 "(is dockerd running?)")
                      .arg(path));
+    }
+
+    void refusedOnAnEventLoopThread()
+    {
+        // The scripted daemon would answer; the call must not even be made.
+        m_daemon->push({{answer("200 OK", R"({"Version":"20.10.24"})")}});
+        QTest::ignoreMessage(QtCriticalMsg,
+                             "coder: a Docker call on an event-loop thread was refused");
+        QString message;
+        QThread thread;
+        QObject context;
+        context.moveToThread(&thread);
+        thread.start();
+        QMetaObject::invokeMethod(
+            &context,
+            [&] {
+                coder::core::thread_role::markEventLoop();
+                auto version = DockerClient(m_socket).version();
+                message = version.ok() ? QString() : version.error().message;
+            },
+            Qt::BlockingQueuedConnection);
+        thread.quit();
+        thread.wait();
+        QVERIFY2(message.contains(QStringLiteral("not allowed")), qPrintable(message));
+        QCOMPARE(m_daemon->lastRequest(), QByteArray());
     }
 
     void logsAreDemultiplexed()
