@@ -74,15 +74,36 @@ QString invalidDays(const QString &field)
         .arg(field);
 }
 
+// A cron day-of-week field with names for its days ("1-5" is "Mon-Fri"); "daily" for "*"; a
+// field with steps as it is.
+QString humanDays(const QString &field)
+{
+    if (field == u"*")
+        return QStringLiteral("daily");
+    static const QRegularExpression plain(QStringLiteral("^[0-7A-Za-z,-]+$"));
+    if (!plain.match(field).hasMatch())
+        return field;
+    static const QRegularExpression atom(QStringLiteral("[0-7]|[A-Za-z]+"));
+    QString text;
+    qsizetype copied = 0;
+    for (auto it = atom.globalMatch(field); it.hasNext();) {
+        const auto match = it.next();
+        const int day = dayNumber(match.captured());
+        text += field.mid(copied, match.capturedStart() - copied);
+        text += day >= 0 ? dayNames[day] : match.captured();
+        copied = match.capturedEnd();
+    }
+    return text + field.mid(copied);
+}
+
 QString unknownZone(const QString &name)
 {
     return QStringLiteral("unknown time zone \"%1\" (use an IANA name such as Europe/Paris)")
         .arg(name);
 }
 
-} // namespace
-
-std::optional<QString> WorkspaceSchedule::normalizeDays(const QString &field)
+// The human day-of-week field in cron's numbers ("Fri-Sun" is 5-6,0); nullopt when it is not one.
+std::optional<QString> normalizeDays(const QString &field)
 {
     if (field == u"*")
         return field;
@@ -116,19 +137,7 @@ std::optional<QString> WorkspaceSchedule::normalizeDays(const QString &field)
     return items.join(u',');
 }
 
-bool WorkspaceSchedule::matchesDay(int dayOfWeek) const
-{
-    if (daysOfWeek == u"*")
-        return true;
-    for (const QString &item : daysOfWeek.split(u',')) {
-        const QStringList bounds = item.split(u'-');
-        const int first = dayNumber(bounds.first());
-        const int last = dayNumber(bounds.last());
-        if (first >= 0 && last >= 0 && dayOfWeek >= first && dayOfWeek <= last)
-            return true;
-    }
-    return false;
-}
+} // namespace
 
 Result<WorkspaceSchedule, QString> WorkspaceSchedule::parseHuman(const QString &text,
                                                                  const QString &defaultZone)
@@ -152,21 +161,18 @@ Result<WorkspaceSchedule, QString> WorkspaceSchedule::parseHuman(const QString &
     if (!time)
         return QStringLiteral("invalid time \"%1\" (examples: 9:30AM, 3PM, 15:04)").arg(parts[0]);
 
-    WorkspaceSchedule schedule;
-    schedule.hour = time->hour();
-    schedule.minute = time->minute();
-    schedule.timeZone = defaultZone;
+    QString zone = defaultZone;
     QString days = QStringLiteral("*");
     if (parts.size() == 3) {
         days = parts[1];
         if (!isTimeZone(parts[2]))
             return unknownZone(parts[2]);
-        schedule.timeZone = parts[2];
+        zone = parts[2];
     } else if (parts.size() == 2) {
         if (normalizeDays(parts[1]))
             days = parts[1];
         else if (isTimeZone(parts[1]))
-            schedule.timeZone = parts[1];
+            zone = parts[1];
         else if (parts[1].contains(u'/'))
             return unknownZone(parts[1]);
         else
@@ -175,76 +181,49 @@ Result<WorkspaceSchedule, QString> WorkspaceSchedule::parseHuman(const QString &
     const auto normalized = normalizeDays(days);
     if (!normalized)
         return invalidDays(days);
-    schedule.daysOfWeek = *normalized;
-    if (!isTimeZone(schedule.timeZone))
-        return unknownZone(schedule.timeZone);
-    return schedule;
+    if (!isTimeZone(zone))
+        return unknownZone(zone);
+    return parseCron(QStringLiteral("CRON_TZ=%1 %2 %3 * * %4")
+                         .arg(zone)
+                         .arg(time->minute())
+                         .arg(time->hour())
+                         .arg(*normalized));
 }
 
 Result<WorkspaceSchedule, QString> WorkspaceSchedule::parseCron(const QString &cron)
 {
-    static const QRegularExpression weekly(QStringLiteral(
-        "^\\s*(?:CRON_TZ=(\\S+)\\s+)?(\\d{1,2})\\s+(\\d{1,2})\\s+\\*\\s+\\*\\s+(\\S+)"
-        "\\s*$"));
-    const auto match = weekly.match(cron);
-    const QString invalid = QStringLiteral("not a weekly schedule: \"%1\"").arg(cron);
-    if (!match.hasMatch())
-        return invalid;
-    WorkspaceSchedule schedule;
-    schedule.minute = match.captured(2).toInt();
-    schedule.hour = match.captured(3).toInt();
-    if (schedule.minute > 59 || schedule.hour > 23)
-        return invalid;
-    if (!match.captured(1).isEmpty())
-        schedule.timeZone = match.captured(1);
-    const auto days = normalizeDays(match.captured(4));
-    if (!days)
-        return invalidDays(match.captured(4));
-    schedule.daysOfWeek = *days;
-    return schedule;
+    auto parsed = CronSchedule::parse(cron);
+    if (!parsed)
+        return QStringLiteral("invalid schedule \"%1\": %2").arg(cron, parsed.error());
+    return WorkspaceSchedule(std::move(*parsed));
 }
 
 QString WorkspaceSchedule::toCron() const
 {
-    return QStringLiteral("CRON_TZ=%1 %2 %3 * * %4")
-        .arg(timeZone)
-        .arg(minute)
-        .arg(hour)
-        .arg(daysOfWeek);
+    return m_cron.text();
 }
 
 QString WorkspaceSchedule::toHuman() const
 {
-    const int hour12 = hour % 12 == 0 ? 12 : hour % 12;
-    const QString time = QStringLiteral("%1:%2%3")
-                             .arg(hour12)
-                             .arg(minute, 2, 10, QLatin1Char('0'))
-                             .arg(hour < 12 ? QStringLiteral("AM") : QStringLiteral("PM"));
-    QString days;
-    if (daysOfWeek == u"*") {
-        days = QStringLiteral("daily");
+    // Coder's CLI: the kitchen time when there is one, else the cron fields as they are.
+    QString time;
+    if (const auto single = m_cron.singleTime()) {
+        const int hour12 = single->hour() % 12 == 0 ? 12 : single->hour() % 12;
+        time = QStringLiteral("%1:%2%3")
+                   .arg(hour12)
+                   .arg(single->minute(), 2, 10, QLatin1Char('0'))
+                   .arg(single->hour() < 12 ? QStringLiteral("AM") : QStringLiteral("PM"));
     } else {
-        for (const QChar c : daysOfWeek)
-            days += c.isDigit() ? dayNames.value(c.digitValue() % 7) : QString(c);
+        time = QStringLiteral("cron(%1 %2)").arg(m_cron.minuteField(), m_cron.hourField());
     }
-    return QStringLiteral("%1 %2 (%3)").arg(time, days, timeZone);
+    return QStringLiteral("%1 %2 (%3)")
+        .arg(time, humanDays(m_cron.dayOfWeekField()), m_cron.zoneName());
 }
 
 std::optional<QDateTime> WorkspaceSchedule::nextStart(const QDateTime &after) const
 {
-    const QTimeZone zone(timeZone.toUtf8());
-    if (!zone.isValid())
-        return std::nullopt;
-    const QDate first = after.toTimeZone(zone).date();
-    for (int offset = 0; offset <= 7; ++offset) {
-        const QDate day = first.addDays(offset);
-        if (!matchesDay(day.dayOfWeek() % 7))
-            continue;
-        const QDateTime candidate(day, QTime(hour, minute), zone);
-        if (candidate > after)
-            return candidate;
-    }
-    return std::nullopt;
+    const QDateTime next = m_cron.next(after);
+    return next.isValid() ? std::optional<QDateTime>(next) : std::nullopt;
 }
 
 QString WorkspaceSchedule::localZone()
@@ -253,54 +232,6 @@ QString WorkspaceSchedule::localZone()
     if (id.isEmpty() || !QTimeZone::isTimeZoneIdAvailable(id))
         return QStringLiteral("UTC");
     return QString::fromUtf8(id);
-}
-
-Result<qint64, QString> WorkspaceSchedule::parseDuration(const QString &text)
-{
-    static const QRegularExpression part(QStringLiteral("(\\d+(?:\\.\\d*)?|\\.\\d+)(ms|s|m|h)"));
-    const QString trimmed = text.trimmed();
-    const QString invalid =
-        QStringLiteral("invalid duration \"%1\" (examples: 8h, 1h30m, 90m)").arg(text);
-    if (trimmed.isEmpty())
-        return invalid;
-    long double total = 0;
-    qsizetype position = 0;
-    while (position < trimmed.size()) {
-        const auto match = part.match(trimmed, position, QRegularExpression::NormalMatch,
-                                      QRegularExpression::AnchorAtOffsetMatchOption);
-        if (!match.hasMatch())
-            return invalid;
-        const QString unit = match.captured(2);
-        const long double scale = unit == u"ms"  ? 1.0L
-                                  : unit == u"s" ? 1e3L
-                                  : unit == u"m" ? 60e3L
-                                                 : 3600e3L;
-        total += match.captured(1).toDouble() * scale;
-        position = match.capturedEnd(0);
-    }
-    if (total > static_cast<long double>(std::numeric_limits<qint64>::max() / 2))
-        return QStringLiteral("duration \"%1\" is too long").arg(text);
-    const auto milliseconds = static_cast<qint64>(std::llround(total));
-    if (milliseconds <= 0)
-        return QStringLiteral("duration \"%1\" must be positive").arg(text);
-    return milliseconds;
-}
-
-QString WorkspaceSchedule::formatDuration(qint64 milliseconds)
-{
-    qint64 seconds = milliseconds / 1000;
-    const qint64 hours = seconds / 3600;
-    seconds %= 3600;
-    const qint64 minutes = seconds / 60;
-    seconds %= 60;
-    QString text;
-    if (hours > 0)
-        text += QString::number(hours) + u'h';
-    if (minutes > 0)
-        text += QString::number(minutes) + u'm';
-    if (seconds > 0)
-        text += QString::number(seconds) + u's';
-    return text.isEmpty() ? QStringLiteral("0s") : text;
 }
 
 } // namespace coder::core

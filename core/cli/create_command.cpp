@@ -6,6 +6,7 @@
 #include "core/cli/parameter_resolver.h"
 #include "core/cli/templates_command.h"
 #include "core/cli/terminal_prompt.h"
+#include "core/duration.h"
 #include "core/workspace_schedule.h"
 
 #include <CLI/CLI.hpp>
@@ -68,7 +69,7 @@ void CreateCommand::run()
         m_schedule = schedule->toCron();
     }
     if (!m_stopAfter.empty()) {
-        const auto ttl = WorkspaceSchedule::parseDuration(QString::fromStdString(m_stopAfter));
+        const auto ttl = duration::parse(QString::fromStdString(m_stopAfter));
         if (!ttl)
             return m_context->fail(QStringLiteral("--stop-after: ") + ttl.error());
         m_ttlMs = ttl.value();

@@ -4,6 +4,7 @@
 #include "core/cli/cli_format.h"
 #include "core/cli/client_context.h"
 #include "core/cli/table_writer.h"
+#include "core/duration.h"
 #include "core/workspace_schedule.h"
 
 #include <CLI/CLI.hpp>
@@ -97,13 +98,12 @@ QString ScheduleCommand::renderTable(const Workspace &workspace, const QDateTime
         if (schedule) {
             startsAt = schedule->toHuman();
             if (const auto next = schedule->nextStart(now))
-                startsNext = upcoming(*next, now, QTimeZone(schedule->timeZone.toUtf8()));
+                startsNext = upcoming(*next, now, schedule->timeZone());
         } else {
             startsAt = *workspace.autostartSchedule;
         }
     }
-    const QString stopsAfter =
-        workspace.ttlMs ? WorkspaceSchedule::formatDuration(*workspace.ttlMs) : manual;
+    const QString stopsAfter = workspace.ttlMs ? duration::format(*workspace.ttlMs) : manual;
     QString stopsNext = QStringLiteral("-");
     const WorkspaceBuild &build = workspace.latestBuild;
     if (build.status == u"running" && build.deadline.isValid())
@@ -165,7 +165,7 @@ void ScheduleCommand::setStop()
     const QString text = joined(m_words);
     std::optional<qint64> ttl;
     if (text.compare(manual, Qt::CaseInsensitive) != 0) {
-        const auto parsed = WorkspaceSchedule::parseDuration(text);
+        const auto parsed = duration::parse(text);
         if (!parsed)
             return m_context->fail(parsed.error());
         if (parsed.value() < 60 * 1000)
@@ -186,7 +186,7 @@ void ScheduleCommand::setStop()
 
 void ScheduleCommand::extend()
 {
-    const auto duration = WorkspaceSchedule::parseDuration(joined(m_words));
+    const auto duration = duration::parse(joined(m_words));
     if (!duration)
         return m_context->fail(duration.error());
     m_context->withClient([this, duration = duration.value()](ApiClient *client) {

@@ -4,6 +4,7 @@
 #include "core/cli/cli_format.h"
 #include "core/cli/client_context.h"
 #include "core/cli/table_writer.h"
+#include "core/duration.h"
 #include "core/workspace_schedule.h"
 
 #include <CLI/CLI.hpp>
@@ -35,10 +36,9 @@ QString ShowCommand::render(const Workspace &workspace, const QDateTime &now)
         const auto schedule = WorkspaceSchedule::parseCron(*workspace.autostartSchedule);
         autostart = schedule ? schedule->toHuman() : *workspace.autostartSchedule;
     }
-    const QString autostop = workspace.ttlMs
-                                 ? QStringLiteral("%1 after start")
-                                       .arg(WorkspaceSchedule::formatDuration(*workspace.ttlMs))
-                                 : QStringLiteral("manual");
+    const QString autostop =
+        workspace.ttlMs ? QStringLiteral("%1 after start").arg(duration::format(*workspace.ttlMs))
+                        : QStringLiteral("manual");
     QStringList lines{
         QStringLiteral("Workspace:  %1").arg(workspace.fullName()),
         QStringLiteral("Template:   %1 (version %2%3)")

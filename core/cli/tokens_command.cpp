@@ -3,13 +3,11 @@
 #include "core/cli/cli_format.h"
 #include "core/cli/client_context.h"
 #include "core/cli/table_writer.h"
+#include "core/duration.h"
 
 #include <CLI/CLI.hpp>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRegularExpression>
-#include <cmath>
-#include <limits>
 
 namespace coder::core::cli {
 
@@ -56,47 +54,6 @@ void TokensCommand::add(CLI::App &root, std::shared_ptr<ClientContext> context)
 TokensCommand::TokensCommand(std::shared_ptr<ClientContext> context) : m_context(std::move(context))
 {}
 
-Result<qint64, QString> TokensCommand::parseLifetime(const QString &text)
-{
-    static const QRegularExpression part(
-        QStringLiteral("(\\d+(?:\\.\\d*)?|\\.\\d+)(ns|us|µs|ms|s|m|h|d)"));
-    const QString trimmed = text.trimmed();
-    const QString invalid =
-        QStringLiteral("invalid duration \"%1\" (examples: 720h, 30d, 1h30m)").arg(text);
-    if (trimmed.isEmpty())
-        return invalid;
-    long double total = 0;
-    qsizetype position = 0;
-    while (position < trimmed.size()) {
-        const auto match = part.match(trimmed, position, QRegularExpression::NormalMatch,
-                                      QRegularExpression::AnchorAtOffsetMatchOption);
-        if (!match.hasMatch())
-            return invalid;
-        const QString unit = match.captured(2);
-        long double scale = 1;
-        if (unit == u"us" || unit == u"µs")
-            scale = 1e3L;
-        else if (unit == u"ms")
-            scale = 1e6L;
-        else if (unit == u"s")
-            scale = 1e9L;
-        else if (unit == u"m")
-            scale = 60e9L;
-        else if (unit == u"h")
-            scale = 3600e9L;
-        else if (unit == u"d")
-            scale = 86400e9L;
-        total += match.captured(1).toDouble() * scale;
-        position = match.capturedEnd(0);
-    }
-    if (total > static_cast<long double>(std::numeric_limits<qint64>::max()))
-        return QStringLiteral("duration \"%1\" is too long").arg(text);
-    const auto nanoseconds = static_cast<qint64>(std::llround(total));
-    if (nanoseconds <= 0)
-        return QStringLiteral("duration \"%1\" must be positive").arg(text);
-    return nanoseconds;
-}
-
 QString TokensCommand::renderTable(const QList<ApiKey> &keys)
 {
     TableWriter table({QStringLiteral("id"), QStringLiteral("name"), QStringLiteral("last used"),
@@ -109,7 +66,8 @@ QString TokensCommand::renderTable(const QList<ApiKey> &keys)
 
 void TokensCommand::create()
 {
-    const auto lifetime = parseLifetime(QString::fromStdString(m_lifetime));
+    const auto lifetime =
+        duration::parseNanoseconds(QString::fromStdString(m_lifetime), duration::Days::Allowed);
     if (!lifetime)
         return m_context->fail(lifetime.error());
     m_context->withClient([this, lifetime = lifetime.value()](ApiClient *client) {

@@ -23,8 +23,6 @@ public:
 
     explicit TokensCommand(std::shared_ptr<ClientContext> context);
 
-    // Go durations ("720h", "1h30m", "90s", "1.5h") plus Coder's "d" for days; in nanoseconds.
-    static Result<qint64, QString> parseLifetime(const QString &text);
     static QString renderTable(const QList<ApiKey> &keys);
 
 private:

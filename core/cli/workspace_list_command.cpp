@@ -4,6 +4,7 @@
 #include "core/cli/cli_format.h"
 #include "core/cli/client_context.h"
 #include "core/cli/table_writer.h"
+#include "core/duration.h"
 #include "core/workspace_schedule.h"
 
 #include <CLI/CLI.hpp>
@@ -64,7 +65,7 @@ QString WorkspaceListCommand::renderTable(const QList<Workspace> &workspaces, co
                  : QString(),
              CliFormat::ago(build.createdAt, now),
              workspace.outdated ? QStringLiteral("true") : QStringLiteral("false"), startsAt,
-             workspace.ttlMs ? WorkspaceSchedule::formatDuration(*workspace.ttlMs) : QString()});
+             workspace.ttlMs ? duration::format(*workspace.ttlMs) : QString()});
     }
     return table.render();
 }

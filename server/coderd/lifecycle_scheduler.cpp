@@ -1,7 +1,7 @@
 #include "lifecycle_scheduler.h"
 
+#include "core/cron_schedule.h"
 #include "core/work_pool.h"
-#include "cron_schedule.h"
 #include "server/database/store.h"
 #include "workspace_builder.h"
 
@@ -75,7 +75,7 @@ int LifecycleScheduler::runTick(Store &store, WorkspaceBuilder &builder, const Q
         return started;
     }
     for (const WorkspaceView &view : std::as_const(*scheduled)) {
-        auto schedule = CronSchedule::parse(view.workspace.autostartSchedule);
+        auto schedule = core::CronSchedule::parse(view.workspace.autostartSchedule);
         if (!schedule)
             continue; // validated when set; a stored bad one never fires
         // Due when a scheduled time came after the workspace was stopped.

@@ -1,7 +1,7 @@
 #include "workspace_service.h"
 
 #include "audit_recorder.h"
-#include "cron_schedule.h"
+#include "core/cron_schedule.h"
 #include "field_rules.h"
 #include "provisioner_job_server.h"
 #include "provisioning_views.h"
@@ -30,7 +30,7 @@ QString ttlProblem(qint64 ttl)
 
 QString scheduleProblem(const QString &schedule)
 {
-    auto parsed = CronSchedule::parse(schedule);
+    auto parsed = core::CronSchedule::parse(schedule);
     return parsed ? QString() : QStringLiteral("Invalid schedule: %1.").arg(parsed.error());
 }
 

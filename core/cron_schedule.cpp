@@ -3,14 +3,37 @@
 #include <QStringList>
 #include <vector>
 
-namespace coder::server {
+namespace coder::core {
+
+using namespace Qt::Literals::StringLiterals;
 
 namespace {
 
-// Parses one cron field into the set of values it names, within [low, high].
-core::Result<std::vector<int>, QString> parseField(const QString &field, int low, int high,
-                                                   const QString &name)
+// A day-of-week atom: a number, or a three-letter name as robfig/cron (Coder's) takes it.
+std::optional<int> dayAtom(const QString &atom)
 {
+    static const QStringList names{u"SUN"_s, u"MON"_s, u"TUE"_s, u"WED"_s,
+                                   u"THU"_s, u"FRI"_s, u"SAT"_s};
+    const qsizetype index = names.indexOf(atom.toUpper());
+    if (index >= 0)
+        return int(index);
+    bool ok = false;
+    const int number = atom.toInt(&ok);
+    return ok ? std::optional<int>(number) : std::nullopt;
+}
+
+std::optional<int> numberAtom(const QString &atom)
+{
+    bool ok = false;
+    const int number = atom.toInt(&ok);
+    return ok ? std::optional<int>(number) : std::nullopt;
+}
+
+// Parses one cron field into the set of values it names, within [low, high].
+Result<std::vector<int>, QString> parseField(const QString &field, int low, int high,
+                                             const QString &name, bool dayNames = false)
+{
+    const auto atom = dayNames ? dayAtom : numberAtom;
     std::vector<int> values;
     for (const QString &part : field.split(u',')) {
         QString range = part;
@@ -26,14 +49,14 @@ core::Result<std::vector<int>, QString> parseField(const QString &field, int low
         int to = high;
         if (range != QLatin1String("*")) {
             const QStringList ends = range.split(u'-');
-            bool okFrom = false;
-            bool okTo = true;
             if (ends.size() > 2 || ends.first().isEmpty())
                 return QStringLiteral("%1: invalid value \"%2\"").arg(name, part);
-            from = ends.first().toInt(&okFrom);
-            to = ends.size() == 2 ? ends.last().toInt(&okTo) : (step > 1 ? high : from);
-            if (!okFrom || !okTo)
+            const auto first = atom(ends.first());
+            const auto last = ends.size() == 2 ? atom(ends.last()) : first;
+            if (!first || !last)
                 return QStringLiteral("%1: invalid value \"%2\"").arg(name, part);
+            from = *first;
+            to = ends.size() == 2 ? *last : (step > 1 ? high : from);
         }
         if (from < low || to > high || from > to)
             return QStringLiteral("%1: \"%2\" is outside %3-%4").arg(name, part).arg(low).arg(high);
@@ -45,7 +68,7 @@ core::Result<std::vector<int>, QString> parseField(const QString &field, int low
 
 } // namespace
 
-core::Result<CronSchedule, QString> CronSchedule::parse(const QString &spec)
+Result<CronSchedule, QString> CronSchedule::parse(const QString &spec)
 {
     CronSchedule schedule;
     schedule.m_text = spec.trimmed();
@@ -53,6 +76,7 @@ core::Result<CronSchedule, QString> CronSchedule::parse(const QString &spec)
     if (!fields.isEmpty() && fields.first().startsWith(QLatin1String("CRON_TZ="))) {
         const QByteArray zone = fields.takeFirst().mid(8).toUtf8();
         schedule.m_zone = QTimeZone(zone);
+        schedule.m_zoneName = QString::fromUtf8(zone);
         // QTimeZone("") is the machine's zone: a schedule must not depend on the server's TZ.
         if (zone.isEmpty() || !schedule.m_zone.isValid())
             return QStringLiteral("unknown time zone \"%1\"").arg(QString::fromUtf8(zone));
@@ -62,9 +86,12 @@ core::Result<CronSchedule, QString> CronSchedule::parse(const QString &spec)
                               "day-of-week), optionally after CRON_TZ=<zone>");
     if (fields.at(2) != QLatin1String("*") || fields.at(3) != QLatin1String("*"))
         return QStringLiteral("day of month and month must be \"*\": schedules repeat weekly");
+    schedule.m_minuteField = fields.at(0);
+    schedule.m_hourField = fields.at(1);
+    schedule.m_dayOfWeekField = fields.at(4);
     auto minutes = parseField(fields.at(0), 0, 59, QStringLiteral("minute"));
     auto hours = parseField(fields.at(1), 0, 23, QStringLiteral("hour"));
-    auto weekdays = parseField(fields.at(4), 0, 7, QStringLiteral("day of week"));
+    auto weekdays = parseField(fields.at(4), 0, 7, QStringLiteral("day of week"), true);
     for (const auto *field : {&minutes, &hours, &weekdays})
         if (!*field)
             return field->error();
@@ -75,6 +102,19 @@ core::Result<CronSchedule, QString> CronSchedule::parse(const QString &spec)
     for (int d : *weekdays)
         schedule.m_weekdays.set(d % 7);
     return schedule;
+}
+
+std::optional<QTime> CronSchedule::singleTime() const
+{
+    if (m_minutes.count() != 1 || m_hours.count() != 1)
+        return std::nullopt;
+    int minute = 0;
+    while (!m_minutes.test(minute))
+        ++minute;
+    int hour = 0;
+    while (!m_hours.test(hour))
+        ++hour;
+    return QTime(hour, minute);
 }
 
 QDateTime CronSchedule::next(const QDateTime &after) const
@@ -107,4 +147,4 @@ QDateTime CronSchedule::next(const QDateTime &after) const
     return {};
 }
 
-} // namespace coder::server
+} // namespace coder::core
