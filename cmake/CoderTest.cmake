@@ -5,6 +5,8 @@
 #   and is told where that cluster's URL is written (CODER_TEST_POSTGRES_URL_FILE).
 # BOTH_BACKENDS: the executable is registered twice, NAME_sqlite and NAME_postgres, with
 #   CODER_TEST_BACKEND set to sqlite or postgres, so one suite covers both databases.
+# A test that calls CODER_UNAVAILABLE (tests/support/unavailable.h) is reported as skipped, and
+#   fails when CI is set.
 # WRAPPER: CTest runs `script <test executable>` instead, e.g. tests/support/with_keyring.sh
 #   for a private D-Bus session with an unlocked keyring.
 function(coder_add_test name)
@@ -39,6 +41,7 @@ function(_coder_register_test test_name target timeout labels postgres)
     set_tests_properties(${test_name} PROPERTIES FIXTURES_REQUIRED postgres)
     list(APPEND labels postgres)
   endif()
+  # A test that found the machine lacking (tests/support/unavailable.h) shows as skipped.
   set_tests_properties(${test_name} PROPERTIES TIMEOUT ${timeout} LABELS "${labels}"
-                       ENVIRONMENT "${env}")
+                       ENVIRONMENT "${env}" SKIP_REGULAR_EXPRESSION "CODER-SKIP: ")
 endfunction()

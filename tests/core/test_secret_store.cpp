@@ -1,3 +1,4 @@
+#include "tests/support/unavailable.h"
 #include "core/secret_store.h"
 
 #include <QDir>
@@ -244,7 +245,7 @@ void TestSecretStore::modeFromEnvironment()
 void TestSecretStore::keychainRoundTrip()
 {
     if (!keyringAvailable())
-        QSKIP("needs tests/support/with_keyring.sh (registered so by CMake)");
+        CODER_UNAVAILABLE(QStringLiteral("needs tests/support/with_keyring.sh (registered so by CMake)"));
     QTemporaryDir dir;
     SecretStore store(options(dir.path(), SecretStore::Mode::Keychain,
                               QStringLiteral("coder-test:%1").arg(dir.path())));
@@ -280,7 +281,7 @@ void TestSecretStore::keychainRoundTrip()
 void TestSecretStore::autoModePrefersKeychainAndDropsStaleFile()
 {
     if (!keyringAvailable())
-        QSKIP("needs tests/support/with_keyring.sh (registered so by CMake)");
+        CODER_UNAVAILABLE(QStringLiteral("needs tests/support/with_keyring.sh (registered so by CMake)"));
     QTemporaryDir dir;
     const QString service = QStringLiteral("coder-test-auto:%1").arg(dir.path());
     Outcome outcome;
@@ -307,7 +308,7 @@ void TestSecretStore::autoModePrefersKeychainAndDropsStaleFile()
 void TestSecretStore::keychainServicesAreSeparate()
 {
     if (!keyringAvailable())
-        QSKIP("needs tests/support/with_keyring.sh (registered so by CMake)");
+        CODER_UNAVAILABLE(QStringLiteral("needs tests/support/with_keyring.sh (registered so by CMake)"));
     QTemporaryDir dir;
     SecretStore one(options(dir.path(), SecretStore::Mode::Keychain, QStringLiteral("coder-one")));
     SecretStore two(options(dir.path(), SecretStore::Mode::Keychain, QStringLiteral("coder-two")));

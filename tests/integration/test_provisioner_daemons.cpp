@@ -4,6 +4,7 @@
 // orphan recovery when a daemon or coderd itself dies in the middle of a build: the job is
 // failed once its heartbeat stops, and a delete build afterwards removes every process and the
 // workspace directory the dead build left behind.
+#include "tests/support/unavailable.h"
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
 
@@ -228,7 +229,7 @@ private:
     do {                                                                                           \
         if (!startCoderd(__VA_ARGS__)) {                                                           \
             if (!m_skip.isEmpty())                                                                 \
-                QSKIP(qPrintable(m_skip));                                                         \
+                CODER_UNAVAILABLE(m_skip);                                                         \
             QFAIL("coder server did not start");                                                   \
         }                                                                                          \
     } while (false)

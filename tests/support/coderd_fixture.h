@@ -1,5 +1,6 @@
 #pragma once
 
+#include "tests/support/unavailable.h"
 #include "api_test_client.h"
 #include "coderd_process.h"
 
@@ -47,7 +48,7 @@ private:
     do {                                                                                           \
         if (!(fixture).start(__VA_ARGS__)) {                                                       \
             if (!(fixture).skipReason().isEmpty())                                                 \
-                QSKIP(qPrintable((fixture).skipReason()));                                         \
+                CODER_UNAVAILABLE((fixture).skipReason());                                         \
             QFAIL("coder server did not start");                                                   \
         }                                                                                          \
     } while (false)

@@ -47,11 +47,10 @@ QString execOnce(const QString &url, const QString &statement)
 TestPostgres::TestPostgres()
 {
     const QString urlFile = qEnvironmentVariable("CODER_TEST_POSTGRES_URL_FILE");
-    const bool ci = !qEnvironmentVariableIsEmpty("CI");
     if (urlFile.isEmpty()) {
         fail(QStringLiteral("No PostgreSQL cluster: CODER_TEST_POSTGRES_URL_FILE is not set "
                             "(run through ctest, whose postgres_start fixture starts one)."),
-             ci);
+             false);
         return;
     }
     QFile file(urlFile);
@@ -59,7 +58,7 @@ TestPostgres::TestPostgres()
         fail(QStringLiteral("No PostgreSQL cluster: %1 is missing (did the postgres_start "
                             "fixture run? is the postgresql package installed?).")
                  .arg(urlFile),
-             ci);
+             false);
         return;
     }
     m_adminUrl = QString::fromUtf8(file.readAll()).trimmed();

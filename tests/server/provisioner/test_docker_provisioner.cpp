@@ -1,6 +1,7 @@
 // The docker provisioner against a real, private dockerd (tests/support/docker_daemon.sh, run by
 // the CTest fixture `docker`, or by this test itself when run by hand). The image is made here
 // from busybox-static alone, so the agent bundle has to bring its own loader, libc and Qt.
+#include "tests/support/unavailable.h"
 #include "server/provisioner/agent_bundle.h"
 #include "server/provisioner/docker_client.h"
 #include "server/provisioner/docker_provisioner.h"
@@ -224,8 +225,8 @@ private Q_SLOTS:
         }
         QFile skip(dir + QStringLiteral("/skip"));
         if (skip.open(QIODevice::ReadOnly))
-            QSKIP(qPrintable(QStringLiteral("no private Docker daemon here: ") +
-                             QString::fromUtf8(skip.readAll()).trimmed()));
+            CODER_UNAVAILABLE(QStringLiteral("no private Docker daemon here: ") +
+                              QString::fromUtf8(skip.readAll()).trimmed());
         QFile socket(dir + QStringLiteral("/socket"));
         QVERIFY2(
             socket.open(QIODevice::ReadOnly),

@@ -1,3 +1,4 @@
+#include "tests/support/unavailable.h"
 #include "server/provisioner/process_provisioner.h"
 
 #include <QDir>
@@ -539,13 +540,13 @@ private Q_SLOTS:
     {
         const QString bwrap = ProcessProvisioner::findBubblewrap();
         if (bwrap.isEmpty())
-            QSKIP("bwrap is not installed (Debian package bubblewrap)");
+            CODER_UNAVAILABLE(u"bwrap is not installed (Debian package bubblewrap)"_s);
         QProcess probe;
         probe.start(bwrap, {u"--ro-bind"_s, u"/"_s, u"/"_s, u"--dev"_s, u"/dev"_s, u"--proc"_s,
                             u"/proc"_s, u"--unshare-pid"_s, u"--"_s, u"/bin/true"_s});
         if (!probe.waitForFinished(20000) || probe.exitCode() != 0)
-            QSKIP(qPrintable(u"bwrap cannot create namespaces here: "_s +
-                             QString::fromLocal8Bit(probe.readAllStandardError())));
+            CODER_UNAVAILABLE(u"bwrap cannot create namespaces here: "_s +
+                              QString::fromLocal8Bit(probe.readAllStandardError()));
 
         // Another workspace's home, which the sandbox must not show.
         const QUuid other = newWorkspace();
