@@ -1,5 +1,5 @@
-#include "tests/support/unavailable.h"
 #include "core/secret_store.h"
+#include "tests/support/unavailable.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -245,7 +245,8 @@ void TestSecretStore::modeFromEnvironment()
 void TestSecretStore::keychainRoundTrip()
 {
     if (!keyringAvailable())
-        CODER_UNAVAILABLE(QStringLiteral("needs tests/support/with_keyring.sh (registered so by CMake)"));
+        CODER_UNAVAILABLE(
+            QStringLiteral("needs tests/support/with_keyring.sh (registered so by CMake)"));
     QTemporaryDir dir;
     SecretStore store(options(dir.path(), SecretStore::Mode::Keychain,
                               QStringLiteral("coder-test:%1").arg(dir.path())));
@@ -281,7 +282,8 @@ void TestSecretStore::keychainRoundTrip()
 void TestSecretStore::autoModePrefersKeychainAndDropsStaleFile()
 {
     if (!keyringAvailable())
-        CODER_UNAVAILABLE(QStringLiteral("needs tests/support/with_keyring.sh (registered so by CMake)"));
+        CODER_UNAVAILABLE(
+            QStringLiteral("needs tests/support/with_keyring.sh (registered so by CMake)"));
     QTemporaryDir dir;
     const QString service = QStringLiteral("coder-test-auto:%1").arg(dir.path());
     Outcome outcome;
@@ -308,7 +310,8 @@ void TestSecretStore::autoModePrefersKeychainAndDropsStaleFile()
 void TestSecretStore::keychainServicesAreSeparate()
 {
     if (!keyringAvailable())
-        CODER_UNAVAILABLE(QStringLiteral("needs tests/support/with_keyring.sh (registered so by CMake)"));
+        CODER_UNAVAILABLE(
+            QStringLiteral("needs tests/support/with_keyring.sh (registered so by CMake)"));
     QTemporaryDir dir;
     SecretStore one(options(dir.path(), SecretStore::Mode::Keychain, QStringLiteral("coder-one")));
     SecretStore two(options(dir.path(), SecretStore::Mode::Keychain, QStringLiteral("coder-two")));

@@ -2,9 +2,9 @@
 // private cluster is stopped for two seconds and started again. Meanwhile requests are answered
 // 503 with Retry-After (never 500, never a dropped connection); coderd reconnects by itself and
 // serves reads and writes again, and the pubsub (LISTEN/NOTIFY) comes back too.
-#include "tests/support/unavailable.h"
 #include "tests/support/api_test_client.h"
 #include "tests/support/coderd_process.h"
+#include "tests/support/unavailable.h"
 
 #include <QElapsedTimer>
 #include <QJsonDocument>

@@ -1,8 +1,8 @@
 #pragma once
 
-#include "tests/support/unavailable.h"
 #include "api_test_client.h"
 #include "coderd_process.h"
+#include "tests/support/unavailable.h"
 
 #include <memory>
 

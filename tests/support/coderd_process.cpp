@@ -31,10 +31,12 @@ bool CoderdProcess::start(const QStringList &extraArgs, const QProcessEnvironmen
     }
     QStringList args{QStringLiteral("server"), QStringLiteral("--http-address"),
                      QStringLiteral("127.0.0.1:0")};
-    if (!extraArgs.contains(QStringLiteral("--data-dir")))
+    if (!extraArgs.contains(QStringLiteral("--data-dir")) &&
+        !env.contains(QStringLiteral("CODER_DATA_DIR")))
         args << QStringLiteral("--data-dir") << m_dataDir.path();
     args << extraArgs;
     m_output.clear();
+    m_arguments = args;
     m_process.setProcessEnvironment(env);
     m_process.start(binary(), args);
     static const QRegularExpression listening(QStringLiteral("Started HTTPS? listener at (\\S+)"));

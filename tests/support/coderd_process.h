@@ -15,8 +15,9 @@ public:
     CoderdProcess();
     ~CoderdProcess();
 
-    // Starts `$CODER_BINARY server --http-address 127.0.0.1:0 --data-dir <tmp> <extraArgs>` and
-    // waits for its listener line. False (with the output in a warning) when it did not come up.
+    // Starts `$CODER_BINARY server --http-address 127.0.0.1:0 --data-dir <tmp> <extraArgs>` (no
+    // --data-dir when env names CODER_DATA_DIR) and waits for its listener line. False (with the
+    // output in a warning) when it did not come up.
     bool start(const QStringList &extraArgs = {},
                const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
     // SIGTERM, then waits for a clean exit; returns the exit code (-1 if it had to be killed).
@@ -26,6 +27,7 @@ public:
     QString dataDir() const { return m_dataDir.path(); }
     QString output() const { return QString::fromUtf8(m_output); }
     QProcess &process() { return m_process; }
+    QStringList arguments() const { return m_arguments; }
 
     static QString binary();
 
@@ -33,6 +35,7 @@ private:
     QTemporaryDir m_dataDir;
     QProcess m_process;
     QByteArray m_output;
+    QStringList m_arguments;
     QUrl m_url;
 };
 

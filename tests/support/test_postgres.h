@@ -1,6 +1,7 @@
 #pragma once
 
 #include "tests/support/unavailable.h"
+
 #include <QString>
 #include <QtTest>
 

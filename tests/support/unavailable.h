@@ -13,7 +13,7 @@
     do {                                                                                           \
         const QString coderUnavailable_ = (reason);                                                \
         if (!qEnvironmentVariableIsEmpty("CI"))                                                    \
-            QFAIL(qPrintable(QStringLiteral("cannot run in CI: ") + coderUnavailable_));          \
+            QFAIL(qPrintable(QStringLiteral("cannot run in CI: ") + coderUnavailable_));           \
         qInfo("CODER-SKIP: %s", qPrintable(coderUnavailable_));                                    \
         QSKIP(qPrintable(coderUnavailable_));                                                      \
     } while (false)

@@ -1,11 +1,26 @@
 // `coder server` as a user starts it: flags, their CODER_* environment twins, HTTPS, errors.
 #include "tests/support/api_test_client.h"
 #include "tests/support/coderd_process.h"
+#include "tests/support/raw_http.h"
 
 #include <QtTest>
 #include <csignal>
+#include <sys/stat.h>
 
 using namespace coder::test;
+
+namespace {
+
+mode_t modeOf(const QString &path)
+{
+    struct stat info
+    {
+    };
+    return ::stat(QFile::encodeName(path).constData(), &info) == 0 ? info.st_mode & 07777
+                                                                   : mode_t(-1);
+}
+
+} // namespace
 
 class TestServerCommand : public QObject
 {
@@ -14,6 +29,9 @@ class TestServerCommand : public QObject
 private Q_SLOTS:
     void printsBoundPortAndAccessUrl();
     void environmentEquivalents();
+    void environmentTwinsAreRead_data();
+    void environmentTwinsAreRead();
+    void pskFromTheEnvironment();
     void servesHttps();
     void badFlagsAreClearErrors_data();
     void badFlagsAreClearErrors();
@@ -22,7 +40,8 @@ private Q_SLOTS:
 
 private:
     // Runs `coder server ARGS` expecting it to fail; returns its output.
-    QString failingRun(const QStringList &args, int *exitCode = nullptr);
+    QString failingRun(const QStringList &args, int *exitCode = nullptr,
+                       const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 };
 
 void TestServerCommand::printsBoundPortAndAccessUrl()
@@ -41,15 +60,90 @@ void TestServerCommand::printsBoundPortAndAccessUrl()
 
 void TestServerCommand::environmentEquivalents()
 {
-    QTemporaryDir dataDir;
+    // CODER_DATA_DIR alone (CoderdProcess passes no --data-dir when the environment names one),
+    // naming a directory that exists with a mode coderd must tighten: 0755 becomes 0700.
+    QTemporaryDir root;
+    const QString dataDir = root.filePath(QStringLiteral("shared"));
+    QVERIFY(QDir().mkpath(dataDir));
+    QVERIFY(::chmod(QFile::encodeName(dataDir).constData(), 0755) == 0);
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
     env.insert(QStringLiteral("CODER_ACCESS_URL"), QStringLiteral("http://from-env.example.com"));
-    env.insert(QStringLiteral("CODER_DATA_DIR"), dataDir.path() + QStringLiteral("/nested/data"));
+    env.insert(QStringLiteral("CODER_DATA_DIR"), dataDir);
     CoderdProcess coderd;
-    QVERIFY(coderd.start(
-        {QStringLiteral("--data-dir"), dataDir.path() + QStringLiteral("/nested/data")}, env));
+    QVERIFY(coderd.start({}, env));
+    QVERIFY(!coderd.arguments().contains(u"--data-dir"_qs));
     QVERIFY(coderd.output().contains(u"http://from-env.example.com"_qs));
-    QVERIFY(QFileInfo::exists(dataDir.path() + QStringLiteral("/nested/data/coder.db")));
+    QVERIFY2(coderd.output().contains(u"Database: SQLite at "_qs + dataDir + u"/coder.db"_qs),
+             qPrintable(coderd.output()));
+    QCOMPARE(modeOf(dataDir), mode_t(0700));
+    QCOMPARE(modeOf(dataDir + QStringLiteral("/coder.db")) & 0077, mode_t(0));
+
+    // A data dir coderd creates itself (with its parents) is 0700 as well.
+    const QString nested = root.filePath(QStringLiteral("a/b/data"));
+    env.insert(QStringLiteral("CODER_DATA_DIR"), nested);
+    CoderdProcess second;
+    QVERIFY(second.start({}, env));
+    QCOMPARE(modeOf(nested), mode_t(0700));
+}
+
+void TestServerCommand::environmentTwinsAreRead_data()
+{
+    // Each CODER_* twin alone, with a value its flag refuses: the error names the flag, so the
+    // variable reached that option (and no other).
+    QTest::addColumn<QString>("variable");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("message");
+    const auto row = [](const char *variable, const QString &value, const QString &message) {
+        QTest::newRow(variable) << QString::fromLatin1(variable) << value << message;
+    };
+    row("CODER_HTTP_ADDRESS", u"127.0.0.1"_qs, u"invalid --http-address"_qs);
+    row("CODER_ACCESS_URL", u"ftp://x"_qs, u"invalid --access-url"_qs);
+    row("CODER_TLS_CERT_FILE", u"/nonexistent.pem"_qs, u"must be given together"_qs);
+    row("CODER_TLS_KEY_FILE", u"/nonexistent.key"_qs, u"must be given together"_qs);
+    row("CODER_HTTP_THREADS", u"-1"_qs, u"--threads: Value -1 not in range"_qs);
+    row("CODER_LOGIN_RATE_LIMIT", u"-5"_qs, u"--login-rate-limit: Value -5"_qs);
+    row("CODER_PROVISIONER_DAEMONS", u"999"_qs, u"--provisioner-daemons: Value 999"_qs);
+    row("CODER_PROCESS_SANDBOX", u"bogus"_qs, u"--process-sandbox: bogus not in"_qs);
+    row("CODER_PROVISIONER_HEARTBEAT_INTERVAL", u"0"_qs,
+        u"--provisioner-heartbeat-interval: Value 0"_qs);
+    row("CODER_PROVISIONER_HEARTBEAT_TIMEOUT", u"0"_qs,
+        u"--provisioner-heartbeat-timeout: Value 0"_qs);
+    row("CODER_AUTOBUILD_POLL_INTERVAL", u"0"_qs, u"--autobuild-poll-interval: Value 0"_qs);
+    row("CODER_PG_CONNECTION_URL", u"postgres://coder:sup3r-s3cret@127.0.0.1:1/coder"_qs,
+        u"PostgreSQL"_qs);
+}
+
+void TestServerCommand::environmentTwinsAreRead()
+{
+    QFETCH(QString, variable);
+    QFETCH(QString, value);
+    QFETCH(QString, message);
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(variable, value);
+    if (variable != u"CODER_HTTP_ADDRESS")
+        env.insert(QStringLiteral("CODER_HTTP_ADDRESS"), QStringLiteral("127.0.0.1:0"));
+    int exitCode = 0;
+    const QString output = failingRun({}, &exitCode, env);
+    QVERIFY2(output.contains(message), qPrintable(output));
+    QVERIFY2(!output.contains(u"sup3r-s3cret"_qs), qPrintable(output));
+    QVERIFY(exitCode != 0);
+}
+
+void TestServerCommand::pskFromTheEnvironment()
+{
+    // CODER_PROVISIONER_DAEMON_PSK alone admits an external daemon that presents it.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("CODER_PROVISIONER_DAEMON_PSK"), QStringLiteral("env-psk-1234"));
+    CoderdProcess coderd;
+    QVERIFY(coderd.start({}, env));
+    const QString serve =
+        QStringLiteral("/api/v2/provisionerdaemons/serve?name=env&provisioner=process");
+    const RawReply wrong = rawUpgrade(coderd.url(), serve, {{"Coder-Provisioner-Daemon-PSK", "x"}});
+    QCOMPARE(wrong.status, 401);
+    const RawReply right =
+        rawUpgrade(coderd.url(), serve, {{"Coder-Provisioner-Daemon-PSK", "env-psk-1234"}});
+    QVERIFY2(right.problem.isEmpty(), qPrintable(right.problem));
+    QCOMPARE(right.status, 101);
 }
 
 void TestServerCommand::servesHttps()
@@ -91,10 +185,12 @@ void TestServerCommand::servesHttps()
     QVERIFY(plain.get(QStringLiteral("/healthz")).status != 200);
 }
 
-QString TestServerCommand::failingRun(const QStringList &args, int *exitCode)
+QString TestServerCommand::failingRun(const QStringList &args, int *exitCode,
+                                      const QProcessEnvironment &env)
 {
     QTemporaryDir dataDir;
     QProcess process;
+    process.setProcessEnvironment(env);
     process.setProcessChannelMode(QProcess::MergedChannels);
     QStringList all{QStringLiteral("server"), QStringLiteral("--data-dir"), dataDir.path()};
     all << args;

@@ -1,8 +1,8 @@
 // HttpServer (server/http/http_server.h): listening, WebSocket upgrades decided before the
 // handshake, TLS, and graceful shutdown.
 
-#include "tests/support/unavailable.h"
 #include "http_test_support.h"
+#include "tests/support/unavailable.h"
 
 #include <QCoreApplication>
 #include <QFile>

@@ -1,10 +1,10 @@
 // The docker provisioner against a real, private dockerd (tests/support/docker_daemon.sh, run by
 // the CTest fixture `docker`, or by this test itself when run by hand). The image is made here
 // from busybox-static alone, so the agent bundle has to bring its own loader, libc and Qt.
-#include "tests/support/unavailable.h"
 #include "server/provisioner/agent_bundle.h"
 #include "server/provisioner/docker_client.h"
 #include "server/provisioner/docker_provisioner.h"
+#include "tests/support/unavailable.h"
 
 #include <QDir>
 #include <QFile>

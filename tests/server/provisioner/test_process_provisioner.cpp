@@ -1,5 +1,5 @@
-#include "tests/support/unavailable.h"
 #include "server/provisioner/process_provisioner.h"
+#include "tests/support/unavailable.h"
 
 #include <QDir>
 #include <QFile>
