@@ -36,8 +36,12 @@ namespace {
 const QString kStaleJobError = u"stopped responding"_s;
 
 // Short heartbeats, so that an orphaned job is failed within seconds.
-const QStringList kHeartbeatArgs{u"--provisioner-heartbeat-interval"_s, u"0.2"_s,
-                                 u"--provisioner-heartbeat-timeout"_s, u"2"_s};
+constexpr int kHeartbeatIntervalMs = 200;
+constexpr int kHeartbeatTimeoutMs = 2000;
+const QStringList kHeartbeatArgs{u"--provisioner-heartbeat-interval"_s,
+                                 QString::number(kHeartbeatIntervalMs / 1000.0),
+                                 u"--provisioner-heartbeat-timeout"_s,
+                                 QString::number(kHeartbeatTimeoutMs / 1000.0)};
 
 // coderd without built-in daemons, taking external ones that present `psk`.
 QStringList externalDaemonsOnly(const QString &psk)
@@ -608,9 +612,12 @@ private Q_SLOTS:
         const QString templateId = pushSleepingTemplate(u"sleeper"_s);
         QVERIFY(!templateId.isEmpty());
 
-        const QJsonObject workspace =
-            workspaceFrozenMidBuild(templateId, u"victim"_s, afterAgentStarted,
-                                    [&doomed] { signalProcess(doomed.process(), SIGSTOP); });
+        QDateTime frozenAt;
+        const QJsonObject workspace = workspaceFrozenMidBuild(
+            templateId, u"victim"_s, afterAgentStarted, [&doomed, &frozenAt] {
+                frozenAt = QDateTime::currentDateTimeUtc();
+                signalProcess(doomed.process(), SIGSTOP);
+            });
         QVERIFY(!workspace.isEmpty());
         const QString workspaceId = workspace.value(u"id").toString();
         const QString buildId = workspace[u"latest_build"][u"id"].toString();
@@ -626,6 +633,14 @@ private Q_SLOTS:
         QVERIFY2(job.value(u"error").toString().contains(kStaleJobError),
                  qPrintable(job.value(u"error").toString()));
         QCOMPARE(failed.value(u"status").toString(), u"failed"_s);
+        // ...and not before: the daemon's last heartbeat came at most one interval before it
+        // froze (half a second allowed for a late one), and the job lives a whole timeout after.
+        const QDateTime completedAt =
+            QDateTime::fromString(job.value(u"completed_at").toString(), Qt::ISODateWithMs);
+        QVERIFY(completedAt.isValid());
+        QVERIFY2(frozenAt.msecsTo(completedAt) >= kHeartbeatTimeoutMs - kHeartbeatIntervalMs - 500,
+                 qPrintable(u"failed %1 ms after the daemon froze"_s.arg(
+                     frozenAt.msecsTo(completedAt))));
         verifyNoActiveJob(workspaceId);
         if (QTest::currentTestFailed())
             return;

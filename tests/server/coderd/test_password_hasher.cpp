@@ -13,6 +13,7 @@ private Q_SLOTS:
     void hashesVerifyAndAreSalted();
     void rejectsWrongAndMalformed();
     void keepsItsIterationCount();
+    void knownAnswers();
     void apiTokensRoundTrip();
     void apiTokenParseRejectsBadShapes();
 };
@@ -44,6 +45,27 @@ void TestPasswordHasher::keepsItsIterationCount()
     QCOMPARE(hash.split('$').at(1).toInt(), PasswordHasher::defaultIterations);
     const QByteArray weaker = PasswordHasher::hash(QStringLiteral("pw"), 1000);
     QVERIFY(PasswordHasher::verify(QStringLiteral("pw"), weaker));
+}
+
+void TestPasswordHasher::knownAnswers()
+{
+    // RFC 7914 §11's PBKDF2-HMAC-SHA256 vectors (the first 32 bytes of their 64-byte keys):
+    // the derivation is the standard one, not merely self-consistent.
+    const auto encoded = [](int iterations, const QByteArray &salt, const char *hexKey) -> QByteArray {
+        return "pbkdf2-sha256$" + QByteArray::number(iterations) + '$' + salt.toBase64() + '$' +
+               QByteArray::fromHex(hexKey).toBase64();
+    };
+    const QByteArray one =
+        encoded(1, "salt", "55ac046e56e3089fec1691c22544b605f94185216dde0465e68b9d57c20dacbc");
+    QVERIFY(PasswordHasher::verify(QStringLiteral("passwd"), one));
+    QVERIFY(!PasswordHasher::verify(QStringLiteral("passwe"), one));
+    const QByteArray many =
+        encoded(80000, "NaCl", "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff08876b34ab56");
+    QVERIFY(PasswordHasher::verify(QStringLiteral("Password"), many));
+    QVERIFY(!PasswordHasher::verify(QStringLiteral("Password"),
+                                    encoded(79999, "NaCl",
+                                            "4ddcd8f60b98be21830cee5ef22701f9641a4418d04c0414aeff0"
+                                            "8876b34ab56")));
 }
 
 void TestPasswordHasher::apiTokensRoundTrip()

@@ -318,6 +318,20 @@ private Q_SLOTS:
         QCOMPARE(must(m_store->workspaces().byId(canceling.workspace.id), "c").latestJob.status,
                  job_status::failed);
         QVERIFY(must(m_store->jobs().failStale(before, {}), "again").isEmpty());
+
+        // The cutoff itself: a heartbeat at `before` or later is alive, one just older is stale.
+        const qint64 cutoff = before.toMSecsSinceEpoch();
+        const auto beatAt = [&](const ProvisionerJob &job, qint64 at) {
+            return column(u"UPDATE provisioner_jobs SET heartbeat_at = %1 WHERE id = '%2'"_s
+                              .arg(at)
+                              .arg(job.id.toString(QUuid::WithoutBraces)));
+        };
+        QCOMPARE(beatAt(liveJob, cutoff), QVariantList{});
+        QVERIFY(must(m_store->jobs().failStale(before, {}), "at the cutoff").isEmpty());
+        QCOMPARE(beatAt(liveJob, cutoff - 1), QVariantList{});
+        const auto justStale = must(m_store->jobs().failStale(before, {}), "just before");
+        QCOMPARE(justStale.size(), 1);
+        QCOMPARE(justStale.first().id, liveJob.id);
         Q_UNUSED(live);
     }
 
