@@ -38,10 +38,9 @@ const QString kStaleJobError = u"stopped responding"_s;
 // Short heartbeats, so that an orphaned job is failed within seconds.
 constexpr int kHeartbeatIntervalMs = 200;
 constexpr int kHeartbeatTimeoutMs = 2000;
-const QStringList kHeartbeatArgs{u"--provisioner-heartbeat-interval"_s,
-                                 QString::number(kHeartbeatIntervalMs / 1000.0),
-                                 u"--provisioner-heartbeat-timeout"_s,
-                                 QString::number(kHeartbeatTimeoutMs / 1000.0)};
+const QStringList kHeartbeatArgs{
+    u"--provisioner-heartbeat-interval"_s, QString::number(kHeartbeatIntervalMs / 1000.0),
+    u"--provisioner-heartbeat-timeout"_s, QString::number(kHeartbeatTimeoutMs / 1000.0)};
 
 // coderd without built-in daemons, taking external ones that present `psk`.
 QStringList externalDaemonsOnly(const QString &psk)
@@ -639,14 +638,54 @@ private Q_SLOTS:
             QDateTime::fromString(job.value(u"completed_at").toString(), Qt::ISODateWithMs);
         QVERIFY(completedAt.isValid());
         QVERIFY2(frozenAt.msecsTo(completedAt) >= kHeartbeatTimeoutMs - kHeartbeatIntervalMs - 500,
-                 qPrintable(u"failed %1 ms after the daemon froze"_s.arg(
-                     frozenAt.msecsTo(completedAt))));
+                 qPrintable(
+                     u"failed %1 ms after the daemon froze"_s.arg(frozenAt.msecsTo(completedAt))));
         verifyNoActiveJob(workspaceId);
         if (QTest::currentTestFailed())
             return;
 
         // A fresh daemon on the same machine (same data dir) deletes what the dead build left.
         QVERIFY(connectDaemon(addDaemon(u"fresh"_s, dataDir), psk));
+        deleteAndVerifyClean(workspaceId, dataDir + u"/workspaces"_s);
+    }
+
+    void cancelOfARunningBuild()
+    {
+        // Deterministic: the daemon is frozen while the build runs, so the cancel lands on a
+        // running job, never on one that already ended. Once the daemon goes on, the job ends
+        // canceled whichever comes first on its side (the heartbeat's stop, or the build's end
+        // reported to a job already canceling), and a delete leaves nothing behind.
+        const QString psk = randomKey();
+        START_CODERD(externalDaemonsOnly(psk));
+        const QString dataDir = m_dir->filePath(u"machine"_s);
+        ExternalDaemon &daemon = addDaemon(u"worker"_s, dataDir);
+        QVERIFY(connectDaemon(daemon, psk));
+        const QString templateId = pushSleepingTemplate(u"sleeper"_s);
+        QVERIFY(!templateId.isEmpty());
+        const QJsonObject workspace =
+            workspaceFrozenMidBuild(templateId, u"canceled"_s, false,
+                                    [&daemon] { signalProcess(daemon.process(), SIGSTOP); });
+        QVERIFY(!workspace.isEmpty());
+        const QString workspaceId = workspace.value(u"id").toString();
+        const QString buildPath =
+            u"/api/v2/workspacebuilds/"_s + workspace[u"latest_build"][u"id"].toString();
+
+        const ApiReply cancel = api().request("PATCH", buildPath + u"/cancel"_s, m_token);
+        QVERIFY2(cancel.status == 200, cancel.body.constData());
+        QCOMPARE(jobStatus(api().get(buildPath, m_token).json()), u"canceling"_s);
+        signalProcess(daemon.process(), SIGCONT);
+
+        const QJsonObject done =
+            waitForBuild(api(), m_token, workspace[u"latest_build"][u"id"].toString(), 30'000);
+        const QJsonObject job = done.value(u"job").toObject();
+        QVERIFY2(job.value(u"status").toString() == u"canceled"_s,
+                 QJsonDocument(done).toJson(QJsonDocument::Compact).constData());
+        QVERIFY(!job.value(u"canceled_at").isNull());
+        QVERIFY(!job.value(u"completed_at").isNull());
+        const QString error = job.value(u"error").toString();
+        QVERIFY2(error.isEmpty() || error.contains(u"canceled"_s), qPrintable(error));
+        QCOMPARE(done.value(u"status").toString(), u"canceled"_s);
+        verifyNoActiveJob(workspaceId);
         deleteAndVerifyClean(workspaceId, dataDir + u"/workspaces"_s);
     }
 

@@ -256,7 +256,9 @@ void TestAuthorizationMatrix::initTestCase()
     m_buildId = ws.value(u"latest_build").toObject().value(u"id").toString();
     QCOMPARE(waitForBuild(api, m_owner, m_buildId).value(u"status").toString(), u"running"_qs);
 
-    QTest::qWait(1100);
+    // Ready when the one-second token has expired (no fixed wait for the clock).
+    QTRY_COMPARE_WITH_TIMEOUT(api.get(QStringLiteral("/api/v2/users/me"), m_expired).status, 401,
+                              10'000);
 }
 
 void TestAuthorizationMatrix::cleanupTestCase()

@@ -51,7 +51,8 @@ void TestPasswordHasher::knownAnswers()
 {
     // RFC 7914 §11's PBKDF2-HMAC-SHA256 vectors (the first 32 bytes of their 64-byte keys):
     // the derivation is the standard one, not merely self-consistent.
-    const auto encoded = [](int iterations, const QByteArray &salt, const char *hexKey) -> QByteArray {
+    const auto encoded = [](int iterations, const QByteArray &salt,
+                            const char *hexKey) -> QByteArray {
         return "pbkdf2-sha256$" + QByteArray::number(iterations) + '$' + salt.toBase64() + '$' +
                QByteArray::fromHex(hexKey).toBase64();
     };

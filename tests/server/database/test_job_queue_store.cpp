@@ -322,9 +322,9 @@ private Q_SLOTS:
         // The cutoff itself: a heartbeat at `before` or later is alive, one just older is stale.
         const qint64 cutoff = before.toMSecsSinceEpoch();
         const auto beatAt = [&](const ProvisionerJob &job, qint64 at) {
-            return column(u"UPDATE provisioner_jobs SET heartbeat_at = %1 WHERE id = '%2'"_s
-                              .arg(at)
-                              .arg(job.id.toString(QUuid::WithoutBraces)));
+            return column(
+                u"UPDATE provisioner_jobs SET heartbeat_at = %1 WHERE id = '%2'"_s.arg(at).arg(
+                    job.id.toString(QUuid::WithoutBraces)));
         };
         QCOMPARE(beatAt(liveJob, cutoff), QVariantList{});
         QVERIFY(must(m_store->jobs().failStale(before, {}), "at the cutoff").isEmpty());
