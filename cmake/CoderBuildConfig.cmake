@@ -14,3 +14,8 @@ if(CODER_SANITIZE)
   target_compile_options(coder_build_cfg INTERFACE -fsanitize=${CODER_SANITIZE} -fno-omit-frame-pointer)
   target_link_options(coder_build_cfg INTERFACE -fsanitize=${CODER_SANITIZE})
 endif()
+if(CODER_FUZZ)
+  # Every library gets libFuzzer's coverage counters (the parsers a target drives live in them);
+  # only the targets in tests/fuzz link libFuzzer's main (-fsanitize=fuzzer).
+  target_compile_options(coder_build_cfg INTERFACE -fsanitize=fuzzer-no-link)
+endif()

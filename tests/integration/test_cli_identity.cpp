@@ -1,3 +1,4 @@
+#include "tests/support/coder_cli.h"
 #include "tests/support/coderd_process.h"
 
 #include <QDeadlineTimer>
@@ -18,57 +19,10 @@
 #include <termios.h>
 #include <unistd.h>
 
+using coder::test::CliRun;
+using coder::test::CoderCli;
+
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QString describe() const
-    {
-        return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(exitCode).arg(out, err);
-    }
-};
-
-// A user's shell: the real `coder` binary, its own config dir, the file secret store, and
-// stdin that is not a terminal (so nothing may prompt).
-class CoderCli
-{
-public:
-    explicit CoderCli(const QString &configDir) : m_env(QProcessEnvironment::systemEnvironment())
-    {
-        m_env.insert(QStringLiteral("CODER_CONFIG_DIR"), configDir);
-        m_env.insert(QStringLiteral("CODER_SECRET_STORE"), QStringLiteral("file"));
-        m_env.remove(QStringLiteral("CODER_URL"));
-        m_env.remove(QStringLiteral("CODER_SESSION_TOKEN"));
-    }
-
-    void setEnv(const QString &name, const QString &value) { m_env.insert(name, value); }
-
-    Run run(const QStringList &args) const
-    {
-        QProcess process;
-        process.setProcessEnvironment(m_env);
-        process.setStandardInputFile(QProcess::nullDevice());
-        process.start(coder::test::CoderdProcess::binary(), args);
-        Run result;
-        if (!process.waitForFinished(60000)) {
-            process.kill();
-            process.waitForFinished();
-            result.err = QStringLiteral("timed out: coder %1").arg(args.join(u' '));
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = QString::fromUtf8(process.readAllStandardOutput());
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        return result;
-    }
-
-private:
-    QProcessEnvironment m_env;
-};
 
 mode_t modeOf(const QString &path)
 {
@@ -193,9 +147,9 @@ public:
 
     void signal(int number) { ::kill(static_cast<pid_t>(m_process.processId()), number); }
 
-    Run finish()
+    CliRun finish()
     {
-        Run result;
+        CliRun result;
         if (m_process.waitForFinished(60000) && m_process.exitStatus() == QProcess::NormalExit)
             result.exitCode = m_process.exitCode();
         result.out = QString::fromUtf8(m_process.readAllStandardOutput());
@@ -232,7 +186,7 @@ void TestCliIdentity::identityLifecycle()
     const QString config = home.filePath(QStringLiteral("coderv2"));
     CoderCli cli(config);
 
-    Run r = cli.run({QStringLiteral("whoami")});
+    CliRun r = cli.run({QStringLiteral("whoami")});
     QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
     QVERIFY2(r.err.contains(QStringLiteral("You are not logged in. ") + loginHint),
              qPrintable(r.describe()));
@@ -442,7 +396,7 @@ void TestCliIdentity::helpAndBadInput()
           QStringList{QStringLiteral("users"), QStringLiteral("create"), QStringLiteral("--help")},
           QStringList{QStringLiteral("tokens"), QStringLiteral("create"),
                       QStringLiteral("--help")}}) {
-        const Run r = cli.run(args);
+        const CliRun r = cli.run(args);
         QVERIFY2(r.exitCode == 0 && r.out.contains(QStringLiteral("Usage")),
                  qPrintable(r.describe()));
     }
@@ -452,8 +406,9 @@ void TestCliIdentity::helpAndBadInput()
     QVERIFY(closed.listen(QHostAddress::LocalHost, 0));
     const QString url = QStringLiteral("http://127.0.0.1:%1").arg(closed.serverPort());
     closed.close();
-    Run r = cli.run({QStringLiteral("login"), url, QStringLiteral("--email"),
-                     QStringLiteral("a@b.c"), QStringLiteral("--password"), QStringLiteral("x")});
+    CliRun r =
+        cli.run({QStringLiteral("login"), url, QStringLiteral("--email"), QStringLiteral("a@b.c"),
+                 QStringLiteral("--password"), QStringLiteral("x")});
     QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
     QCOMPARE(r.err.trimmed(),
              QStringLiteral("error: cannot reach %1: connection refused").arg(url));
@@ -492,7 +447,7 @@ void TestCliIdentity::interactivePrompts()
         QVERIFY(login.answer("Email: ", "alice@example.com"));
         QVERIFY(login.answer("Password: ", "Wonder-Land-42"));
         QVERIFY(login.answer("Confirm password: ", "Wonder-Land-43"));
-        const Run r = login.finish();
+        const CliRun r = login.finish();
         QVERIFY2(r.exitCode == 1 && r.err.contains(QStringLiteral("do not match")),
                  qPrintable(r.describe()));
     }
@@ -503,7 +458,7 @@ void TestCliIdentity::interactivePrompts()
         QVERIFY(login.answer("Email: ", "alice@example.com"));
         QVERIFY(login.answer("Password: ", "Wonder-Land-42"));
         QVERIFY(login.answer("Confirm password: ", "Wonder-Land-42"));
-        const Run r = login.finish();
+        const CliRun r = login.finish();
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY(r.out.contains(QStringLiteral("Welcome to Coder, alice! You're authenticated.")));
     }
@@ -518,7 +473,7 @@ void TestCliIdentity::interactivePrompts()
         Conversation login(tty, other.path(), {QStringLiteral("login"), url});
         QVERIFY(login.answer("Email: ", "alice@example.com"));
         QVERIFY(login.answer("Password: ", "Wonder-Land-42"));
-        const Run r = login.finish();
+        const CliRun r = login.finish();
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     }
     {
@@ -529,14 +484,14 @@ void TestCliIdentity::interactivePrompts()
         QVERIFY(login.waitFor("Password: "));
         QVERIFY(!tty.echoes());
         login.signal(SIGTERM);
-        const Run r = login.finish();
+        const CliRun r = login.finish();
         QCOMPARE(r.exitCode, -1);
         QVERIFY(tty.echoes());
     }
     {
         Conversation logout(tty, home.path(), {QStringLiteral("logout")});
         QVERIFY(logout.answer("Are you sure you want to log out? (yes/no): ", "no"));
-        const Run r = logout.finish();
+        const CliRun r = logout.finish();
         QVERIFY2(r.exitCode == 1 && r.err.contains(QStringLiteral("canceled")),
                  qPrintable(r.describe()));
         QVERIFY(QFileInfo::exists(home.filePath(QStringLiteral("session"))));
@@ -544,7 +499,7 @@ void TestCliIdentity::interactivePrompts()
     {
         Conversation logout(tty, home.path(), {QStringLiteral("logout")});
         QVERIFY(logout.answer("Are you sure you want to log out? (yes/no): ", "yes"));
-        const Run r = logout.finish();
+        const CliRun r = logout.finish();
         QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
         QVERIFY(!QFileInfo::exists(home.filePath(QStringLiteral("session"))));
     }

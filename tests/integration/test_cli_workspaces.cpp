@@ -1,3 +1,4 @@
+#include "tests/support/coder_cli.h"
 #include "tests/support/coderd_fixture.h"
 
 #include <QDeadlineTimer>
@@ -16,83 +17,10 @@
 // `coder` binary against a real coderd (SQLite and PostgreSQL), its built-in provisioner
 // building workspaces with the process provisioner.
 
+using coder::test::CliRun;
+using coder::test::CoderCli;
+
 namespace {
-
-struct Run
-{
-    int exitCode = -1;
-    QString out;
-    QString err;
-
-    QString describe() const
-    {
-        return QStringLiteral("exit %1\nstdout: %2\nstderr: %3").arg(exitCode).arg(out, err);
-    }
-};
-
-QProcessEnvironment cliEnvironment(const QString &configDir, const QUrl &url,
-                                   const QByteArray &token)
-{
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    env.insert(QStringLiteral("CODER_CONFIG_DIR"), configDir);
-    env.insert(QStringLiteral("CODER_SECRET_STORE"), QStringLiteral("file"));
-    env.insert(QStringLiteral("CODER_URL"), url.toString());
-    env.insert(QStringLiteral("CODER_SESSION_TOKEN"), QString::fromLatin1(token));
-    env.remove(QStringLiteral("CODER_ORGANIZATION"));
-    return env;
-}
-
-// A user's shell without a terminal: nothing may prompt.
-class CoderCli
-{
-public:
-    CoderCli(const QString &configDir, const QUrl &url, const QByteArray &token)
-        : m_env(cliEnvironment(configDir, url, token))
-    {}
-
-    Run run(const QStringList &args, const QString &workingDirectory = {}) const
-    {
-        QProcess process;
-        process.setProcessEnvironment(m_env);
-        process.setStandardInputFile(QProcess::nullDevice());
-        if (!workingDirectory.isEmpty())
-            process.setWorkingDirectory(workingDirectory);
-        process.start(coder::test::CoderdProcess::binary(), args);
-        Run result;
-        if (!process.waitForFinished(120000)) {
-            process.kill();
-            process.waitForFinished();
-            result.err = QStringLiteral("timed out: coder %1").arg(args.join(u' '));
-            return result;
-        }
-        result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
-        result.out = QString::fromUtf8(process.readAllStandardOutput());
-        result.err = QString::fromUtf8(process.readAllStandardError());
-        return result;
-    }
-
-    QJsonArray json(const QStringList &args) const
-    {
-        const Run r = run(args + QStringList{QStringLiteral("-o"), QStringLiteral("json")});
-        if (r.exitCode != 0)
-            qWarning("%s", qPrintable(r.describe()));
-        return QJsonDocument::fromJson(r.out.toUtf8()).array();
-    }
-
-    // The workspace as `coder list -o json` shows it; empty when it is not listed.
-    QJsonObject workspace(const QString &name) const
-    {
-        for (const auto &item : json({QStringLiteral("list")}))
-            if (item.toObject().value(QStringLiteral("name")).toString() == name)
-                return item.toObject();
-        return {};
-    }
-
-    const QProcessEnvironment &environment() const { return m_env; }
-
-private:
-    QProcessEnvironment m_env;
-};
 
 // Workspaces of the process provisioner run processes on this machine: whatever a failed test
 // left behind is deleted before coderd stops.
@@ -214,9 +142,9 @@ public:
         return false;
     }
 
-    Run finish()
+    CliRun finish()
     {
-        Run result;
+        CliRun result;
         if (m_process.waitForFinished(120000) && m_process.exitStatus() == QProcess::NormalExit)
             result.exitCode = m_process.exitCode();
         result.out = QString::fromUtf8(m_process.readAllStandardOutput());
@@ -255,8 +183,8 @@ void TestCliWorkspaces::templatesAndWorkspaceLifecycle()
     WorkspaceCleanup cleanup(cli);
 
     // An example to start from.
-    Run r = cli.run({QStringLiteral("templates"), QStringLiteral("init"), QStringLiteral("--id"),
-                     QStringLiteral("local"), home.filePath(QStringLiteral("mine"))});
+    CliRun r = cli.run({QStringLiteral("templates"), QStringLiteral("init"), QStringLiteral("--id"),
+                        QStringLiteral("local"), home.filePath(QStringLiteral("mine"))});
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
     QVERIFY(QFile::exists(home.filePath(QStringLiteral("mine/template.json"))));
     QVERIFY2(r.out.contains(QStringLiteral("coder templates push")), qPrintable(r.describe()));
@@ -414,8 +342,8 @@ void TestCliWorkspaces::failuresAreClear()
     QVERIFY(writeTemplate(invalid, invalidTemplate));
 
     // An import that fails: its lines, exit 1, no template.
-    Run r = cli.run({QStringLiteral("templates"), QStringLiteral("push"), QStringLiteral("-d"),
-                     invalid, QStringLiteral("-y")});
+    CliRun r = cli.run({QStringLiteral("templates"), QStringLiteral("push"), QStringLiteral("-d"),
+                        invalid, QStringLiteral("-y")});
     QVERIFY2(r.exitCode == 1, qPrintable(r.describe()));
     QVERIFY2(r.err.startsWith(QStringLiteral("error: ")) &&
                  r.err.contains(QStringLiteral("spaceship")),
@@ -503,8 +431,8 @@ void TestCliWorkspaces::interactiveCreate()
     WorkspaceCleanup cleanup(cli);
     const QString strict = home.filePath(QStringLiteral("strict"));
     QVERIFY(writeTemplate(strict, strictTemplate));
-    Run r = cli.run({QStringLiteral("templates"), QStringLiteral("push"), QStringLiteral("-d"),
-                     strict, QStringLiteral("-y")});
+    CliRun r = cli.run({QStringLiteral("templates"), QStringLiteral("push"), QStringLiteral("-d"),
+                        strict, QStringLiteral("-y")});
     QVERIFY2(r.exitCode == 0, qPrintable(r.describe()));
 
     {

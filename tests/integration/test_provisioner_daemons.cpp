@@ -731,6 +731,35 @@ private Q_SLOTS:
 
         deleteAndVerifyClean(workspaceId, m_coderd->dataDir() + u"/workspaces"_s);
     }
+
+    void sigtermDuringABuildLetsItFinish()
+    {
+        // `coder server` told to stop while its built-in daemon runs a build: the build is
+        // frozen running when SIGTERM is raised; coderd finishes it, records it and exits 0.
+        START_CODERD(QStringList{u"--provisioner-daemons"_s, u"1"_s} + kHeartbeatArgs);
+        const QString templateId = pushSleepingTemplate(u"sleeper"_s);
+        QVERIFY(!templateId.isEmpty());
+        QProcess &coderd = m_coderd->process().process();
+        const QJsonObject workspace = workspaceFrozenMidBuild(
+            templateId, u"graceful"_s, false, [&coderd] { signalProcess(coderd, SIGSTOP); }, true);
+        QVERIFY(!workspace.isEmpty());
+        const QString workspaceId = workspace.value(u"id").toString();
+        const QString buildId = workspace[u"latest_build"][u"id"].toString();
+        signalProcess(coderd, SIGTERM); // pending until it runs again
+        signalProcess(coderd, SIGCONT);
+        QVERIFY(coderd.waitForFinished(30'000));
+        QCOMPARE(coderd.exitStatus(), QProcess::NormalExit);
+        QCOMPARE(coderd.exitCode(), 0);
+
+        // Same data dir, same database: the build ended well, its agent runs.
+        QVERIFY(m_coderd->restart());
+        const QJsonObject done = waitForBuild(api(), m_token, buildId, 20'000);
+        QVERIFY2(done[u"job"][u"status"].toString() == u"succeeded"_s,
+                 QJsonDocument(done).toJson(QJsonDocument::Compact).constData());
+        QCOMPARE(done.value(u"status").toString(), u"running"_s);
+        QVERIFY(countProcessesWithEnv(u"CODER_WORKSPACE_ID"_s, workspaceId) > 0);
+        deleteAndVerifyClean(workspaceId, m_coderd->dataDir() + u"/workspaces"_s);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProvisionerDaemons)

@@ -3,6 +3,7 @@
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QNetworkReply>
+#include <QSslCertificate>
 #include <QTimer>
 #include <QUuid>
 
@@ -52,6 +53,10 @@ ApiReply ApiTestClient::request(const QByteArray &method, const QString &path,
     request.setRawHeader("X-Request-Id", QUuid::createUuid().toByteArray(QUuid::WithoutBraces));
     if (!token.isEmpty())
         request.setRawHeader("Coder-Session-Token", token);
+    if (m_tls) {
+        request.setSslConfiguration(*m_tls);
+        request.setPeerVerifyName(m_peerName);
+    }
     if (!body.isEmpty())
         request.setHeader(QNetworkRequest::ContentTypeHeader, contentType);
     QNetworkReply *reply = m_network.sendCustomRequest(request, method, body);
@@ -104,6 +109,14 @@ QByteArray ApiTestClient::login(const QString &email, const QString &password)
         return {};
     }
     return reply.json().value(QStringLiteral("session_token")).toString().toLatin1();
+}
+
+void ApiTestClient::trustCertificates(const QString &path, const QString &peerName)
+{
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(QSslCertificate::fromPath(path));
+    m_tls = tls;
+    m_peerName = peerName;
 }
 
 QByteArray ApiTestClient::setupOwner(const QString &username, const QString &password)

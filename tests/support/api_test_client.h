@@ -7,7 +7,9 @@
 #include <QList>
 #include <QNetworkAccessManager>
 #include <QPair>
+#include <QSslConfiguration>
 #include <QUrl>
+#include <optional>
 
 namespace coder::test {
 
@@ -48,9 +50,16 @@ public:
                           const QString &password = QStringLiteral("correct-horse-battery"));
     QByteArray login(const QString &email, const QString &password);
 
+    // Trusts the PEM certificate(s) in `path` for an https:// base (a test's self-signed one)
+    // and checks the server's certificate against `peerName` rather than the base's host.
+    void trustCertificates(const QString &path,
+                           const QString &peerName = QStringLiteral("localhost"));
+
 private:
     QUrl m_base;
     QNetworkAccessManager m_network;
+    std::optional<QSslConfiguration> m_tls;
+    QString m_peerName;
 };
 
 } // namespace coder::test

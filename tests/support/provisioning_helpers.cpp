@@ -124,12 +124,12 @@ QJsonObject waitForJob(ApiTestClient &api, const QByteArray &token, const QStrin
 }
 
 QJsonObject pushTemplate(ApiTestClient &api, const QByteArray &token, const QString &name,
-                         const QString &dir)
+                         const QString &dir, const QJsonObject &versionExtra)
 {
     const QString fileId = uploadTemplateDir(api, token, dir);
     if (fileId.isEmpty())
         return {};
-    const QJsonObject version = createVersion(api, token, fileId);
+    const QJsonObject version = createVersion(api, token, fileId, versionExtra);
     const QString versionId = version.value(u"id").toString();
     if (versionId.isEmpty())
         return {};

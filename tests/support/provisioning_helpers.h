@@ -42,10 +42,11 @@ QJsonObject createVersion(ApiTestClient &api, const QByteArray &token, const QSt
 QJsonObject waitForJob(ApiTestClient &api, const QByteArray &token, const QString &path,
                        int timeoutMs = 60'000);
 
-// Upload + version + wait for its import + POST templates {name, template_version_id};
-// returns the Template, or empty when the import did not succeed.
+// Upload + version (with versionExtra, e.g. {provisioner: docker}) + wait for its import + POST
+// templates {name, template_version_id}; returns the Template, or empty when the import did not
+// succeed.
 QJsonObject pushTemplate(ApiTestClient &api, const QByteArray &token, const QString &name,
-                         const QString &dir);
+                         const QString &dir, const QJsonObject &versionExtra = QJsonObject());
 
 // POST /api/v2/users/{user}/workspaces with template_id and rich_parameter_values made from
 // params (name -> value; non-string values are turned into their text); returns the Workspace.

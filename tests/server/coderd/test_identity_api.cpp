@@ -374,7 +374,10 @@ void TestIdentityApi::cookieAuthenticates()
         QStringLiteral("/api/v2/users/login"),
         {{u"email"_qs, u"admin@example.com"_qs}, {u"password"_qs, u"correct-horse-battery"_qs}});
     QVERIFY(login.header("set-cookie").startsWith("coder_session_token="));
-    QVERIFY(login.header("set-cookie").contains("HttpOnly"));
+    QVERIFY(login.header("set-cookie").contains("; HttpOnly"));
+    QVERIFY(login.header("set-cookie").contains("; SameSite=Lax"));
+    // Plain HTTP: a Secure cookie would never come back (test_server_command checks HTTPS).
+    QVERIFY(!login.header("set-cookie").contains("Secure"));
     const QByteArray token = login.json().value(u"session_token").toString().toLatin1();
     QNetworkAccessManager network;
     QNetworkRequest request(m_coderd.url().resolved(QUrl(QStringLiteral("/api/v2/users/me"))));

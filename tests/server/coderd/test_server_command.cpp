@@ -180,6 +180,27 @@ void TestServerCommand::servesHttps()
     QCOMPARE(reply->readAll(), QByteArray("OK"));
     delete reply;
 
+    // Over HTTPS the session cookie is Secure as well as HttpOnly and SameSite=Lax, when it is
+    // set at login and when logout clears it.
+    ApiTestClient api(coderd.url());
+    api.trustCertificates(cert);
+    const QByteArray owner = api.setupOwner();
+    QVERIFY(!owner.isEmpty());
+    const ApiReply login = api.post(
+        QStringLiteral("/api/v2/users/login"),
+        {{u"email"_qs, u"admin@example.com"_qs}, {u"password"_qs, u"correct-horse-battery"_qs}});
+    QCOMPARE(login.status, 201);
+    const QByteArray cookie = login.header("set-cookie");
+    QVERIFY2(cookie.startsWith("coder_session_token="), cookie.constData());
+    for (const char *attribute : {"; Secure", "; HttpOnly", "; SameSite=Lax", "; Path=/"})
+        QVERIFY2(cookie.contains(attribute), cookie.constData());
+    const QByteArray session = login.json().value(u"session_token").toString().toLatin1();
+    const ApiReply logout = api.post(QStringLiteral("/api/v2/users/logout"), {}, session);
+    QCOMPARE(logout.status, 200);
+    QVERIFY2(logout.header("set-cookie").contains("; Secure"),
+             logout.header("set-cookie").constData());
+    QVERIFY(logout.header("set-cookie").contains("Max-Age=0"));
+
     // Plain HTTP to the HTTPS port gets nothing useful.
     ApiTestClient plain(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(coderd.url().port())));
     QVERIFY(plain.get(QStringLiteral("/healthz")).status != 200);

@@ -4,6 +4,9 @@
 #include "server/provisioner/agent_bundle.h"
 #include "server/provisioner/docker_client.h"
 #include "server/provisioner/docker_provisioner.h"
+#include "tests/support/api_test_client.h"
+#include "tests/support/coderd_process.h"
+#include "tests/support/provisioning_helpers.h"
 #include "tests/support/unavailable.h"
 
 #include <QDir>
@@ -685,6 +688,52 @@ private Q_SLOTS:
                  QStringLiteral("agent main of dev has no command, and this docker provisioner "
                                 "has no agent bundle to run"));
         QVERIFY(labelled(QStringLiteral("containers"), workspace).isEmpty());
+    }
+
+    void builtThroughCoderd()
+    {
+        // The docker example template, pushed to a real `coder server` whose built-in daemon
+        // speaks to the private dockerd (DOCKER_HOST): the workspace's container and volume
+        // come and go with its builds.
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("DOCKER_HOST"), QStringLiteral("unix://") + m_socket);
+        coder::test::CoderdProcess coderd;
+        QVERIFY(coderd.start({QStringLiteral("--provisioner-daemons"), QStringLiteral("1")}, env));
+        coder::test::ApiTestClient api(coderd.url());
+        const QByteArray token = api.setupOwner();
+        QVERIFY(!token.isEmpty());
+        const QJsonObject tmpl =
+            coder::test::pushTemplate(api, token, QStringLiteral("docker"),
+                                      coder::test::exampleTemplateDir(QStringLiteral("docker")),
+                                      {{u"provisioner"_qs, u"docker"_qs}});
+        QVERIFY(!tmpl.isEmpty());
+        const QJsonObject workspace = coder::test::createWorkspace(
+            api, token, QStringLiteral("me"), tmpl.value(u"id").toString(), QStringLiteral("boxed"),
+            {{QStringLiteral("image"), kImage}});
+        const QString workspaceId = workspace.value(u"id").toString();
+        QVERIFY(!workspaceId.isEmpty());
+        const QJsonObject started = coder::test::waitForBuild(
+            api, token, workspace[u"latest_build"][u"id"].toString(), 120'000);
+        QVERIFY2(started.value(u"status").toString() == u"running",
+                 QJsonDocument(started).toJson(QJsonDocument::Compact).constData());
+        const QString label = QStringLiteral("coder.workspace_id=") + workspaceId;
+        auto containers = m_client->listContainers({label}, false);
+        QVERIFY(containers.ok());
+        QCOMPARE(containers->size(), 1); // running
+        auto volumes = m_client->listVolumes({label});
+        QVERIFY(volumes.ok());
+        QCOMPARE(volumes->size(), 1);
+
+        const coder::test::ApiReply deleting =
+            api.post(u"/api/v2/workspaces/%1/builds"_qs.arg(workspaceId),
+                     {{u"transition"_qs, u"delete"_qs}}, token);
+        QCOMPARE(deleting.status, 201);
+        const QJsonObject deleted =
+            coder::test::waitForBuild(api, token, deleting.json().value(u"id").toString(), 120'000);
+        QVERIFY2(deleted.value(u"status").toString() == u"deleted",
+                 QJsonDocument(deleted).toJson(QJsonDocument::Compact).constData());
+        QCOMPARE(m_client->listContainers({label}, true)->size(), 0);
+        QCOMPARE(m_client->listVolumes({label})->size(), 0);
     }
 
     void dockerErrorsCarryDockersMessage()
