@@ -30,7 +30,8 @@ public:
     // binaryPath: the executable to bundle; cacheDirectory: where bundles are kept (created).
     AgentBundle(QString binaryPath, QString cacheDirectory);
 
-    // Builds the bundle unless it exists; returns its directory (absolute).
+    // Builds the bundle unless it exists; returns its directory (absolute). Blocks (it runs the
+    // system loader and copies files): call it on a pool thread, never on an event loop.
     core::Result<QString, AgentBundleError> prepare() const;
 
     // The shared libraries binaryPath needs, as resolved by the system loader in list mode

@@ -7,10 +7,12 @@
 #include "server/http/router.h"
 
 #include <QCoreApplication>
+#include <QDeadlineTimer>
 #include <QThread>
 #include <QWebSocket>
 #include <arpa/inet.h>
 #include <atomic>
+#include <cerrno>
 #include <cstdint>
 #include <netinet/in.h>
 #include <poll.h>
@@ -90,11 +92,15 @@ void sendConnection(const uint8_t *data, size_t size)
     }
     ::shutdown(fd, SHUT_WR);
     char buffer[16384];
+    // Far longer than the server's own timeouts (1 s), so that a loaded machine is not a
+    // finding; a connection it never closes is one.
+    const QDeadlineTimer deadline(30'000);
     for (;;) {
         pollfd waiting{fd, POLLIN, 0};
-        // Far longer than the server's own timeouts (1 s), so that a loaded machine is not a
-        // finding; a connection it never closes is one.
-        if (::poll(&waiting, 1, 30'000) <= 0)
+        const int ready = ::poll(&waiting, 1, int(deadline.remainingTime()));
+        if (ready < 0 && errno == EINTR)
+            continue; // libFuzzer's timer (SIGALRM) interrupts the wait
+        if (ready <= 0)
             abort();
         if (::recv(fd, buffer, sizeof buffer, 0) <= 0)
             break;
