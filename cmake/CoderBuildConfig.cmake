@@ -11,7 +11,9 @@ target_compile_definitions(coder_build_cfg INTERFACE
   QT_NO_KEYWORDS
   CODER_VERSION="${PROJECT_VERSION}")
 if(CODER_SANITIZE)
-  target_compile_options(coder_build_cfg INTERFACE -fsanitize=${CODER_SANITIZE} -fno-omit-frame-pointer)
+  # A finding ends the process (UBSan would otherwise print and go on, and the test pass).
+  target_compile_options(coder_build_cfg INTERFACE -fsanitize=${CODER_SANITIZE} -fno-omit-frame-pointer
+    -fno-sanitize-recover=all)
   target_link_options(coder_build_cfg INTERFACE -fsanitize=${CODER_SANITIZE})
 endif()
 if(CODER_FUZZ)

@@ -63,13 +63,18 @@ WorkPool::WorkPool(const QString &name, int threads, std::function<void()> onThr
 
 WorkPool::~WorkPool()
 {
-    stop();
-    for (QThread *thread : m_threads)
-        thread->wait();
+    stopAndWait();
     for (Runner *runner : m_runners)
         delete runner; // its thread has ended: nothing else touches it
     for (QThread *thread : m_threads)
         delete thread;
+}
+
+void WorkPool::stopAndWait()
+{
+    stop();
+    for (QThread *thread : m_threads)
+        thread->wait();
 }
 
 bool WorkPool::isStopping() const

@@ -57,6 +57,9 @@ public:
 
     // Takes no more work; the threads end once the work posted so far is done.
     void stop();
+    // stop(), then blocks until the threads have ended: only for an owner's destructor that
+    // must know no work still runs before it frees what the work uses (later posts are dropped).
+    void stopAndWait();
 
 Q_SIGNALS:
     void stopped();

@@ -16,6 +16,7 @@
 #include <QStandardPaths>
 #include <QSysInfo>
 #include <QThread>
+#include <openssl/crypto.h>
 
 namespace coder::server {
 
@@ -100,10 +101,16 @@ Coderd::~Coderd()
     m_mailbox.close();
     m_http.reset();
     m_router.reset();
+    if (m_pool) {
+        if (m_pubsub)
+            m_pool->post([pubsub = m_pubsub.get()] { pubsub->close(); });
+        // Drains: no request, reap or scheduler pass still uses what is freed below (the
+        // provisioning service's job server and builder above all); the daemons' later posts
+        // are dropped.
+        m_pool->stopAndWait();
+    }
     m_provisioning.reset();
-    if (m_pool && m_pubsub)
-        m_pool->post([pubsub = m_pubsub.get()] { pubsub->close(); });
-    m_pool.reset(); // drains: no request still uses the services below
+    m_pool.reset();
     m_services.reset();
     m_url.reset();
     m_pubsub.reset();
@@ -174,10 +181,14 @@ void Coderd::start(const CoderdConfig &config)
     m_failure.clear();
     const int threads = m_config.databaseThreads > 0 ? m_config.databaseThreads
                                                      : std::max(4, 2 * QThread::idealThreadCount());
-    // Each pool thread keeps a connection of its own; it closes it as the thread ends.
+    // Each pool thread keeps a connection of its own; it closes it as the thread ends. It also
+    // frees OpenSSL's per-thread state (the error queue that password hashing creates) now:
+    // QThreads are detached, so the thread-exit hook that would free it may not have run
+    // when the process ends right after stopped().
     m_pool = std::make_unique<core::WorkPool>(QStringLiteral("db"), threads, [this] {
         if (m_store)
             m_store->closeThreadConnection();
+        OPENSSL_thread_stop();
     });
     DatabaseConfig database;
     if (m_config.postgresUrl.isEmpty()) {

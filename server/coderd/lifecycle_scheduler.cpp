@@ -19,7 +19,8 @@ LifecycleScheduler::LifecycleScheduler(Store &store, WorkspaceBuilder &builder,
     connect(&m_timer, &QTimer::timeout, this, [this] {
         if (std::exchange(m_ticking, true))
             return; // the last tick still runs: this one would find the same work
-        // The work keeps no pointer to this object: the pool may finish it after it is gone.
+        // The work keeps no pointer to this object (the pool may finish it after it is gone);
+        // the store and builder it uses outlive the pool's work (Coderd drains the pool first).
         m_pool.run(
             m_mailbox.address(),
             [&store = m_store, &builder = m_builder] {

@@ -132,7 +132,8 @@ void ProvisioningService::reap()
     for (const auto &source : m_sources)
         workers.append(source->workerId());
     const qint64 timeoutMs = m_config.provisionerHeartbeatTimeoutMs;
-    // The work keeps no pointer to this object: the pool may finish it after it is gone.
+    // The work keeps no pointer to this object (the pool may finish it after it is gone);
+    // the store and job server it uses outlive the pool's work (Coderd drains the pool first).
     m_pool.run(
         m_mailbox.address(),
         [&store = m_store, &jobs = *m_jobs, workers, timeoutMs] {

@@ -67,7 +67,10 @@ int CoderdProcess::stop(int timeoutMs)
         return -1;
     }
     m_output += m_process.readAll();
-    return m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    const int code = m_process.exitStatus() == QProcess::NormalExit ? m_process.exitCode() : -1;
+    if (code != 0) // the test will fail on it: say why, with the end of what coderd wrote
+        qWarning("coder server exited with %d:\n%s", code, m_output.right(8192).constData());
+    return code;
 }
 
 } // namespace coder::test
