@@ -545,9 +545,16 @@ void HttpConnection::writeResponse(const HttpResponse &response, bool close)
     const bool bodyAllowed = status >= 200 && status != 204 && status != 304;
     const bool sendBody = bodyAllowed && m_request.method != "HEAD";
 
+    // A large body is handed to the socket as it is: Qt keeps a reference to a QByteArray of a
+    // chunk's size or more instead of copying it, so the event loop never copies megabytes (a
+    // full workspace list) while other connections wait on it. A small one joins the head, for
+    // one write.
+    constexpr qsizetype kJoinedBodyBytes = 64 * 1024;
+    const bool joinBody = sendBody && response.body.size() <= kJoinedBodyBytes;
+
     QByteArray out;
     out.reserve(64 + reason.size() + response.headers.size() * 48 +
-                (sendBody ? response.body.size() : 0));
+                (joinBody ? response.body.size() : 0));
     out.append("HTTP/1.1 ");
     appendNumber(out, status);
     out.append(' ');
@@ -573,9 +580,11 @@ void HttpConnection::writeResponse(const HttpResponse &response, bool close)
     else if (m_request.httpMinor == 0)
         out.append("Connection: keep-alive\r\n");
     out.append("\r\n");
-    if (sendBody)
+    if (joinBody)
         out.append(response.body);
     m_socket->write(out);
+    if (sendBody && !joinBody)
+        m_socket->write(response.body);
 }
 
 void HttpConnection::failAndClose(int status, const QString &message)
