@@ -90,11 +90,13 @@ QString writeFile(const QString &path, const QByteArray &content, QFile::Permiss
     return {};
 }
 
+// The waits on the loader below block: everything here runs from AgentBundle::prepare(), which
+// is called on a pool thread at start-up, never on an event loop.
 bool loaderHasArgv0(const QString &loader)
 {
     QProcess process;
     process.start(loader, {QStringLiteral("--help")});
-    if (!process.waitForFinished(kListTimeoutMs))
+    if (!process.waitForFinished(kListTimeoutMs)) // blocking ok: pool thread
         return false;
     return process.readAllStandardOutput().contains("--argv0");
 }
@@ -155,12 +157,12 @@ Result<QStringList, AgentBundleError> AgentBundle::dependencies(const QString &b
 {
     QProcess process;
     process.start(loader, {QStringLiteral("--list"), binaryPath});
-    if (!process.waitForStarted(kListTimeoutMs))
+    if (!process.waitForStarted(kListTimeoutMs)) // blocking ok: pool thread
         return AgentBundleError{QStringLiteral("cannot run the dynamic loader %1: %2")
                                     .arg(loader, process.errorString())};
-    if (!process.waitForFinished(kListTimeoutMs)) {
+    if (!process.waitForFinished(kListTimeoutMs)) { // blocking ok: pool thread
         process.kill();
-        process.waitForFinished();
+        process.waitForFinished(kListTimeoutMs); // blocking ok: pool thread
         return AgentBundleError{
             QStringLiteral("%1 --list %2 did not finish").arg(loader, binaryPath)};
     }
