@@ -113,7 +113,7 @@ const http_parser_settings HttpConnection::s_settings = {
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const Router &router,
                                const HttpServerConfig &config, HttpWorker *worker)
-    : m_socket(socket), m_router(router), m_config(config), m_worker(worker),
+    : m_socket(socket), m_outbox(socket), m_router(router), m_config(config), m_worker(worker),
       m_tls(qobject_cast<QSslSocket *>(socket) != nullptr)
 {
     socket->setParent(this);
@@ -135,6 +135,8 @@ void HttpConnection::start()
     connect(socket, &QTcpSocket::disconnected, this, &HttpConnection::onDisconnected);
     setDeadline(Deadline::Idle, m_config.idleTimeoutMs);
     if (auto *ssl = qobject_cast<QSslSocket *>(socket)) {
+        // What it encrypted leaves through its own buffer: the outbox is fed as that drains.
+        connect(ssl, &QSslSocket::encryptedBytesWritten, this, &HttpConnection::onBytesWritten);
         ssl->setSslConfiguration(*m_config.tls);
         ssl->startServerEncryption();
     } else if (socket->bytesAvailable() > 0) {
@@ -152,7 +154,7 @@ void HttpConnection::setDeadline(Deadline kind, int timeoutMs)
 
 bool HttpConnection::writeBackedUp() const
 {
-    return m_socket && m_socket->bytesToWrite() > kMaxPendingWrite;
+    return m_socket && m_outbox.unsentBytes() > kMaxPendingWrite;
 }
 
 void HttpConnection::onReadyRead()
@@ -178,12 +180,12 @@ void HttpConnection::onBytesWritten()
 {
     if (!m_socket)
         return;
+    m_outbox.feed();
     if (m_phase == Phase::Closing) {
         if (m_halfClosed)
             return;
         setDeadline(Deadline::Close, m_config.idleTimeoutMs);
-        if (m_socket->bytesToWrite() == 0)
-            halfClose();
+        closeWhenSent();
         return;
     }
     if (m_phase == Phase::Body)
@@ -257,8 +259,8 @@ void HttpConnection::processInput()
                 setDeadline(Deadline::Body, m_config.idleTimeoutMs);
         }
     }
-    if (m_socket && m_socket->bytesToWrite() > 0 && m_phase != Phase::Done)
-        m_socket->flush();
+    if (m_socket && m_outbox.unsentBytes() > 0 && m_phase != Phase::Done)
+        m_outbox.flush();
     m_busy = false;
     if (m_disconnected || (m_socket && m_socket->state() == QAbstractSocket::UnconnectedState))
         finish();
@@ -403,7 +405,7 @@ bool HttpConnection::handleHeadersComplete()
             return false;
         }
         if ((m_parser.flags & F_CHUNKED) || (hasLength && m_parser.content_length > 0))
-            m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+            m_outbox.send(QByteArrayLiteral("HTTP/1.1 100 Continue\r\n\r\n"));
     }
     if (hasLength)
         m_request.body.reserve(qsizetype(m_parser.content_length));
@@ -456,6 +458,8 @@ void HttpConnection::finishUpgrade(WebSocketDecision decision)
         return;
     }
     // The upgrade request is still unread in the socket: QWebSocketServer reads it itself.
+    // Answers to requests pipelined before it go first, from the socket's own buffer.
+    m_outbox.handOver();
     QTcpSocket *socket = m_socket;
     socket->disconnect(this);
     m_socket = nullptr;
@@ -545,10 +549,10 @@ void HttpConnection::writeResponse(const HttpResponse &response, bool close)
     const bool bodyAllowed = status >= 200 && status != 204 && status != 304;
     const bool sendBody = bodyAllowed && m_request.method != "HEAD";
 
-    // A large body is handed to the socket as it is: Qt keeps a reference to a QByteArray of a
-    // chunk's size or more instead of copying it, so the event loop never copies megabytes (a
-    // full workspace list) while other connections wait on it. A small one joins the head, for
-    // one write.
+    // A large body is queued as it is (shared, not copied) and goes to the socket a slice at a
+    // time (SocketOutbox), so neither a copy nor a write of megabytes (a full workspace list)
+    // holds up the other connections of this event loop. A small one joins the head, for one
+    // write.
     constexpr qsizetype kJoinedBodyBytes = 64 * 1024;
     const bool joinBody = sendBody && response.body.size() <= kJoinedBodyBytes;
 
@@ -582,9 +586,9 @@ void HttpConnection::writeResponse(const HttpResponse &response, bool close)
     out.append("\r\n");
     if (joinBody)
         out.append(response.body);
-    m_socket->write(out);
+    m_outbox.send(std::move(out));
     if (sendBody && !joinBody)
-        m_socket->write(response.body);
+        m_outbox.send(response.body);
 }
 
 void HttpConnection::failAndClose(int status, const QString &message)
@@ -600,14 +604,25 @@ void HttpConnection::closeAfterFlush()
         return;
     m_phase = Phase::Closing;
     setDeadline(Deadline::Close, m_config.idleTimeoutMs);
+    m_outbox.flush();
+    closeWhenSent();
+}
+
+// The end of a close, once the outbox has handed the socket every byte of the responses.
+void HttpConnection::closeWhenSent()
+{
+    if (!m_socket || m_outbox.queuedBytes() > 0)
+        return;
     if (m_tls || m_shuttingDown) {
         // QSslSocket sends its close_notify after the pending data itself; during a shutdown
         // nobody waits for the client's side of the close.
-        m_socket->disconnectFromHost();
+        if (!m_disconnectRequested) {
+            m_disconnectRequested = true;
+            m_socket->disconnectFromHost();
+        }
         return;
     }
-    m_socket->flush();
-    if (m_socket && m_socket->bytesToWrite() == 0)
+    if (m_outbox.unsentBytes() == 0)
         halfClose();
 }
 
@@ -627,8 +642,8 @@ void HttpConnection::beginShutdown()
     if (m_phase == Phase::Idle) {
         closeAfterFlush();
     } else if (m_phase == Phase::Closing && m_socket && !m_tls) {
-        // No lingering for the client's close during a shutdown.
-        m_socket->disconnectFromHost();
+        // No lingering for the client's close during a shutdown (once the responses are out).
+        closeWhenSent();
     }
 }
 

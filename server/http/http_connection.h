@@ -2,6 +2,7 @@
 
 #include "core/mailbox.h"
 #include "http_server.h"
+#include "socket_outbox.h"
 
 #include <QLoggingCategory>
 #include <QObject>
@@ -67,6 +68,7 @@ private:
     void writeResponse(const HttpResponse &response, bool close);
     void failAndClose(int status, const QString &message);
     void closeAfterFlush();
+    void closeWhenSent();
     void halfClose();
     void finish();
     void setDeadline(Deadline kind, int timeoutMs);
@@ -74,6 +76,7 @@ private:
     bool writeBackedUp() const;
 
     QPointer<QTcpSocket> m_socket;
+    SocketOutbox m_outbox; // every byte written to m_socket goes through it
     const Router &m_router;
     const HttpServerConfig &m_config;
     HttpWorker *m_worker;
@@ -100,6 +103,7 @@ private:
     bool m_busy = false;         // inside processInput (a handler may run a nested event loop)
     bool m_disconnected = false; // the socket went away while busy
     bool m_halfClosed = false;
+    bool m_disconnectRequested = false;
     bool m_shuttingDown = false;
     bool m_finished = false;
     core::Mailbox m_mailbox{this}; // last: closed first, before the members above go

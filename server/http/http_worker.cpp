@@ -1,5 +1,6 @@
 #include "http_worker.h"
 
+#include "core/short_time_slices.h"
 #include "core/thread_role.h"
 #include "http_connection.h"
 
@@ -24,6 +25,7 @@ HttpWorker::~HttpWorker() = default;
 void HttpWorker::start()
 {
     core::thread_role::markEventLoop();
+    core::requestShortTimeSlices(); // where it is not taken, the thread is scheduled as before
     m_webSocketServer =
         new QWebSocketServer(QStringLiteral("coder"), QWebSocketServer::NonSecureMode, this);
     connect(m_webSocketServer, &QWebSocketServer::newConnection, this, &HttpWorker::onNewWebSocket);

@@ -3,8 +3,9 @@
 # With 2,000 workspaces, one client fetches the full unpaginated workspace list (about 4.7 MB)
 # in a loop over one keep-alive connection while another asks GET /api/v2/buildinfo at a
 # paced rate (open loop, tests/bench/paced_get). Prints buildinfo's p50/p95/p99 with coderd
-# idle and under that load, beside nginx serving a small static file under the same load (the
-# peer: what the shared 2-core machine itself costs a small request then). SQLite, then
+# idle and under that load, beside nginx serving a small static file idle and under the same
+# load (the peer: what the shared 2-core machine itself costs a small request then; the paced
+# client's own wait for a core is part of every figure). SQLite, then
 # PostgreSQL; each with coderd's default event-loop threads (one per core) and with one
 # (--threads 1: every socket on one event loop, where a handler that runs there delays all).
 #
@@ -76,6 +77,8 @@ bench_backend() {
   stop_coderd
   echo '{}' >"$WORK/small.json"
   start_nginx "$WORK/small.json"
+  echo "-- the machine itself: nginx's small file paced at $RATE req/s for ${SECONDS_EACH}s"
+  report "nginx, idle:" "$("$PACED" "$NGINX_URL/small.json" "$RATE" "$SECONDS_EACH" || true)"
   for threads in $THREADS; do
     # The same deployment again (no daemons: nothing to build), with this many event loops.
     start_coderd "$data" --provisioner-daemons 0 --threads "$threads" "${BACKEND_ARGS[@]}"

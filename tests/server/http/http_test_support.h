@@ -28,6 +28,16 @@ struct RouterState
     std::atomic<int> threadExits{0};
 };
 
+// n bytes in which every 1 KiB block differs from its neighbours: a byte lost, doubled or moved
+// in a large answer shows in a comparison.
+inline QByteArray patternBytes(qsizetype n)
+{
+    QByteArray bytes(n, Qt::Uninitialized);
+    for (qsizetype i = 0; i < n; ++i)
+        bytes[i] = char('a' + (i / 1024 + i) % 26);
+    return bytes;
+}
+
 inline std::shared_ptr<Router> makeTestRouter(std::shared_ptr<RouterState> state)
 {
     auto router = std::make_shared<Router>();
@@ -39,6 +49,10 @@ inline std::shared_ptr<Router> makeTestRouter(std::shared_ptr<RouterState> state
                 [](HttpRequest &request) { return HttpResponse::text(200, request.body); });
     router->add("POST", QStringLiteral("/small"),
                 [](HttpRequest &request) { return HttpResponse::text(200, request.body); }, {16});
+    router->add("GET", QStringLiteral("/big"), [](HttpRequest &request) {
+        return HttpResponse::text(
+            200, patternBytes(request.query.queryItemValue(QStringLiteral("n")).toLongLong()));
+    });
     router->add("GET", QStringLiteral("/params/{name}"), [](HttpRequest &request) {
         return HttpResponse::text(200, request.pathParam(QStringLiteral("name")).toUtf8() + "|" +
                                            request.path.toUtf8());

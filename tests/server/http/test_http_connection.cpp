@@ -95,6 +95,27 @@ private Q_SLOTS:
         QCOMPARE(client.read().body, QByteArray("get:3"));
     }
 
+    void answersOfMegabytesArriveWholeAndInOrder()
+    {
+        // Far more than one slice (256 KiB) and than the kernel's socket buffers: the answer goes
+        // out over many event-loop turns, between the answers pipelined around it.
+        QTcpSocket socket;
+        RawClient client(&socket);
+        QVERIFY(client.connectTo(m_server->port()));
+        client.send("GET /echo?q=1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    "GET /big?n=9000001 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    "GET /big?n=300000 HTTP/1.1\r\nHost: x\r\n\r\n"
+                    "GET /echo?q=4 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QCOMPARE(client.read().body, QByteArray("get:1"));
+        const RawResponse first = client.read();
+        QVERIFY(first.complete);
+        QVERIFY(first.body == patternBytes(9000001));
+        QVERIFY(client.read().body == patternBytes(300000));
+        QCOMPARE(client.read().body, QByteArray("get:4"));
+        QVERIFY(client.waitClosed());
+        QVERIFY(client.buffer().isEmpty());
+    }
+
     void connectionCloseIsHonoured()
     {
         QTcpSocket socket;

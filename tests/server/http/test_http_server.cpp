@@ -214,6 +214,9 @@ private Q_SLOTS:
         const RawResponse response = client.read();
         QCOMPARE(response.status, 200);
         QCOMPARE(response.body, QByteArray("get:secure"));
+        // Megabytes over TLS: the answer is fed to the socket as its encrypted bytes drain.
+        client.send("GET /big?n=3000000 HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(client.read().body == patternBytes(3000000));
 
         // WebSocket over the already-encrypted socket: QWebSocketServer in non-secure mode only
         // sees the decrypted bytes.
@@ -288,6 +291,27 @@ private Q_SLOTS:
         m_server->shutdown(5000); // a second call is a no-op
         QCOMPARE(stopped.count(), 1);
         QCOMPARE(m_state->threadExits.load(), 2);
+    }
+
+    // A shutdown while most of a large answer is still to be sent (the client reads slowly)
+    // sends all of it before closing.
+    void shutdownSendsAnAnswerInFullFirst()
+    {
+        startServer(config());
+        QTcpSocket socket;
+        socket.setReadBufferSize(64 * 1024); // the kernel's buffers fill, then the server waits
+        RawClient client(&socket);
+        QVERIFY(client.connectTo(m_server->port()));
+        client.send("GET /big?n=12000000 HTTP/1.1\r\nHost: x\r\n\r\n");
+        QTRY_VERIFY(socket.bytesAvailable() > 0);
+        QSignalSpy stopped(m_server.get(), &HttpServer::stopped);
+        m_server->shutdown(10000);
+        const RawResponse response = client.read(20000);
+        QVERIFY(response.complete);
+        QVERIFY(response.body == patternBytes(12000000));
+        QVERIFY(client.waitClosed());
+        QVERIFY(client.buffer().isEmpty());
+        QTRY_COMPARE(stopped.count(), 1);
     }
 
     // With a handler pool, a handler that takes long holds up only its own request: another
