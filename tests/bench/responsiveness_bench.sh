@@ -58,7 +58,8 @@ measure() { # measure THREADS TOKEN: the three paced runs against a running code
   kill "$loop" 2>/dev/null || true
   pkill -P "$loop" curl 2>/dev/null || true
   wait "$loop" 2>/dev/null || true
-  awk '{ n++; if ($1 != 200) { bad++; codes = codes " " $1 }; t += $2 }
+  # The line of the fetch that the kill cut short is partial: only whole lines count.
+  awk 'NF == 2 { n++; if ($1 != 200) { bad++; codes = codes " " $1 }; t += $2 }
        END { printf "   list fetches: %d (non-200: %d%s), mean %.0f ms each\n", n, bad,
                     bad ? ":" codes : "", n ? 1000 * t / n : 0 }' \
     "$WORK/list.out"
