@@ -1,0 +1,81 @@
+#include "tunnel_frame.h"
+
+#include <QtEndian>
+
+namespace coder::core::tunnel {
+
+namespace {
+
+qsizetype payloadLimit(FrameType type)
+{
+    switch (type) {
+    case FrameType::Data:
+        return kMaxDataPayload;
+    case FrameType::Window:
+        return 4;
+    case FrameType::OpenOk:
+    case FrameType::Close:
+        return 0;
+    case FrameType::Open:
+    case FrameType::OpenErr:
+    case FrameType::Reset:
+        return kMaxControlPayload;
+    }
+    return -1;
+}
+
+} // namespace
+
+QByteArray encodeFrame(FrameType type, quint32 stream, QByteArrayView payload)
+{
+    QByteArray frame(kFrameHeaderBytes + payload.size(), Qt::Uninitialized);
+    frame[0] = char(type);
+    qToBigEndian(stream, frame.data() + 1);
+    if (!payload.isEmpty())
+        memcpy(frame.data() + kFrameHeaderBytes, payload.data(), size_t(payload.size()));
+    return frame;
+}
+
+QByteArray encodeWindow(quint32 stream, quint32 credit)
+{
+    char bytes[4];
+    qToBigEndian(credit, bytes);
+    return encodeFrame(FrameType::Window, stream, QByteArrayView(bytes, 4));
+}
+
+Result<Frame, QString> decodeFrame(QByteArrayView message)
+{
+    if (message.size() < kFrameHeaderBytes)
+        return QStringLiteral("frame of %1 bytes is shorter than its header").arg(message.size());
+    const quint8 rawType = quint8(message[0]);
+    if (rawType < quint8(FrameType::Open) || rawType > quint8(FrameType::Reset))
+        return QStringLiteral("unknown frame type %1").arg(rawType);
+    Frame frame;
+    frame.type = FrameType(rawType);
+    frame.stream = qFromBigEndian<quint32>(message.data() + 1);
+    if (frame.stream == 0)
+        return QStringLiteral("stream id 0 is reserved");
+    const qsizetype size = message.size() - kFrameHeaderBytes;
+    const qsizetype limit = payloadLimit(frame.type);
+    if (size > limit) {
+        return QStringLiteral("frame of type %1 carries %2 bytes (at most %3)")
+            .arg(rawType)
+            .arg(size)
+            .arg(limit);
+    }
+    if (frame.type == FrameType::Window) {
+        if (size != 4)
+            return QStringLiteral("WINDOW frame without its 4-byte credit");
+        if (qFromBigEndian<quint32>(message.data() + kFrameHeaderBytes) == 0)
+            return QStringLiteral("WINDOW frame granting no credit");
+    }
+    frame.payload = message.sliced(kFrameHeaderBytes).toByteArray();
+    return frame;
+}
+
+quint32 windowCredit(const Frame &frame)
+{
+    return frame.payload.size() == 4 ? qFromBigEndian<quint32>(frame.payload.constData()) : 0;
+}
+
+} // namespace coder::core::tunnel

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "core/result.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QString>
+
+namespace coder::core::tunnel {
+
+// One frame of the tunnel protocol (ARCHITECTURE.md §4): one WebSocket binary message,
+// `type:u8 | stream:u32 (big-endian) | payload`. The encoder and the decoder of every end (CLI,
+// agent, coderd's relay, desktop) are these.
+enum class FrameType : quint8 {
+    Open = 1,    // payload: the target, JSON ({"target":"tcp","port":N}, ...)
+    OpenOk = 2,  // empty
+    OpenErr = 3, // payload: why, JSON {"message": ...}
+    Data = 4,    // payload: stream bytes, within the credit the peer granted
+    Window = 5,  // payload: u32 more credit
+    Close = 6,   // empty: the sender will send no more DATA (half-close)
+    Reset = 7,   // payload: the reason, UTF-8; the stream is gone both ways
+};
+
+constexpr qsizetype kFrameHeaderBytes = 5;
+// A DATA frame carries at most this: big enough for bulk transfer, small enough that one
+// stream's frame does not hold up the others' on the shared WebSocket for long.
+constexpr qsizetype kMaxDataPayload = 64 * 1024;
+// OPEN, OPEN_ERR and RESET payloads (JSON or text) are small.
+constexpr qsizetype kMaxControlPayload = 4 * 1024;
+// The credit each side starts with for each stream, in both directions.
+constexpr quint32 kInitialWindow = 256 * 1024;
+
+struct Frame
+{
+    FrameType type = FrameType::Data;
+    quint32 stream = 0;
+    QByteArray payload;
+};
+
+QByteArray encodeFrame(FrameType type, quint32 stream, QByteArrayView payload = {});
+QByteArray encodeWindow(quint32 stream, quint32 credit);
+
+// Decodes one message. An error says what was wrong (it becomes the reason the connection is
+// closed with): too short for a header, an unknown type, stream id 0 (reserved), a payload over its
+// type's limit, or a payload of the wrong shape (WINDOW without its 4 bytes or with zero credit,
+// OPEN_OK or CLOSE with a payload).
+Result<Frame, QString> decodeFrame(QByteArrayView message);
+
+// The credit a decoded WINDOW frame grants.
+quint32 windowCredit(const Frame &frame);
+
+} // namespace coder::core::tunnel

@@ -1,0 +1,220 @@
+#include "tunnel_stream.h"
+
+#include "tunnel_frame.h"
+#include "tunnel_session.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QMetaObject>
+#include <algorithm>
+
+namespace coder::core::tunnel {
+
+TunnelStream::TunnelStream(TunnelSession *session, quint32 id, bool dialed)
+    : QIODevice(session), m_session(session), m_id(id), m_state(State::Opening), m_accepted(dialed),
+      m_receiveWindow(kInitialWindow), m_sendCredit(kInitialWindow)
+{
+    QIODevice::open(QIODevice::ReadWrite | QIODevice::Unbuffered);
+}
+
+void TunnelStream::accept()
+{
+    if (m_accepted || m_state != State::Opening || !m_session)
+        return;
+    m_accepted = true;
+    m_state = State::Open;
+    m_session->send(encodeFrame(FrameType::OpenOk, m_id));
+    Q_EMIT opened();
+    schedulePump();
+}
+
+void TunnelStream::refuse(const QString &message)
+{
+    if (m_accepted || m_state != State::Opening || !m_session)
+        return;
+    const QByteArray payload =
+        QJsonDocument(QJsonObject{{QStringLiteral("message"), message.left(1000)}})
+            .toJson(QJsonDocument::Compact);
+    m_session->send(encodeFrame(FrameType::OpenErr, m_id, payload));
+    fail(message);
+}
+
+void TunnelStream::closeWrite()
+{
+    if (m_wantClose || m_state == State::Finished)
+        return;
+    m_wantClose = true;
+    schedulePump();
+}
+
+void TunnelStream::reset(const QString &reason)
+{
+    if (m_state == State::Finished)
+        return;
+    if (m_session)
+        m_session->send(encodeFrame(FrameType::Reset, m_id, reason.left(1000).toUtf8()));
+    fail(reason);
+}
+
+void TunnelStream::close()
+{
+    if (m_state != State::Finished)
+        reset(QStringLiteral("closed"));
+    QIODevice::close();
+}
+
+qint64 TunnelStream::bytesAvailable() const
+{
+    return m_readable.size() + QIODevice::bytesAvailable();
+}
+
+qint64 TunnelStream::bytesToWrite() const
+{
+    return m_pending.size();
+}
+
+bool TunnelStream::atEnd() const
+{
+    return m_readable.isEmpty() && (m_remoteClosed || m_state == State::Finished);
+}
+
+qint64 TunnelStream::readData(char *data, qint64 maxSize)
+{
+    const qint64 copied = m_readable.read(data, maxSize);
+    m_consumedSinceGrant += copied;
+    // Credit goes back in half-window steps: few WINDOW frames, and the sender never waits
+    // for one while half a window is still in flight.
+    if (m_consumedSinceGrant >= kInitialWindow / 2 && !m_remoteClosed &&
+        m_state != State::Finished && m_session) {
+        m_session->send(encodeWindow(m_id, quint32(m_consumedSinceGrant)));
+        m_receiveWindow += m_consumedSinceGrant;
+        m_consumedSinceGrant = 0;
+    }
+    if (copied == 0 && atEnd())
+        return -1;
+    maybeFinish();
+    return copied;
+}
+
+qint64 TunnelStream::writeData(const char *data, qint64 size)
+{
+    if (m_state == State::Finished || m_wantClose)
+        return -1;
+    m_pending.append(QByteArray(data, size));
+    schedulePump();
+    return size;
+}
+
+void TunnelStream::schedulePump()
+{
+    if (m_pumpScheduled)
+        return;
+    m_pumpScheduled = true;
+    // Writes made in one turn of the event loop leave together, in as few frames as fit.
+    QMetaObject::invokeMethod(this, &TunnelStream::pump, Qt::QueuedConnection);
+}
+
+void TunnelStream::pump()
+{
+    m_pumpScheduled = false;
+    if (m_state == State::Finished || !m_accepted || !m_session)
+        return;
+    qint64 sent = 0;
+    while (!m_pending.isEmpty() && m_sendCredit > 0) {
+        const qint64 n = std::min<qint64>({m_sendCredit, kMaxDataPayload, m_pending.size()});
+        m_session->send(encodeFrame(FrameType::Data, m_id, m_pending.take(n)));
+        m_sendCredit -= n;
+        sent += n;
+    }
+    if (m_wantClose && !m_closeSent && m_pending.isEmpty()) {
+        m_closeSent = true;
+        m_session->send(encodeFrame(FrameType::Close, m_id));
+    }
+    if (sent > 0)
+        Q_EMIT bytesWritten(sent);
+    maybeFinish();
+}
+
+void TunnelStream::onOpenOk()
+{
+    if (m_state != State::Opening)
+        return;
+    m_state = State::Open;
+    Q_EMIT opened();
+}
+
+void TunnelStream::onOpenErr(const QString &message)
+{
+    fail(message);
+}
+
+void TunnelStream::onData(const QByteArray &payload)
+{
+    if (m_remoteClosed) {
+        reset(QStringLiteral("data after the peer's close"));
+        return;
+    }
+    if (payload.size() > m_receiveWindow) {
+        reset(QStringLiteral("data past the flow-control window"));
+        return;
+    }
+    if (payload.isEmpty())
+        return;
+    m_receiveWindow -= payload.size();
+    m_readable.append(payload);
+    Q_EMIT readyRead();
+}
+
+void TunnelStream::onWindow(quint32 credit)
+{
+    // An honest peer grants back only what it read of what was sent: the credit never
+    // exceeds the initial window.
+    if (m_sendCredit + credit > kInitialWindow) {
+        reset(QStringLiteral("credit past the flow-control window"));
+        return;
+    }
+    m_sendCredit += credit;
+    if (!m_pending.isEmpty())
+        schedulePump();
+}
+
+void TunnelStream::onRemoteClose()
+{
+    if (m_remoteClosed)
+        return;
+    m_remoteClosed = true;
+    Q_EMIT readChannelFinished();
+    maybeFinish();
+}
+
+void TunnelStream::onReset(const QString &reason)
+{
+    fail(reason.isEmpty() ? QStringLiteral("reset by the peer") : reason);
+}
+
+void TunnelStream::fail(const QString &reason)
+{
+    if (m_state == State::Finished)
+        return;
+    m_state = State::Finished;
+    m_failure = reason;
+    m_pending.clear();
+    Q_EMIT failed(reason);
+    if (!m_readable.isEmpty())
+        Q_EMIT readyRead(); // what arrived before the failure can still be read
+    Q_EMIT finished();
+    if (m_session)
+        m_session->streamFinished(this);
+}
+
+void TunnelStream::maybeFinish()
+{
+    if (m_state == State::Finished || !m_closeSent || !m_remoteClosed || !m_readable.isEmpty())
+        return;
+    m_state = State::Finished;
+    Q_EMIT finished();
+    if (m_session)
+        m_session->streamFinished(this);
+}
+
+} // namespace coder::core::tunnel
