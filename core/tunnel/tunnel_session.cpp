@@ -29,7 +29,8 @@ TunnelSession::~TunnelSession()
 
 TunnelStream *TunnelSession::open(const QByteArray &target)
 {
-    if (m_closed || m_streams.size() >= kMaxStreams || m_nextId > 0xfffffffdu)
+    if (m_closed || m_streams.size() >= kMaxStreams || m_nextId > 0xfffffffdu ||
+        target.size() > kMaxControlPayload)
         return nullptr;
     const quint32 id = m_nextId;
     m_nextId += 2;

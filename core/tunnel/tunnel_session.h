@@ -30,7 +30,7 @@ public:
 
     // Asks the peer for a stream to target (an OPEN payload: see tunnel_target.h). Writes may
     // start at once, within the initial window; the stream emits opened() or failed(). Null
-    // when the tunnel is closed or has kMaxStreams streams.
+    // when the tunnel is closed or has kMaxStreams streams, or target is over 4 KiB.
     TunnelStream *open(const QByteArray &target);
     int streamCount() const { return int(m_streams.size()); }
     bool isClosed() const { return m_closed; }

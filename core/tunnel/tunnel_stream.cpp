@@ -32,8 +32,9 @@ void TunnelStream::refuse(const QString &message)
 {
     if (m_accepted || m_state != State::Opening || !m_session)
         return;
+    // 500 characters stay under the control-payload limit however JSON escapes them.
     const QByteArray payload =
-        QJsonDocument(QJsonObject{{QStringLiteral("message"), message.left(1000)}})
+        QJsonDocument(QJsonObject{{QStringLiteral("message"), message.left(500)}})
             .toJson(QJsonDocument::Compact);
     m_session->send(encodeFrame(FrameType::OpenErr, m_id, payload));
     fail(message);

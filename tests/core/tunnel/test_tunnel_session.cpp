@@ -128,6 +128,19 @@ private Q_SLOTS:
         QCOMPARE(m_listener->streamCount(), 0);
     }
 
+    void aLongRefusalStillFitsItsFrame()
+    {
+        QPointer<TunnelStream> dialed = m_dialer->open("{}");
+        QSignalSpy failed(dialed.data(), &TunnelStream::failed);
+        QTRY_COMPARE(m_requested.size(), 1);
+        // Each \u0001 is 6 bytes of JSON: 2,000 of them would pass the 4 KiB limit.
+        m_requested.first()->refuse(QString(2000, QChar(1)));
+        QTRY_COMPARE(failed.size(), 1);
+        QCOMPARE(failed.first().first().toString(), QString(500, QChar(1)));
+        QVERIFY(!m_dialer->isClosed());
+        QVERIFY(m_dialer->open(QByteArray(kMaxControlPayload + 1, ' ')) == nullptr);
+    }
+
     void aReaderThatDoesNotReadHoldsOneWindowAtMost()
     {
         auto [dialed, answered] = openPair();
