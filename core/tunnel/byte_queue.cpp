@@ -46,6 +46,29 @@ QByteArray ByteQueue::take(qint64 n)
     return bytes;
 }
 
+QByteArrayView ByteQueue::front() const
+{
+    if (m_chunks.empty())
+        return {};
+    return QByteArrayView(m_chunks.front()).sliced(m_offset);
+}
+
+void ByteQueue::drop(qint64 n)
+{
+    n = std::min(n, m_size);
+    m_size -= n;
+    while (n > 0) {
+        const qint64 inFront = m_chunks.front().size() - m_offset;
+        if (n < inFront) {
+            m_offset += n;
+            return;
+        }
+        n -= inFront;
+        m_chunks.pop_front();
+        m_offset = 0;
+    }
+}
+
 void ByteQueue::clear()
 {
     m_chunks.clear();

@@ -20,6 +20,10 @@ public:
     qint64 read(char *data, qint64 maxSize);
     // The first n bytes (n <= size()), dropped from the queue.
     QByteArray take(qint64 n);
+    // The bytes at the front that lie in one piece (empty when the queue is), to be written
+    // from where they are; drop() then what was written.
+    QByteArrayView front() const;
+    void drop(qint64 n);
     void clear();
 
 private:

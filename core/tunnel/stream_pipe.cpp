@@ -1,0 +1,96 @@
+#include "stream_pipe.h"
+
+#include "tcp_channel.h"
+#include "tunnel_stream.h"
+
+namespace coder::core::tunnel {
+
+namespace {
+
+// How far one side may run ahead of the other's draining.
+constexpr qint64 kChunk = 64 * 1024;
+constexpr qint64 kAhead = 256 * 1024;
+
+} // namespace
+
+StreamPipe::StreamPipe(TcpChannel *channel, TunnelStream *stream, QObject *parent)
+    : QObject(parent), m_channel(channel), m_stream(stream)
+{
+    channel->setParent(this);
+    connect(channel, &TcpChannel::readyRead, this, &StreamPipe::pumpUp);
+    connect(channel, &TcpChannel::readFinished, this, &StreamPipe::pumpUp);
+    connect(channel, &TcpChannel::bytesWritten, this, &StreamPipe::pumpDown);
+    connect(channel, &TcpChannel::failed, this, &StreamPipe::fail);
+    connect(stream, &QIODevice::readyRead, this, &StreamPipe::pumpDown);
+    connect(stream, &QIODevice::readChannelFinished, this, &StreamPipe::pumpDown);
+    connect(stream, &QIODevice::bytesWritten, this, &StreamPipe::pumpUp);
+    connect(stream, &TunnelStream::failed, this, &StreamPipe::fail);
+    connect(stream, &TunnelStream::finished, this, &StreamPipe::checkDone);
+    pumpUp();
+    pumpDown();
+}
+
+StreamPipe::~StreamPipe()
+{
+    if (!m_done && m_stream)
+        m_stream->reset(QStringLiteral("the forward was stopped"));
+}
+
+void StreamPipe::pumpUp()
+{
+    if (m_done || m_upClosed || !m_stream)
+        return;
+    while (m_channel->bytesAvailable() > 0 && m_stream->bytesToWrite() < kAhead) {
+        const QByteArray chunk = m_channel->read(kChunk);
+        m_stream->write(chunk);
+        m_up += chunk.size();
+    }
+    if (m_channel->atEnd()) {
+        m_upClosed = true;
+        m_stream->closeWrite();
+    }
+    checkDone();
+}
+
+void StreamPipe::pumpDown()
+{
+    if (m_done || m_downClosed || !m_stream)
+        return;
+    while (m_stream->bytesAvailable() > 0 && m_channel->bytesToWrite() < kAhead) {
+        const QByteArray chunk = m_stream->read(kChunk);
+        m_channel->write(chunk);
+        m_down += chunk.size();
+    }
+    if (m_stream->atEnd()) {
+        m_downClosed = true;
+        m_channel->closeWrite();
+    }
+    checkDone();
+}
+
+void StreamPipe::checkDone()
+{
+    if (m_done)
+        return;
+    // Done when both FINs were passed on and the stream has finished both ways (its CLOSE
+    // went out, everything it got was read).
+    if (m_upClosed && m_downClosed && m_channel->bytesToWrite() == 0 &&
+        (!m_stream || m_stream->state() == TunnelStream::State::Finished)) {
+        m_done = true;
+        Q_EMIT finished(QString());
+    }
+}
+
+void StreamPipe::fail(const QString &error)
+{
+    if (m_done)
+        return;
+    m_done = true;
+    if (m_stream && m_stream->state() != TunnelStream::State::Finished)
+        m_stream->reset(error);
+    m_channel->disconnect(this);
+    m_channel->deleteLater(); // closes the connection (it may be the one that reported)
+    Q_EMIT finished(error);
+}
+
+} // namespace coder::core::tunnel

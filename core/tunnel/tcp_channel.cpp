@@ -1,0 +1,135 @@
+#include "tcp_channel.h"
+
+#include <QSocketNotifier>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+namespace coder::core::tunnel {
+
+namespace {
+
+constexpr qint64 kChunk = 64 * 1024;
+
+} // namespace
+
+TcpChannel::TcpChannel(int descriptor, QObject *parent) : QObject(parent), m_fd(descriptor)
+{
+    ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
+    m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
+    m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
+    m_writeNotifier->setEnabled(false);
+    connect(m_readNotifier, &QSocketNotifier::activated, this, &TcpChannel::onReadable);
+    connect(m_writeNotifier, &QSocketNotifier::activated, this, &TcpChannel::onWritable);
+}
+
+TcpChannel::~TcpChannel()
+{
+    closeDescriptor();
+}
+
+QByteArray TcpChannel::read(qint64 maxSize)
+{
+    const QByteArray bytes = m_in.take(std::min(maxSize, m_in.size()));
+    // Room again: read the descriptor as soon as it has more.
+    if (m_fd >= 0 && !m_peerFinished && m_in.size() < kChunk)
+        m_readNotifier->setEnabled(true);
+    return bytes;
+}
+
+void TcpChannel::write(const QByteArray &bytes)
+{
+    if (m_fd < 0 || m_wantCloseWrite || bytes.isEmpty())
+        return;
+    m_out.append(bytes);
+    flushWrites();
+}
+
+void TcpChannel::closeWrite()
+{
+    if (m_wantCloseWrite)
+        return;
+    m_wantCloseWrite = true;
+    flushWrites();
+}
+
+void TcpChannel::onReadable()
+{
+    if (m_fd < 0)
+        return;
+    QByteArray buffer(kChunk - m_in.size(), Qt::Uninitialized);
+    const ssize_t got = ::read(m_fd, buffer.data(), size_t(buffer.size()));
+    if (got < 0) {
+        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+            fail(QString::fromLocal8Bit(std::strerror(errno)));
+        return;
+    }
+    if (got == 0) {
+        m_peerFinished = true;
+        m_readNotifier->setEnabled(false);
+        Q_EMIT readFinished();
+        return;
+    }
+    buffer.truncate(got);
+    m_in.append(buffer);
+    if (m_in.size() >= kChunk)
+        m_readNotifier->setEnabled(false); // until read() makes room
+    Q_EMIT readyRead();
+}
+
+void TcpChannel::onWritable()
+{
+    const qint64 before = m_out.size();
+    flushWrites();
+    // Only here, never from inside write(): a slot that writes again on bytesWritten would
+    // otherwise recurse as long as the kernel takes everything.
+    if (m_fd >= 0 && m_out.size() < before)
+        Q_EMIT bytesWritten(before - m_out.size());
+}
+
+void TcpChannel::flushWrites()
+{
+    if (m_fd < 0)
+        return;
+    while (!m_out.isEmpty()) {
+        const QByteArrayView piece = m_out.front();
+        const ssize_t sent = ::send(m_fd, piece.data(), size_t(piece.size()), MSG_NOSIGNAL);
+        if (sent < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+                break; // the rest goes when the socket has room
+            fail(QString::fromLocal8Bit(std::strerror(errno)));
+            return;
+        }
+        m_out.drop(sent);
+        if (sent < piece.size())
+            break;
+    }
+    m_writeNotifier->setEnabled(!m_out.isEmpty());
+    if (m_out.isEmpty() && m_wantCloseWrite && !m_writeClosed) {
+        m_writeClosed = true;
+        ::shutdown(m_fd, SHUT_WR);
+    }
+}
+
+void TcpChannel::fail(const QString &error)
+{
+    if (m_fd < 0)
+        return;
+    closeDescriptor();
+    Q_EMIT failed(error);
+}
+
+void TcpChannel::closeDescriptor()
+{
+    if (m_fd < 0)
+        return;
+    delete m_readNotifier;
+    delete m_writeNotifier;
+    m_readNotifier = m_writeNotifier = nullptr;
+    ::close(m_fd);
+    m_fd = -1;
+}
+
+} // namespace coder::core::tunnel

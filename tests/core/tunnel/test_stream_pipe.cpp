@@ -1,0 +1,236 @@
+// StreamPipe and TcpChannel (core/tunnel): a TCP client, a forward's two pipes joined by a
+// tunnel, and a TCP service, all real sockets on loopback. Bytes arrive whole both ways, a
+// half-close crosses over (the service answers only after the client's FIN), a reset on one
+// end reaches the other, and a reader that does not read holds the writer back.
+
+#include "core/tunnel/stream_pipe.h"
+#include "core/tunnel/tcp_channel.h"
+#include "core/tunnel/tunnel_session.h"
+#include "tunnel_test_support.h"
+
+#include <QCryptographicHash>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTest>
+#include <QThread>
+#include <arpa/inet.h>
+#include <memory>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+using namespace coder::core::tunnel;
+using coder::core::tunnel::test::LoopbackTransport;
+
+namespace {
+
+// Hands accepted descriptors over raw: a QTcpSocket would close on the client's FIN.
+class RawServer : public QTcpServer
+{
+public:
+    std::function<void(int)> onAccepted;
+
+protected:
+    void incomingConnection(qintptr descriptor) override { onAccepted(int(descriptor)); }
+};
+
+// Blocking helpers for the client and service threads.
+int connectTo(quint16 port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+bool sendAll(int fd, const QByteArray &bytes)
+{
+    qsizetype at = 0;
+    while (at < bytes.size()) {
+        const ssize_t n =
+            ::send(fd, bytes.constData() + at, size_t(bytes.size() - at), MSG_NOSIGNAL);
+        if (n <= 0)
+            return false;
+        at += n;
+    }
+    return true;
+}
+
+// Everything until the peer's FIN (or an error).
+QByteArray readToEnd(int fd)
+{
+    QByteArray all;
+    char buffer[65536];
+    for (;;) {
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0)
+            return all;
+        all.append(buffer, n);
+    }
+}
+
+QByteArray pattern(qsizetype n, int seed)
+{
+    QByteArray bytes(n, Qt::Uninitialized);
+    for (qsizetype i = 0; i < n; ++i)
+        bytes[i] = char(i * seed + i / 1000);
+    return bytes;
+}
+
+} // namespace
+
+class TestStreamPipe : public QObject
+{
+    Q_OBJECT
+
+    std::unique_ptr<TunnelSession> m_client; // dialer: the forwarding side
+    std::unique_ptr<TunnelSession> m_agent;  // listener: connects to the service
+    RawServer m_forward;                     // where the client connects
+    RawServer m_service;                     // the workspace's service
+    QList<QPointer<StreamPipe>> m_pipes;
+    QStringList m_pipeErrors;
+    std::vector<int> m_serviceFds; // the service's ends of the connections it accepted
+
+    // A client connected through the forward, and the service's end of its connection.
+    std::pair<int, int> connectThroughForward()
+    {
+        const int client = connectTo(m_forward.serverPort());
+        if (client < 0 || !QTest::qWaitFor([this] { return !m_serviceFds.empty(); }, 10000))
+            return {-1, -1};
+        return {client, m_serviceFds.front()};
+    }
+
+    void track(StreamPipe *pipe)
+    {
+        m_pipes.append(pipe);
+        connect(pipe, &StreamPipe::finished, this,
+                [this](const QString &error) { m_pipeErrors.append(error); });
+    }
+
+private Q_SLOTS:
+    void init()
+    {
+        auto *clientWire = new LoopbackTransport;
+        auto *agentWire = new LoopbackTransport;
+        LoopbackTransport::pair(clientWire, agentWire);
+        m_client = std::make_unique<TunnelSession>(clientWire, TunnelSession::Side::Dialer);
+        m_agent = std::make_unique<TunnelSession>(agentWire, TunnelSession::Side::Listener);
+        m_pipes.clear();
+        m_pipeErrors.clear();
+        QVERIFY(m_service.listen(QHostAddress::LocalHost));
+        // The agent's side: each stream is joined to a new connection to the service.
+        m_serviceFds.clear();
+        m_service.onAccepted = [this](int fd) { m_serviceFds.push_back(fd); };
+        connect(m_agent.get(), &TunnelSession::streamRequested, this,
+                [this](TunnelStream *stream, const QByteArray &) {
+                    const int fd = connectTo(m_service.serverPort());
+                    if (fd < 0) {
+                        stream->refuse(QStringLiteral("connection refused"));
+                        return;
+                    }
+                    stream->accept();
+                    track(new StreamPipe(new TcpChannel(fd), stream, this));
+                });
+        // The client's side: each connection to the forward gets a stream.
+        QVERIFY(m_forward.listen(QHostAddress::LocalHost));
+        m_forward.onAccepted = [this](int fd) {
+            track(new StreamPipe(new TcpChannel(fd), m_client->open("{}"), this));
+        };
+    }
+    void cleanup()
+    {
+        for (const auto &pipe : m_pipes)
+            delete pipe.data();
+        m_client.reset();
+        m_agent.reset();
+        m_forward.close();
+        m_service.close();
+    }
+
+    void theServiceAnswersAfterTheClientsFin()
+    {
+        // The service reads the whole request (to the client's FIN), then answers with its
+        // digest and a large body, then closes: only works if the FIN crossed over alone.
+        QThread *service = nullptr;
+        const QByteArray request = pattern(6 * 1024 * 1024 + 11, 7);
+        const QByteArray body = pattern(5 * 1024 * 1024 + 3, 13);
+        QByteArray answer;
+        bool requestSent = false;
+        QThread *client = QThread::create([&] {
+            const int fd = connectTo(m_forward.serverPort());
+            requestSent = fd >= 0 && sendAll(fd, request);
+            ::shutdown(fd, SHUT_WR);
+            answer = readToEnd(fd);
+            ::close(fd);
+        });
+        client->start();
+        QTRY_VERIFY(!m_serviceFds.empty());
+        service = QThread::create([fd = m_serviceFds.front(), body] {
+            const QByteArray got = readToEnd(fd);
+            sendAll(fd, QCryptographicHash::hash(got, QCryptographicHash::Sha256) + body);
+            ::close(fd);
+        });
+        service->start();
+        QTRY_VERIFY_WITH_TIMEOUT(client->isFinished(), 30000);
+        QVERIFY(service->wait(5000));
+        delete client;
+        delete service;
+        QVERIFY(requestSent);
+        QCOMPARE(answer.size(), 32 + body.size());
+        QCOMPARE(answer.left(32), QCryptographicHash::hash(request, QCryptographicHash::Sha256));
+        QVERIFY(answer.mid(32) == body);
+        QTRY_COMPARE(m_pipeErrors, (QStringList{QString(), QString()}));
+        QCOMPARE(m_client->streamCount(), 0);
+        QCOMPARE(m_agent->streamCount(), 0);
+    }
+
+    void aResetConnectionResetsTheOtherEnd()
+    {
+        const auto [client, serviceFd] = connectThroughForward();
+        QVERIFY(client >= 0);
+        // The service resets its connection (SO_LINGER 0): the client's is ended too.
+        linger hard{1, 0};
+        ::setsockopt(serviceFd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
+        ::close(serviceFd);
+        QTRY_COMPARE(m_pipeErrors.size(), 2);
+        QVERIFY(!m_pipeErrors.first().isEmpty());
+        char byte = 0;
+        QCOMPARE(::recv(client, &byte, 1, 0) <= 0, true); // closed, not hanging
+        ::close(client);
+    }
+
+    void aClientThatDoesNotReadHoldsTheServiceBack()
+    {
+        const auto [client, serviceFd] = connectThroughForward();
+        QVERIFY(client >= 0);
+        // The service writes 64 MiB as fast as it can; the client reads nothing.
+        std::atomic<qint64> written{0};
+        QThread *service = QThread::create([fd = serviceFd, &written] {
+            const QByteArray chunk(64 * 1024, 'z');
+            for (int i = 0; i < 1024; ++i) {
+                if (!sendAll(fd, chunk))
+                    break;
+                written += chunk.size();
+            }
+            ::close(fd);
+        });
+        service->start();
+        QTest::qWait(1000);
+        // What moved is bounded by the kernel's buffers, the pipes and one window; nowhere
+        // near all of it.
+        QVERIFY2(written < 24 * 1024 * 1024, qPrintable(QString::number(written.load())));
+        ::close(client); // the forward ends, the service's writes fail
+        QTRY_VERIFY_WITH_TIMEOUT(service->isFinished(), 10000);
+        delete service;
+        QTRY_COMPARE(m_pipeErrors.size(), 2);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestStreamPipe)
+#include "test_stream_pipe.moc"
