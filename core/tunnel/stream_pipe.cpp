@@ -40,12 +40,13 @@ void StreamPipe::pumpUp()
 {
     if (m_done || m_upClosed || !m_stream)
         return;
-    while (m_channel->bytesAvailable() > 0 && m_stream->bytesToWrite() < kAhead) {
+    // Each write may end the pipe (a failure reported at once): checked every turn.
+    while (!m_done && m_channel->bytesAvailable() > 0 && m_stream->bytesToWrite() < kAhead) {
         const QByteArray chunk = m_channel->read(kChunk);
         m_stream->write(chunk);
         m_up += chunk.size();
     }
-    if (m_channel->atEnd()) {
+    if (!m_done && m_channel->atEnd()) {
         m_upClosed = true;
         m_stream->closeWrite();
     }
@@ -56,12 +57,13 @@ void StreamPipe::pumpDown()
 {
     if (m_done || m_downClosed || !m_stream)
         return;
-    while (m_stream->bytesAvailable() > 0 && m_channel->bytesToWrite() < kAhead) {
+    while (!m_done && m_stream && m_stream->bytesAvailable() > 0 &&
+           m_channel->bytesToWrite() < kAhead) {
         const QByteArray chunk = m_stream->read(kChunk);
         m_channel->write(chunk);
         m_down += chunk.size();
     }
-    if (m_stream->atEnd()) {
+    if (!m_done && m_stream && m_stream->atEnd()) {
         m_downClosed = true;
         m_channel->closeWrite();
     }

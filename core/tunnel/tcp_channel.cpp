@@ -59,8 +59,14 @@ void TcpChannel::onReadable()
 {
     if (m_fd < 0)
         return;
-    QByteArray buffer(kChunk - m_in.size(), Qt::Uninitialized);
-    const ssize_t got = ::read(m_fd, buffer.data(), size_t(buffer.size()));
+    const qint64 room = kChunk - m_in.size();
+    if (room <= 0)
+        return;
+    // Read into one scratch buffer and keep an exact-size copy: a 64 KiB buffer truncated to
+    // what a read brought would keep its capacity, and a peer sending a byte at a time would
+    // make each one cost 64 KiB.
+    m_scratch.resize(kChunk);
+    const ssize_t got = ::read(m_fd, m_scratch.data(), size_t(room));
     if (got < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             fail(QString::fromLocal8Bit(std::strerror(errno)));
@@ -72,8 +78,7 @@ void TcpChannel::onReadable()
         Q_EMIT readFinished();
         return;
     }
-    buffer.truncate(got);
-    m_in.append(buffer);
+    m_in.append(QByteArray(m_scratch.constData(), qsizetype(got)));
     if (m_in.size() >= kChunk)
         m_readNotifier->setEnabled(false); // until read() makes room
     Q_EMIT readyRead();
@@ -125,8 +130,11 @@ void TcpChannel::closeDescriptor()
 {
     if (m_fd < 0)
         return;
-    delete m_readNotifier;
-    delete m_writeNotifier;
+    // Disabled before the descriptor goes, deleted later: this may run inside their signal.
+    for (QSocketNotifier *notifier : {m_readNotifier, m_writeNotifier}) {
+        notifier->setEnabled(false);
+        notifier->deleteLater();
+    }
     m_readNotifier = m_writeNotifier = nullptr;
     ::close(m_fd);
     m_fd = -1;

@@ -53,6 +53,7 @@ private:
     QSocketNotifier *m_writeNotifier = nullptr;
     ByteQueue m_in;
     ByteQueue m_out;
+    QByteArray m_scratch;
     bool m_peerFinished = false;
     bool m_wantCloseWrite = false;
     bool m_writeClosed = false;
