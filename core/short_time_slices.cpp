@@ -49,11 +49,22 @@ bool requestShortTimeSlices()
     return syscall(SYS_sched_setattr, 0, &attr, 0) == 0;
 }
 
+quint64 currentTimeSliceNs()
+{
+    SchedAttr attr{};
+    return syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) == 0 ? attr.runtime : 0;
+}
+
 #else
 
 bool requestShortTimeSlices()
 {
     return false;
+}
+
+quint64 currentTimeSliceNs()
+{
+    return 0;
 }
 
 #endif

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QtGlobal>
+
 namespace coder::core {
 
 // Asks the kernel to run the calling thread in short time slices (0.1 ms): for threads that run
@@ -11,5 +13,7 @@ namespace coder::core {
 // threads are left alone. Returns whether the kernel took the request (older kernels take it and
 // ignore it; elsewhere: false, and nothing changes).
 bool requestShortTimeSlices();
+// The calling thread's slice as the kernel reports it, in ns (0 where it reports none).
+quint64 currentTimeSliceNs();
 
 } // namespace coder::core

@@ -87,11 +87,6 @@ Result<Ok, QString> parseOne(const QString &spec, StreamTarget::Kind protocol,
     return Ok{};
 }
 
-QString protocolName(StreamTarget::Kind protocol)
-{
-    return protocol == StreamTarget::Kind::Udp ? QStringLiteral("udp") : QStringLiteral("tcp");
-}
-
 QString listenText(const ForwardSpec &forward)
 {
     const QString address = forward.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
@@ -105,7 +100,7 @@ QString listenText(const ForwardSpec &forward)
 QString ForwardSpec::describe() const
 {
     return QStringLiteral("%1 %2 -> %3")
-        .arg(protocolName(protocol), listenText(*this))
+        .arg(StreamTarget::kindName(protocol), listenText(*this))
         .arg(remotePort);
 }
 
@@ -126,7 +121,7 @@ Result<QList<ForwardSpec>, QString> parseForwardSpecs(const QStringList &tcp,
     }
     QSet<QString> locals;
     for (const ForwardSpec &forward : forwards) {
-        const QString local = protocolName(forward.protocol) + u' ' + listenText(forward);
+        const QString local = StreamTarget::kindName(forward.protocol) + u' ' + listenText(forward);
         if (locals.contains(local))
             return QStringLiteral("local %1 is specified twice").arg(local);
         locals.insert(local);

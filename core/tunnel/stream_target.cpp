@@ -5,9 +5,7 @@
 
 namespace coder::core::tunnel {
 
-namespace {
-
-QString kindName(StreamTarget::Kind kind)
+QString StreamTarget::kindName(Kind kind)
 {
     switch (kind) {
     case StreamTarget::Kind::Tcp:
@@ -21,6 +19,8 @@ QString kindName(StreamTarget::Kind kind)
     }
     return {};
 }
+
+namespace {
 
 // An integer field within [low, high], or an error naming it.
 Result<int, QString> boundedInt(const QJsonObject &object, const QString &name, int low, int high)

@@ -25,6 +25,9 @@ struct StreamTarget
     static StreamTarget tcp(quint16 port) { return {Kind::Tcp, port, {}, 80, 24}; }
     static StreamTarget udp(quint16 port) { return {Kind::Udp, port, {}, 80, 24}; }
 
+    // "tcp", "udp", "ssh", "pty": the name on the wire.
+    static QString kindName(Kind kind);
+
     QByteArray toJson() const;
     // A payload that is not JSON, names no known target or carries values out of range is
     // refused with the reason (the agent answers it with OPEN_ERR).

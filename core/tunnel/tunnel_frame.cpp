@@ -1,5 +1,7 @@
 #include "tunnel_frame.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtEndian>
 
 namespace coder::core::tunnel {
@@ -26,11 +28,17 @@ qsizetype payloadLimit(FrameType type)
 
 } // namespace
 
-QByteArray encodeFrame(FrameType type, quint32 stream, QByteArrayView payload)
+QByteArray frameWithRoom(FrameType type, quint32 stream, qsizetype payloadSize)
 {
-    QByteArray frame(kFrameHeaderBytes + payload.size(), Qt::Uninitialized);
+    QByteArray frame(kFrameHeaderBytes + payloadSize, Qt::Uninitialized);
     frame[0] = char(type);
     qToBigEndian(stream, frame.data() + 1);
+    return frame;
+}
+
+QByteArray encodeFrame(FrameType type, quint32 stream, QByteArrayView payload)
+{
+    QByteArray frame = frameWithRoom(type, stream, payload.size());
     if (!payload.isEmpty())
         memcpy(frame.data() + kFrameHeaderBytes, payload.data(), size_t(payload.size()));
     return frame;
@@ -76,6 +84,20 @@ Result<Frame, QString> decodeFrame(QByteArrayView message)
 quint32 windowCredit(const Frame &frame)
 {
     return frame.payload.size() == 4 ? qFromBigEndian<quint32>(frame.payload.constData()) : 0;
+}
+
+QByteArray encodeOpenErr(quint32 stream, const QString &message)
+{
+    const QJsonObject body{{QStringLiteral("message"), message.left(500)}};
+    return encodeFrame(FrameType::OpenErr, stream,
+                       QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+QString openErrMessage(const Frame &frame)
+{
+    const QString message =
+        QJsonDocument::fromJson(frame.payload).object().value(QStringLiteral("message")).toString();
+    return message.isEmpty() ? QStringLiteral("the stream was refused") : message;
 }
 
 } // namespace coder::core::tunnel

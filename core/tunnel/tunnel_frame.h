@@ -38,7 +38,13 @@ struct Frame
 };
 
 QByteArray encodeFrame(FrameType type, quint32 stream, QByteArrayView payload = {});
+// A frame with its header written and room for payloadSize bytes after it, for a sender that
+// copies the payload in place (DATA from a stream's queue: one copy, not two).
+QByteArray frameWithRoom(FrameType type, quint32 stream, qsizetype payloadSize);
 QByteArray encodeWindow(quint32 stream, quint32 credit);
+// OPEN_ERR with {"message": ...}; the message is cut to 500 characters, which stay under the
+// control-payload limit however JSON escapes them.
+QByteArray encodeOpenErr(quint32 stream, const QString &message);
 
 // Decodes one message. An error says what was wrong (it becomes the reason the connection is
 // closed with): too short for a header, an unknown type, stream id 0 (reserved), a payload over its
@@ -48,5 +54,7 @@ Result<Frame, QString> decodeFrame(QByteArrayView message);
 
 // The credit a decoded WINDOW frame grants.
 quint32 windowCredit(const Frame &frame);
+// The message of a decoded OPEN_ERR frame (a generic one when it carries none).
+QString openErrMessage(const Frame &frame);
 
 } // namespace coder::core::tunnel

@@ -3,9 +3,6 @@
 #include "tunnel_frame.h"
 #include "tunnel_transport.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
-
 namespace coder::core::tunnel {
 
 TunnelSession::TunnelSession(TunnelTransport *transport, Side side, QObject *parent)
@@ -104,11 +101,7 @@ void TunnelSession::onFrame(const QByteArray &message)
             return;
         }
         if (m_streams.size() >= kMaxStreams) {
-            const QByteArray payload =
-                QJsonDocument(QJsonObject{{QStringLiteral("message"),
-                                           QStringLiteral("too many streams on this tunnel")}})
-                    .toJson(QJsonDocument::Compact);
-            send(encodeFrame(FrameType::OpenErr, frame.stream, payload));
+            send(encodeOpenErr(frame.stream, QStringLiteral("too many streams on this tunnel")));
             return;
         }
         stream = new TunnelStream(this, frame.stream, false);
@@ -128,14 +121,9 @@ void TunnelSession::onFrame(const QByteArray &message)
     case FrameType::OpenOk:
         stream->onOpenOk();
         break;
-    case FrameType::OpenErr: {
-        const QString message = QJsonDocument::fromJson(frame.payload)
-                                    .object()
-                                    .value(QStringLiteral("message"))
-                                    .toString();
-        stream->onOpenErr(message.isEmpty() ? QStringLiteral("the stream was refused") : message);
+    case FrameType::OpenErr:
+        stream->onOpenErr(openErrMessage(frame));
         break;
-    }
     case FrameType::Data:
         stream->onData(frame.payload);
         break;

@@ -3,8 +3,6 @@
 #include "tunnel_frame.h"
 #include "tunnel_session.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QMetaObject>
 #include <algorithm>
 
@@ -32,11 +30,7 @@ void TunnelStream::refuse(const QString &message)
 {
     if (m_accepted || m_state != State::Opening || !m_session)
         return;
-    // 500 characters stay under the control-payload limit however JSON escapes them.
-    const QByteArray payload =
-        QJsonDocument(QJsonObject{{QStringLiteral("message"), message.left(500)}})
-            .toJson(QJsonDocument::Compact);
-    m_session->send(encodeFrame(FrameType::OpenErr, m_id, payload));
+    m_session->send(encodeOpenErr(m_id, message));
     fail(message);
 }
 
@@ -123,7 +117,9 @@ void TunnelStream::pump()
     qint64 sent = 0;
     while (!m_pending.isEmpty() && m_sendCredit > 0) {
         const qint64 n = std::min<qint64>({m_sendCredit, kMaxDataPayload, m_pending.size()});
-        m_session->send(encodeFrame(FrameType::Data, m_id, m_pending.take(n)));
+        QByteArray frame = frameWithRoom(FrameType::Data, m_id, qsizetype(n));
+        m_pending.read(frame.data() + kFrameHeaderBytes, n);
+        m_session->send(frame);
         m_sendCredit -= n;
         sent += n;
     }

@@ -8,38 +8,19 @@
 #include <QTest>
 #include <QThread>
 #include <QVersionNumber>
-#include <cstdint>
-#include <sched.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 namespace {
 
-struct SchedAttr // the kernel's struct sched_attr, version 1
-{
-    uint32_t size, policy;
-    uint64_t flags;
-    int32_t nice;
-    uint32_t priority;
-    uint64_t runtime, deadline, period;
-    uint32_t utilMin, utilMax;
-};
-
 struct Observed
 {
     bool reniced = false;
     bool granted = false;
-    uint64_t slice = 0;
+    quint64 slice = 0;
     int nice = 0;
 };
-
-uint64_t currentSlice()
-{
-    SchedAttr attr{};
-    return syscall(SYS_sched_getattr, 0, &attr, sizeof attr, 0) == 0 ? attr.runtime : 0;
-}
 
 bool kernelHasCustomSlices()
 {
@@ -66,7 +47,7 @@ private Q_SLOTS:
             // Raising one's own nice value needs no privilege.
             observed.reniced = setpriority(PRIO_PROCESS, tid, 3) == 0;
             observed.granted = coder::core::requestShortTimeSlices();
-            observed.slice = currentSlice();
+            observed.slice = coder::core::currentTimeSliceNs();
             observed.nice = getpriority(PRIO_PROCESS, tid);
         });
         thread->start();
@@ -74,10 +55,10 @@ private Q_SLOTS:
         delete thread;
         QVERIFY(observed.reniced);
         QVERIFY(observed.granted);
-        QCOMPARE(observed.slice, uint64_t(100'000));
+        QCOMPARE(observed.slice, quint64(100'000));
         QCOMPARE(observed.nice, 3);
         // The request was the thread's own: this one still has the default slice.
-        QVERIFY(currentSlice() != uint64_t(100'000));
+        QVERIFY(coder::core::currentTimeSliceNs() != quint64(100'000));
     }
 };
 

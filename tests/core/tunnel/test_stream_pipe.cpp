@@ -14,6 +14,7 @@
 #include <QTest>
 #include <QThread>
 #include <arpa/inet.h>
+#include <cerrno>
 #include <memory>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -73,6 +74,14 @@ QByteArray readToEnd(int fd)
             return all;
         all.append(buffer, n);
     }
+}
+
+// Without blocking: whether the other end closed (FIN or reset).
+bool closedByPeer(int fd)
+{
+    char byte = 0;
+    const ssize_t n = ::recv(fd, &byte, 1, MSG_DONTWAIT | MSG_PEEK);
+    return n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK);
 }
 
 QByteArray pattern(qsizetype n, int seed)
@@ -200,9 +209,21 @@ private Q_SLOTS:
         ::close(serviceFd);
         QTRY_COMPARE(m_pipeErrors.size(), 2);
         QVERIFY(!m_pipeErrors.first().isEmpty());
-        char byte = 0;
-        QCOMPARE(::recv(client, &byte, 1, 0) <= 0, true); // closed, not hanging
+        QTRY_VERIFY(closedByPeer(client)); // closed, not hanging
         ::close(client);
+    }
+
+    void stoppingAForwardEndsBothConnections()
+    {
+        const auto [client, serviceFd] = connectThroughForward();
+        QVERIFY(client >= 0);
+        QTRY_COMPARE(m_pipes.size(), 2);
+        delete m_pipes.first().data(); // the client's side, as `coder port-forward` stopping
+        QTRY_COMPARE(m_pipeErrors, QStringList{QStringLiteral("the forward was stopped")});
+        QTRY_VERIFY(closedByPeer(client));    // its connection went with it
+        QTRY_VERIFY(closedByPeer(serviceFd)); // and the agent closed the service's
+        ::close(client);
+        ::close(serviceFd);
     }
 
     void aClientThatDoesNotReadHoldsTheServiceBack()
