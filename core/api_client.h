@@ -118,13 +118,7 @@ public:
     // follower is a child of the client; delete it (or let the client go) when done.
     LogFollower *followLogs(const QString &logsPath, qint64 after = 0);
 
-    // Percent-encodes one path segment (a username may not contain '/', but a typo might).
-    static QString segment(const QString &value);
-
-private:
-    void send(const QByteArray &method, const QString &path, const QUrlQuery &query,
-              const QByteArray &payload, const QString &contentType, Callback<QJsonDocument> done);
-    // A request body of one of the API types, in the one wire format.
+    // A request whose body is one of the API types, in the one wire format.
     template <typename Body>
     void sendJson(const QByteArray &method, const QString &path, const Body &body,
                   Callback<QJsonDocument> done)
@@ -132,6 +126,13 @@ private:
         send(method, path, {}, json::toJson(body), QStringLiteral("application/json"),
              std::move(done));
     }
+
+    // Percent-encodes one path segment (a username may not contain '/', but a typo might).
+    static QString segment(const QString &value);
+
+private:
+    void send(const QByteArray &method, const QString &path, const QUrlQuery &query,
+              const QByteArray &payload, const QString &contentType, Callback<QJsonDocument> done);
     void handleReply(QNetworkReply *reply, const Callback<QJsonDocument> &done);
     ApiError transportError(QNetworkReply *reply) const;
 

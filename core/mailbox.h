@@ -25,6 +25,7 @@ public:
     class Address
     {
     public:
+        Address() = default; // closed
         template <typename Function> void post(Function function) const
         {
             if (!m_state)

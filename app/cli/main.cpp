@@ -1,4 +1,5 @@
 #include "core/cli/client_commands.h"
+#include "server/agent/agent_command.h"
 #include "server/coderd/server_command.h"
 #include "server/provisioner/provisionerd_command.h"
 
@@ -18,6 +19,7 @@ int main(int argc, char **argv)
     cli.require_subcommand(1);
     coder::server::registerServerCommand(cli);
     coder::server::registerProvisionerdCommand(cli);
+    coder::server::agent::registerAgentCommand(cli);
     coder::core::cli::registerClientCommands(cli);
     CLI11_PARSE(cli, argc, argv);
     return 0;

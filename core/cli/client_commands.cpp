@@ -4,6 +4,7 @@
 #include "core/cli/create_command.h"
 #include "core/cli/login_command.h"
 #include "core/cli/logout_command.h"
+#include "core/cli/port_forward_command.h"
 #include "core/cli/schedule_command.h"
 #include "core/cli/show_command.h"
 #include "core/cli/templates_command.h"
@@ -33,6 +34,7 @@ void registerClientCommands(CLI::App &root)
     ShowCommand::add(root, context);
     WorkspaceBuildCommand::add(root, context);
     ScheduleCommand::add(root, context);
+    PortForwardCommand::add(root, context);
 }
 
 } // namespace coder::core::cli

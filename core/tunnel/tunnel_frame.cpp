@@ -51,34 +51,48 @@ QByteArray encodeWindow(quint32 stream, quint32 credit)
     return encodeFrame(FrameType::Window, stream, QByteArrayView(bytes, 4));
 }
 
-Result<Frame, QString> decodeFrame(QByteArrayView message)
+Result<FrameHeader, QString> decodeHeader(QByteArrayView message)
 {
     if (message.size() < kFrameHeaderBytes)
         return QStringLiteral("frame of %1 bytes is shorter than its header").arg(message.size());
     const quint8 rawType = quint8(message[0]);
     if (rawType < quint8(FrameType::Open) || rawType > quint8(FrameType::Reset))
         return QStringLiteral("unknown frame type %1").arg(rawType);
-    Frame frame;
-    frame.type = FrameType(rawType);
-    frame.stream = qFromBigEndian<quint32>(message.data() + 1);
-    if (frame.stream == 0)
+    FrameHeader header;
+    header.type = FrameType(rawType);
+    header.stream = qFromBigEndian<quint32>(message.data() + 1);
+    if (header.stream == 0)
         return QStringLiteral("stream id 0 is reserved");
-    const qsizetype size = message.size() - kFrameHeaderBytes;
-    const qsizetype limit = payloadLimit(frame.type);
-    if (size > limit) {
+    header.payloadSize = message.size() - kFrameHeaderBytes;
+    const qsizetype limit = payloadLimit(header.type);
+    if (header.payloadSize > limit) {
         return QStringLiteral("frame of type %1 carries %2 bytes (at most %3)")
             .arg(rawType)
-            .arg(size)
+            .arg(header.payloadSize)
             .arg(limit);
     }
-    if (frame.type == FrameType::Window) {
-        if (size != 4)
+    if (header.type == FrameType::Window) {
+        if (header.payloadSize != 4)
             return QStringLiteral("WINDOW frame without its 4-byte credit");
-        if (qFromBigEndian<quint32>(message.data() + kFrameHeaderBytes) == 0)
+        header.credit = qFromBigEndian<quint32>(message.data() + kFrameHeaderBytes);
+        if (header.credit == 0)
             return QStringLiteral("WINDOW frame granting no credit");
     }
-    frame.payload = message.sliced(kFrameHeaderBytes).toByteArray();
-    return frame;
+    return header;
+}
+
+Result<Frame, QString> decodeFrame(QByteArrayView message)
+{
+    auto header = decodeHeader(message);
+    if (!header)
+        return header.error();
+    return Frame{header->type, header->stream, message.sliced(kFrameHeaderBytes).toByteArray()};
+}
+
+void setFrameStream(QByteArray &frame, quint32 stream)
+{
+    Q_ASSERT(frame.size() >= kFrameHeaderBytes);
+    qToBigEndian(stream, frame.data() + 1);
 }
 
 quint32 windowCredit(const Frame &frame)

@@ -37,6 +37,15 @@ struct Frame
     QByteArray payload;
 };
 
+// What a relay needs of a frame without copying its payload.
+struct FrameHeader
+{
+    FrameType type = FrameType::Data;
+    quint32 stream = 0;
+    qsizetype payloadSize = 0;
+    quint32 credit = 0; // WINDOW: the credit granted
+};
+
 QByteArray encodeFrame(FrameType type, quint32 stream, QByteArrayView payload = {});
 // A frame with its header written and room for payloadSize bytes after it, for a sender that
 // copies the payload in place (DATA from a stream's queue: one copy, not two).
@@ -51,6 +60,10 @@ QByteArray encodeOpenErr(quint32 stream, const QString &message);
 // type's limit, or a payload of the wrong shape (WINDOW without its 4 bytes or with zero credit,
 // OPEN_OK or CLOSE with a payload).
 Result<Frame, QString> decodeFrame(QByteArrayView message);
+// The same checks as decodeFrame, leaving the payload where it is.
+Result<FrameHeader, QString> decodeHeader(QByteArrayView message);
+// Rewrites the stream id of an encoded frame (the relay maps ids between its two tunnels).
+void setFrameStream(QByteArray &frame, quint32 stream);
 
 // The credit a decoded WINDOW frame grants.
 quint32 windowCredit(const Frame &frame);

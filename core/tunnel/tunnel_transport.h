@@ -1,10 +1,12 @@
 #pragma once
 
 #include <QByteArray>
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QString>
 
+class QTimer;
 class QWebSocket;
 
 namespace coder::core::tunnel {
@@ -36,11 +38,17 @@ public:
 
     void sendFrame(const QByteArray &frame) override;
     void close(bool protocolError, const QString &reason) override;
+    // Pings the peer every intervalMs; a peer that answers nothing (no pong, no frame) for two
+    // intervals is taken for dead and the connection dropped, as a vanished host sends no FIN.
+    void setKeepAlive(int intervalMs);
 
 private:
     void onDisconnected();
+    void onKeepAlive();
 
     QPointer<QWebSocket> m_socket;
+    QTimer *m_keepAlive = nullptr;
+    QElapsedTimer m_lastHeard;
     bool m_closed = false;
 };
 

@@ -17,6 +17,8 @@ int httpStatus(DomainError::Kind kind)
         return 409;
     case DomainError::Kind::Gone:
         return 410;
+    case DomainError::Kind::TooLarge:
+        return 413;
     case DomainError::Kind::RateLimited:
         return 429;
     case DomainError::Kind::Unavailable:

@@ -35,52 +35,6 @@ core::WorkspaceAgentHealth agentHealth(const QString &status, const QString &lif
     return {true, {}};
 }
 
-core::WorkspaceAgent apiAgent(const WorkspaceAgent &agent, const QDateTime &now)
-{
-    core::WorkspaceAgent out;
-    out.id = agent.id;
-    out.createdAt = agent.createdAt;
-    out.updatedAt = agent.updatedAt;
-    out.firstConnectedAt = agent.firstConnectedAt;
-    out.lastConnectedAt = agent.lastConnectedAt;
-    out.disconnectedAt = agent.disconnectedAt;
-    out.status = agentStatus(agent, now);
-    out.lifecycleState = agent.lifecycleState;
-    out.name = agent.name;
-    out.resourceId = agent.resourceId;
-    out.architecture = agent.architecture;
-    out.environmentVariables = stringMap(agent.environmentVariables);
-    out.operatingSystem = agent.operatingSystem;
-    out.directory = agent.directory;
-    out.connectionTimeoutSeconds = agentConnectionTimeoutMs / 1000;
-    out.health = agentHealth(out.status, out.lifecycleState);
-    out.displayApps = {QStringLiteral("vscode"), QStringLiteral("vscode_insiders"),
-                       QStringLiteral("web_terminal"), QStringLiteral("port_forwarding_helper"),
-                       QStringLiteral("ssh_helper")};
-    out.startupScriptBehavior = QStringLiteral("non-blocking");
-    out.startupScriptTimeoutSeconds = agent.startupScriptTimeoutSeconds;
-    for (const WorkspaceApp &app : agent.apps) {
-        core::WorkspaceApp shown;
-        shown.id = app.id;
-        shown.url = app.url;
-        shown.slug = app.slug;
-        shown.displayName = app.displayName;
-        shown.command = app.command;
-        shown.icon = app.icon;
-        shown.subdomain = app.subdomain;
-        shown.sharingLevel = app.sharingLevel;
-        shown.healthcheck = {app.healthcheck.value(QStringLiteral("url")).toString(),
-                             app.healthcheck.value(QStringLiteral("interval")).toInteger(),
-                             app.healthcheck.value(QStringLiteral("threshold")).toInteger()};
-        // The agent reports health from a later issue on; until then a checked app is
-        // still being checked.
-        shown.health =
-            app.healthcheck.isEmpty() ? QStringLiteral("disabled") : QStringLiteral("initializing");
-        out.apps.append(shown);
-    }
-    return out;
-}
-
 // Coder's audit description (coderd/audit.go auditLogDescription): "{user} created workspace
 // {target}"; the client fills in the names.
 QString auditDescription(const AuditLog &entry)
@@ -126,6 +80,57 @@ QString auditResourceLink(const AuditLog &entry)
 }
 
 } // namespace
+
+core::WorkspaceAgent apiAgent(const WorkspaceAgent &agent, const QDateTime &now)
+{
+    core::WorkspaceAgent out;
+    out.id = agent.id;
+    out.createdAt = agent.createdAt;
+    out.updatedAt = agent.updatedAt;
+    out.firstConnectedAt = agent.firstConnectedAt;
+    out.lastConnectedAt = agent.lastConnectedAt;
+    out.disconnectedAt = agent.disconnectedAt;
+    out.startedAt = agent.startedAt;
+    out.readyAt = agent.readyAt;
+    out.version = agent.version;
+    out.logsLength = agent.logsLength;
+    out.logsOverflowed = agent.logsOverflowed;
+    out.status = agentStatus(agent, now);
+    out.lifecycleState = agent.lifecycleState;
+    out.name = agent.name;
+    out.resourceId = agent.resourceId;
+    out.architecture = agent.architecture;
+    out.environmentVariables = stringMap(agent.environmentVariables);
+    out.operatingSystem = agent.operatingSystem;
+    out.directory = agent.directory;
+    out.connectionTimeoutSeconds = agentConnectionTimeoutMs / 1000;
+    out.health = agentHealth(out.status, out.lifecycleState);
+    out.displayApps = {QStringLiteral("vscode"), QStringLiteral("vscode_insiders"),
+                       QStringLiteral("web_terminal"), QStringLiteral("port_forwarding_helper"),
+                       QStringLiteral("ssh_helper")};
+    out.startupScriptBehavior = QStringLiteral("non-blocking");
+    out.startupScriptTimeoutSeconds = agent.startupScriptTimeoutSeconds;
+    for (const WorkspaceApp &app : agent.apps) {
+        core::WorkspaceApp shown;
+        shown.id = app.id;
+        shown.url = app.url;
+        shown.slug = app.slug;
+        shown.displayName = app.displayName;
+        shown.command = app.command;
+        shown.icon = app.icon;
+        shown.subdomain = app.subdomain;
+        shown.sharingLevel = app.sharingLevel;
+        shown.healthcheck = {app.healthcheck.value(QStringLiteral("url")).toString(),
+                             app.healthcheck.value(QStringLiteral("interval")).toInteger(),
+                             app.healthcheck.value(QStringLiteral("threshold")).toInteger()};
+        // The agent reports health from a later issue on; until then a checked app is
+        // still being checked.
+        shown.health =
+            app.healthcheck.isEmpty() ? QStringLiteral("disabled") : QStringLiteral("initializing");
+        out.apps.append(shown);
+    }
+    return out;
+}
 
 QString workspaceStatus(const QString &jobStatus, const QString &transition)
 {

@@ -19,6 +19,8 @@ QString workspaceStatus(const QString &jobStatus, const QString &transition);
 // An agent's connection status as Coder reports it (connecting, connected, disconnected,
 // timeout), from its connection times.
 QString agentStatus(const WorkspaceAgent &agent, const QDateTime &now);
+// An agent with its status and health as of now.
+core::WorkspaceAgent apiAgent(const WorkspaceAgent &agent, const QDateTime &now);
 
 struct OrganizationRef
 {

@@ -1,11 +1,15 @@
 #pragma once
 
+#include "core/serial_lane.h"
+
 namespace coder::core {
 class WorkPool;
 }
 
 namespace coder::server {
 
+class AgentRegistry;
+class AgentService;
 class AuditRecorder;
 class DeploymentUrl;
 class FileService;
@@ -20,6 +24,14 @@ class UserService;
 class WorkspaceBuildService;
 class WorkspaceService;
 struct LogStreaming;
+
+// What the agent routes hand the relay's links.
+struct AgentRelay
+{
+    AgentRegistry *registry = nullptr;
+    core::SerialLane lane; // connection writes, in order
+    int heartbeatMs = 15000;
+};
 
 // Each registers one area of the API on the router (Coder's route names), handing each request
 // to the service it names: parse, call, encode.
@@ -39,5 +51,7 @@ void registerWorkspaceBuildRoutes(Router &router, const RouteKit &kit,
 void registerProvisionerDaemonRoutes(Router &router, const RouteKit &kit,
                                      ProvisionerDaemonService &daemons, ProvisionerJobServer &jobs,
                                      core::WorkPool &pool);
+void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agents,
+                         const AgentRelay &relay);
 
 } // namespace coder::server

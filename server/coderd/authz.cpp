@@ -83,7 +83,7 @@ bool ownerAllows(Action action, const Object &object)
     using enum Resource;
     return grants({{User, {Read, UpdatePersonal}},
                    {ApiKey, {Create, Read, Delete}},
-                   {Workspace, {Create, Read, Update, Delete}}},
+                   {Workspace, {Create, Read, Update, Delete, Connect}}},
                   object.resource, action);
 }
 

@@ -20,7 +20,9 @@ QStringList assignable();
 QString displayName(const QString &role);
 } // namespace roles
 
-enum class Action { Create, Read, Update, UpdatePersonal, Delete, Assign };
+// Connect: reach into a workspace (its agent's tunnel: port forwards, SSH, terminals), Coder's
+// ActionSSH; only the workspace's owner has it, besides the deployment's owners.
+enum class Action { Create, Read, Update, UpdatePersonal, Delete, Assign, Connect };
 
 enum class Resource {
     User,              // a user account; owner = that user

@@ -26,6 +26,9 @@ struct CoderdConfig
     int provisionerHeartbeatIntervalMs = 5000;
     int provisionerHeartbeatTimeoutMs = 60000; // a running job without heartbeat is failed
     int autobuildPollIntervalMs = 60000;       // how often autostart/autostop are checked
+    // Agents: coderd pings each agent's tunnel this often and drops one silent for two
+    // intervals; a connected agent's last_connected_at moves on as often.
+    int agentHeartbeatIntervalMs = 15000;
 };
 
 } // namespace coder::server

@@ -18,6 +18,8 @@ CoderdServices::CoderdServices(Store &store, Pubsub &pubsub, core::WorkPool &poo
       m_builds(store, m_audit, provisioning.builder(), m_workspaces, provisioning.jobs(),
                m_jobLogs),
       m_daemons(store, config.provisionerDaemonPsk),
+      m_agents(store, pubsub), m_relay{&m_agentRegistry, core::SerialLane(pool),
+                                       config.agentHeartbeatIntervalMs},
       m_kit(m_authenticator), m_logStreaming{m_jobLogs, pool, pubsub}
 {}
 
@@ -35,6 +37,7 @@ std::shared_ptr<Router> CoderdServices::router()
     registerWorkspaceRoutes(*router, m_kit, m_workspaces, m_pool, m_pubsub);
     registerWorkspaceBuildRoutes(*router, m_kit, m_builds, m_logStreaming);
     registerProvisionerDaemonRoutes(*router, m_kit, m_daemons, m_provisioning.jobs(), m_pool);
+    registerAgentRoutes(*router, m_kit, m_agents, m_relay);
     return router;
 }
 

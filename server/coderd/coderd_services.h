@@ -1,5 +1,8 @@
 #pragma once
 
+#include "agent_registry.h"
+#include "agent_service.h"
+#include "api_routes.h"
 #include "audit_recorder.h"
 #include "authenticator.h"
 #include "file_service.h"
@@ -54,6 +57,9 @@ private:
     WorkspaceService m_workspaces;
     WorkspaceBuildService m_builds;
     ProvisionerDaemonService m_daemons;
+    AgentService m_agents;
+    AgentRegistry m_agentRegistry;
+    AgentRelay m_relay;
     RouteKit m_kit;
     LogStreaming m_logStreaming;
 };

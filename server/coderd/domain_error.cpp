@@ -45,6 +45,11 @@ DomainError DomainError::gone(const QString &message, const QString &detail)
     return {Kind::Gone, message, detail, {}, 0};
 }
 
+DomainError DomainError::tooLarge(const QString &message, const QString &detail)
+{
+    return {Kind::TooLarge, message, detail, {}, 0};
+}
+
 DomainError DomainError::rateLimited(const QString &message, int retryAfterSeconds)
 {
     return {Kind::RateLimited,

@@ -20,6 +20,7 @@ struct DomainError
         NotFound,     // no such thing, or one the actor may not even know exists
         Conflict,     // clashes with the current state (a name taken, a build running)
         Gone,         // it existed and was deleted
+        TooLarge,     // past a size limit (an agent's logs)
         RateLimited,  // too many attempts; retryAfterSeconds says when to try again
         Unavailable,  // a dependency (the database) does not answer; retryAfterSeconds too
         Internal,     // a fault of this server; the detail goes to the log, not the client
@@ -46,6 +47,7 @@ struct DomainError
     static DomainError conflict(const QString &message, const QString &field = {},
                                 const QString &detail = {});
     static DomainError gone(const QString &message, const QString &detail = {});
+    static DomainError tooLarge(const QString &message, const QString &detail = {});
     static DomainError rateLimited(const QString &message, int retryAfterSeconds);
     static DomainError unavailable(const QString &message, int retryAfterSeconds = 5);
     static DomainError internal(const QString &message, const QString &detail = {});

@@ -93,6 +93,7 @@ void ProvisioningService::start(const Prepared &prepared)
     process.workspacesRoot = m_config.dataDir + QStringLiteral("/workspaces");
     process.sandbox = m_config.processSandbox;
     process.sandboxHiddenPaths = {m_config.dataDir};
+    process.agentCommand = {QCoreApplication::applicationFilePath(), QStringLiteral("agent")};
     m_provisioners.push_back(std::make_unique<ProcessProvisioner>(process));
     DockerProvisionerOptions docker;
     docker.socketPath = m_config.dockerHost;

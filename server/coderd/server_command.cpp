@@ -31,6 +31,7 @@ struct ServerOptions
     double heartbeatIntervalSeconds = 5;
     double heartbeatTimeoutSeconds = 60;
     double autobuildPollSeconds = 60;
+    double agentHeartbeatSeconds = 15;
 };
 
 QString q(const std::string &s)
@@ -59,6 +60,7 @@ int runServer(const ServerOptions &options)
     config.provisionerHeartbeatIntervalMs = int(options.heartbeatIntervalSeconds * 1000);
     config.provisionerHeartbeatTimeoutMs = int(options.heartbeatTimeoutSeconds * 1000);
     config.autobuildPollIntervalMs = int(options.autobuildPollSeconds * 1000);
+    config.agentHeartbeatIntervalMs = int(options.agentHeartbeatSeconds * 1000);
 
     std::signal(SIGPIPE, SIG_IGN);
     core::UnixSignalWatcher signalWatcher({SIGINT, SIGTERM});
@@ -154,6 +156,12 @@ void registerServerCommand(CLI::App &app)
         ->envname("CODER_AUTOBUILD_POLL_INTERVAL")
         ->capture_default_str()
         ->check(CLI::Range(0.1, 86400.0));
+    cmd->add_option("--agent-heartbeat-interval", options->agentHeartbeatSeconds,
+                    "Seconds between pings of each agent's tunnel; an agent silent for two is "
+                    "disconnected")
+        ->envname("CODER_AGENT_HEARTBEAT_INTERVAL")
+        ->capture_default_str()
+        ->check(CLI::Range(0.2, 3600.0));
     cmd->callback([options] { throw CLI::RuntimeError(runServer(*options)); });
 }
 

@@ -453,9 +453,9 @@ StoreResult<QList<WorkspaceResource>> JobStore::loadResources(QSqlDatabase &db,
     QList<AppRow> apps;
     constexpr int kResourceOrdinal = 9; // after P::resourceColumns
     constexpr int kAgentFirst = 10;     // P::agentColumns, then the agent's ordinal
-    constexpr int kAgentOrdinal = 25;
-    constexpr int kAppFirst = 26; // P::appColumns, then the app's ordinal
-    constexpr int kAppOrdinal = 37;
+    constexpr int kAgentOrdinal = kAgentFirst + P::agentColumnCount;
+    constexpr int kAppFirst = kAgentOrdinal + 1; // P::appColumns, then the app's ordinal
+    constexpr int kAppOrdinal = kAppFirst + 11;
     auto done = m_db.forIdChunks(
         db,
         QStringLiteral("SELECT ") + C::qualified(P::resourceColumns, QStringLiteral("r")) +

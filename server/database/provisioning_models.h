@@ -220,9 +220,42 @@ struct WorkspaceAgent
     QDateTime firstConnectedAt;
     QDateTime lastConnectedAt;
     QDateTime disconnectedAt;
+    QDateTime startedAt;   // the startup script started (lifecycle "starting")
+    QDateTime readyAt;     // it ended (ready, start_timeout or start_error)
+    qint64 logsLength = 0; // bytes of output logged so far
+    bool logsOverflowed = false;
+    QString version; // the agent's, as it reported it
     QDateTime createdAt;
     QDateTime updatedAt;
     QList<WorkspaceApp> apps;
+};
+
+// An agent with the workspace and build it belongs to, and that workspace's latest build: what
+// deciding whether the agent's token is still good needs (AgentService).
+struct AgentPlacement
+{
+    WorkspaceAgent agent;
+    QUuid workspaceId;
+    QString workspaceName;
+    bool workspaceDeleted = false;
+    QUuid ownerId;
+    QString ownerName;
+    QUuid buildId;
+    int buildNumber = 0;
+    QString buildTransition;
+    int latestBuildNumber = 0;
+    QString latestBuildTransition;
+    bool latestBuildCompleted = false; // its job has ended, whichever way
+};
+
+// One line of an agent's startup script output (Coder's workspace agent logs).
+struct AgentLog
+{
+    qint64 id = 0;
+    QUuid agentId;
+    QDateTime createdAt;
+    QString level = QStringLiteral("info");
+    QString output;
 };
 
 struct WorkspaceResource

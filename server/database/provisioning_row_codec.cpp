@@ -72,7 +72,9 @@ const QString C::buildColumns =
 const QString C::resourceColumns =
     QStringLiteral("id, job_id, transition, type, name, persistent, hide, icon, created_at");
 const QString C::agentStateColumns = QStringLiteral(
-    "lifecycle_state, first_connected_at, last_connected_at, disconnected_at, updated_at");
+    "lifecycle_state, first_connected_at, last_connected_at, disconnected_at, updated_at, "
+    "started_at, ready_at, logs_length, logs_overflowed, version");
+const QString C::agentLogColumns = QStringLiteral("id, agent_id, created_at, level, output");
 const QString C::agentColumns =
     QStringLiteral("id, resource_id, name, operating_system, architecture, directory, "
                    "environment_variables, startup_script, startup_script_timeout_seconds, "
@@ -352,6 +354,23 @@ void C::agentState(WorkspaceAgent &a, const QSqlQuery &row, int first)
     a.lastConnectedAt = RowCodec::timeFrom(q(2));
     a.disconnectedAt = RowCodec::timeFrom(q(3));
     a.updatedAt = RowCodec::timeFrom(q(4));
+    a.startedAt = RowCodec::timeFrom(q(5));
+    a.readyAt = RowCodec::timeFrom(q(6));
+    a.logsLength = q(7).toLongLong();
+    a.logsOverflowed = q(8).toBool();
+    a.version = q(9).toString();
+}
+
+AgentLog C::agentLog(const QSqlQuery &row, int first)
+{
+    const auto q = [&row, first](int i) { return row.value(first + i); };
+    AgentLog log;
+    log.id = q(0).toLongLong();
+    log.agentId = RowCodec::uuidFrom(q(1));
+    log.createdAt = RowCodec::timeFrom(q(2));
+    log.level = q(3).toString();
+    log.output = q(4).toString();
+    return log;
 }
 
 WorkspaceApp C::app(const QSqlQuery &row, int first)

@@ -32,6 +32,8 @@ public:
     // which is never read back. Only the state changes once the agent is written.
     static const QString agentColumns;
     static const QString agentStateColumns;
+    static constexpr int agentColumnCount = 20; // in agentColumns
+    static const QString agentLogColumns;
     static const QString appColumns;
 
     static constexpr int workspaceColumnCount = 11;
@@ -66,6 +68,7 @@ public:
     static WorkspaceAgent agent(const QSqlQuery &query, int first = 0);
     // Overwrites the state of a from agentStateColumns at first.
     static void agentState(WorkspaceAgent &a, const QSqlQuery &query, int first = 0);
+    static AgentLog agentLog(const QSqlQuery &query, int first = 0);
     static WorkspaceApp app(const QSqlQuery &query, int first = 0);
 
     // The Conflict for a unique index of these tables named in a driver's first error line.

@@ -648,7 +648,8 @@ QString ProcessProvisioner::startAgent(Job &job, const core::TemplateAgent &agen
     if (!fileSafeName.match(agent.name).hasMatch())
         return QStringLiteral("agent name \"%1\" may hold only letters, digits, '-', '_' and '.'")
             .arg(agent.name);
-    if (agent.command.isEmpty())
+    const QStringList argv = agent.command.isEmpty() ? m_options.agentCommand : agent.command;
+    if (argv.isEmpty())
         return QStringLiteral("agent %1 has no command").arg(agent.name);
 
     QString directory = agent.directory.trimmed();
@@ -703,7 +704,7 @@ QString ProcessProvisioner::startAgent(Job &job, const core::TemplateAgent &agen
     for (auto it = environment.cbegin(); it != environment.cend(); ++it)
         variables.append(it.key() + QLatin1Char('=') + it.value());
 
-    const QString command = agent.command.first();
+    const QString command = argv.first();
     QString program = command;
     if (!command.contains(QLatin1Char('/'))) {
         program = QStandardPaths::findExecutable(command, path.split(QLatin1Char(':')));
@@ -728,7 +729,7 @@ QString ProcessProvisioner::startAgent(Job &job, const core::TemplateAgent &agen
         spec.program = program;
         spec.arguments = QStringList{command};
     }
-    spec.arguments.append(agent.command.mid(1));
+    spec.arguments.append(argv.mid(1));
 
     job.logStart.insert(agent.name, QFileInfo(spec.outputFile).size());
     job.log(QStringLiteral("info"), stage,

@@ -15,6 +15,9 @@ struct ProcessProvisionerOptions
     // workspace reads the database). The workspaces root is always hidden but for the
     // workspace's own home.
     QStringList sandboxHiddenPaths;
+    // How an agent without a command of its own starts: the `coder` binary's `agent` command
+    // (argv). Empty: such an agent fails the build.
+    QStringList agentCommand;
     int stopGraceMs = 5000;   // SIGTERM, then this long, then SIGKILL
     int startupCheckMs = 300; // an agent that ends this soon after its start failed the build
 };

@@ -80,6 +80,8 @@ int runDaemon(const Options &options)
             process.workspacesRoot = dataDir + QStringLiteral("/workspaces");
             process.sandbox = q(options.processSandbox);
             process.sandboxHiddenPaths = {dataDir};
+            process.agentCommand = {QCoreApplication::applicationFilePath(),
+                                    QStringLiteral("agent")};
             provisioners.push_back(std::make_unique<ProcessProvisioner>(process));
         } else if (type == "docker") {
             DockerProvisionerOptions docker;

@@ -84,9 +84,9 @@ void TestTemplateExamples::localExampleParses()
     QCOMPARE(workspace.agents.size(), 1);
     const TemplateAgent &agent = workspace.agents[0];
     QCOMPARE(agent.name, u"main"_s);
-    QCOMPARE(agent.command,
-             QStringList({u"/bin/sh"_s, u"-c"_s,
-                          u"echo agent for $CODER_WORKSPACE_NAME; exec sleep 2147483647"_s}));
+    // No command: the provisioner starts `coder agent`, which runs the startup script.
+    QVERIFY(agent.command.isEmpty());
+    QVERIFY(agent.startupScript.contains(u"$GREETING"_s));
     QCOMPARE(agent.apps.size(), 1);
     QVERIFY(agent.apps[0].url.startsWith(u"http://localhost:"_s));
 

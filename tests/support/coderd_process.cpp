@@ -29,8 +29,9 @@ bool CoderdProcess::start(const QStringList &extraArgs, const QProcessEnvironmen
         qWarning("CODER_BINARY is not set: run this test through ctest");
         return false;
     }
-    QStringList args{QStringLiteral("server"), QStringLiteral("--http-address"),
-                     QStringLiteral("127.0.0.1:0")};
+    QStringList args{QStringLiteral("server")};
+    if (!extraArgs.contains(QStringLiteral("--http-address")))
+        args << QStringLiteral("--http-address") << QStringLiteral("127.0.0.1:0");
     if (!extraArgs.contains(QStringLiteral("--data-dir")) &&
         !env.contains(QStringLiteral("CODER_DATA_DIR")))
         args << QStringLiteral("--data-dir") << m_dataDir.path();

@@ -16,8 +16,8 @@ public:
     ~CoderdProcess();
 
     // Starts `$CODER_BINARY server --http-address 127.0.0.1:0 --data-dir <tmp> <extraArgs>` (no
-    // --data-dir when env names CODER_DATA_DIR) and waits for its listener line. False (with the
-    // output in a warning) when it did not come up.
+    // --data-dir when env names CODER_DATA_DIR, no --http-address when extraArgs has one) and waits
+    // for its listener line. False (with the output in a warning) when it did not come up.
     bool start(const QStringList &extraArgs = {},
                const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
     // SIGTERM, then waits for a clean exit; returns the exit code (-1 if it had to be killed).

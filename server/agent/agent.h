@@ -1,0 +1,73 @@
+#pragma once
+
+#include "core/agent_types.h"
+
+#include <QObject>
+#include <QTimer>
+#include <QUrl>
+#include <deque>
+
+namespace coder::core {
+class ApiClient;
+namespace tunnel {
+class TunnelClient;
+}
+} // namespace coder::core
+
+namespace coder::server::agent {
+
+class LogShipper;
+class ScriptRunner;
+class StreamServer;
+
+// The workspace agent (`coder agent`): fetches its manifest with its token, keeps its tunnel to
+// coderd up and serves the streams that come through it, runs the startup script (its output
+// becomes the agent's logs) and reports its lifecycle as Coder names it, in order. On stop()
+// (SIGTERM) it reports shutting_down and off, sends what is pending and finishes.
+class Agent : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QUrl url;      // coderd (CODER_AGENT_URL)
+        QString token; // CODER_AGENT_TOKEN
+        int keepAliveMs = 15000;
+    };
+
+    explicit Agent(const Options &options, QObject *parent = nullptr);
+    ~Agent() override;
+
+    void start();
+    void stop();
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    void fetchManifest();
+    void onManifest(const core::AgentManifest &manifest);
+    void runStartupScript();
+    void report(const QString &state);
+    void sendNextReport();
+    void finishIfDone();
+    QString workingDirectory() const;
+
+    Options m_options;
+    core::ApiClient *m_api;
+    core::tunnel::TunnelClient *m_tunnel;
+    StreamServer *m_streams;
+    LogShipper *m_logs;
+    ScriptRunner *m_startup = nullptr;
+    core::AgentManifest m_manifest;
+    bool m_haveManifest = false;
+    QTimer m_manifestRetry;
+    int m_manifestRetryMs = 250;
+    std::deque<core::PostLifecycleRequest> m_reports;
+    bool m_reportInFlight = false;
+    QTimer m_reportRetry;
+    bool m_stopping = false;
+    QTimer m_stopDeadline;
+};
+
+} // namespace coder::server::agent

@@ -1,0 +1,75 @@
+#include "stream_server.h"
+
+#include "core/tunnel/stream_pipe.h"
+#include "core/tunnel/stream_target.h"
+#include "core/tunnel/tcp_channel.h"
+#include "core/tunnel/tcp_connector.h"
+#include "core/tunnel/tunnel_session.h"
+
+#include <QLoggingCategory>
+#include <QPointer>
+
+namespace coder::server::agent {
+
+Q_LOGGING_CATEGORY(lcStreams, "coder.agent.streams")
+
+using namespace core::tunnel;
+
+StreamServer::StreamServer(QObject *parent) : QObject(parent) {}
+
+void StreamServer::serve(TunnelSession *session)
+{
+    connect(session, &TunnelSession::streamRequested, this, &StreamServer::onStreamRequested);
+}
+
+void StreamServer::onStreamRequested(TunnelStream *stream, const QByteArray &payload)
+{
+    auto target = StreamTarget::fromJson(payload);
+    if (!target) {
+        stream->refuse(target.error());
+        return;
+    }
+    switch (target->kind) {
+    case StreamTarget::Kind::Tcp:
+        serveTcp(stream, target->port);
+        return;
+    case StreamTarget::Kind::Udp:
+    case StreamTarget::Kind::Ssh:
+    case StreamTarget::Kind::Pty:
+        break;
+    }
+    stream->refuse(QStringLiteral("this agent does not serve %1 streams")
+                       .arg(StreamTarget::kindName(target->kind)));
+}
+
+void StreamServer::serveTcp(TunnelStream *stream, quint16 port)
+{
+    QPointer<TunnelStream> guarded(stream);
+    TcpConnector *connector = TcpConnector::connectToLoopback(port, this);
+    connect(connector, &TcpConnector::connected, this, [this, guarded](int descriptor) {
+        auto *channel = new TcpChannel(descriptor);
+        if (!guarded) { // the client gave up meanwhile
+            delete channel;
+            return;
+        }
+        guarded->accept();
+        auto *pipe = new StreamPipe(channel, guarded, this);
+        m_stats.openByKind[QStringLiteral("tcp")] += 1;
+        connect(pipe, &StreamPipe::finished, this, [this, pipe](const QString &error) {
+            m_stats.openByKind[QStringLiteral("tcp")] -= 1;
+            m_stats.bytesIn += pipe->bytesDown();
+            m_stats.bytesOut += pipe->bytesUp();
+            if (!error.isEmpty())
+                qCDebug(lcStreams) << "forward ended:" << error;
+            pipe->deleteLater();
+        });
+    });
+    connect(connector, &TcpConnector::failed, this, [guarded, port](const QString &error) {
+        if (guarded)
+            guarded->refuse(QStringLiteral("cannot connect to port %1 in the workspace: %2")
+                                .arg(port)
+                                .arg(error));
+    });
+}
+
+} // namespace coder::server::agent

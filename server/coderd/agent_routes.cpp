@@ -1,0 +1,97 @@
+// The agent routes: /workspaceagents/me/... for agents (their own token) and
+// /workspaceagents/{workspaceagent}/... for users.
+#include "agent_link.h"
+#include "agent_registry.h"
+#include "agent_service.h"
+#include "api_routes.h"
+#include "client_link.h"
+#include "route_kit.h"
+
+namespace coder::server {
+
+namespace {
+
+using AgentHandler = std::function<HttpResponse(const AgentPlacement &, HttpRequest &)>;
+
+// Runs handler for the agent whose token the request carries.
+HttpHandler asAgent(AgentService &agents, AgentHandler handler)
+{
+    return [&agents, handler = std::move(handler)](HttpRequest &request) {
+        auto agent = agents.authenticate(request.header("coder-session-token"));
+        if (!agent)
+            return toHttp(agent.error());
+        return handler(*agent, request);
+    };
+}
+
+} // namespace
+
+void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agents,
+                         const AgentRelay &relay)
+{
+    const QString me = QStringLiteral("/api/v2/workspaceagents/me");
+    router.add("GET", me + QStringLiteral("/manifest"),
+               asAgent(agents, [&agents](const AgentPlacement &agent, HttpRequest &) {
+                   return respond(Outcome<core::AgentManifest>(agents.manifest(agent)));
+               }));
+    router.add("POST", me + QStringLiteral("/report-lifecycle"),
+               asAgent(agents, [&agents](const AgentPlacement &agent, HttpRequest &request) {
+                   auto body = decodeBody<core::PostLifecycleRequest>(request);
+                   if (!body)
+                       return toHttp(body.error());
+                   return respondNoContent(agents.reportLifecycle(agent, *body));
+               }));
+    // A batch of log lines is small; the agent sends them as they come.
+    router.add("PATCH", me + QStringLiteral("/logs"),
+               asAgent(agents,
+                       [&agents](const AgentPlacement &agent, HttpRequest &request) {
+                           auto body = decodeBody<core::PatchLogsRequest>(request);
+                           if (!body)
+                               return toHttp(body.error());
+                           return respondMessage(agents.appendLogs(agent, *body),
+                                                 QStringLiteral("Appended logs."));
+                       }),
+               RouteOptions{2 * AgentService::kMaxLogBytes, false});
+    router.addWebSocket(me + QStringLiteral("/tunnel"), [&agents, relay](HttpRequest &request) {
+        auto agent = agents.authenticate(request.header("coder-session-token"));
+        if (!agent)
+            return refuseUpgrade(agent.error());
+        AgentLink::Options options;
+        options.heartbeatMs = relay.heartbeatMs;
+        options.version = QString::fromUtf8(request.header("user-agent").left(64));
+        return WebSocketDecision{
+            std::nullopt, [&agents, relay, agent = *agent, options](QWebSocket *socket) {
+                AgentLink::start(socket, agent, agents, relay.lane, *relay.registry, options);
+            }};
+    });
+
+    const QString param = QStringLiteral("workspaceagent");
+    const QString path = QStringLiteral("/api/v2/workspaceagents/{workspaceagent}");
+    router.add("GET", path,
+               kit.withId(param, [&agents](const Actor &actor, const QUuid &id, HttpRequest &) {
+                   return respond(agents.get(actor, id));
+               }));
+    router.add(
+        "GET", path + QStringLiteral("/logs"),
+        kit.withId(param, [&agents](const Actor &actor, const QUuid &id, HttpRequest &request) {
+            auto after = logsAfter(request);
+            if (!after)
+                return toHttp(after.error());
+            return respond(agents.logs(actor, id, *after));
+        }));
+    router.addWebSocket(
+        path + QStringLiteral("/tunnel"),
+        kit.authenticatedWebSocket([&agents, relay](HttpRequest &request, const Actor &actor) {
+            auto id = uuidParam(request, QStringLiteral("workspaceagent"));
+            if (!id)
+                return refuseUpgrade(id.error());
+            auto agent = agents.findToConnect(actor, *id);
+            if (!agent)
+                return refuseUpgrade(agent.error());
+            return WebSocketDecision{std::nullopt, [relay, id = *id](QWebSocket *socket) {
+                                         ClientLink::start(socket, id, *relay.registry);
+                                     }};
+        }));
+}
+
+} // namespace coder::server

@@ -1,0 +1,193 @@
+#include "agent_service.h"
+
+#include "api_objects.h"
+#include "provisioner_job_server.h"
+#include "server/database/pubsub.h"
+#include "server/database/store.h"
+
+#include <QCryptographicHash>
+
+namespace coder::server {
+
+namespace {
+
+const QString kAgent = QStringLiteral("Workspace agent");
+
+DomainError tokenRefused()
+{
+    return DomainError::unauthorized(QStringLiteral(
+        "The agent token is invalid, or belongs to a build that is no longer the workspace's "
+        "current one."));
+}
+
+// A token is good while its build is the workspace's latest, and while a stop or delete that
+// follows it still runs (the agent reports its shutdown meanwhile).
+bool isCurrent(const AgentPlacement &p)
+{
+    if (p.workspaceDeleted || p.buildTransition != QLatin1String("start"))
+        return false;
+    if (p.latestBuildNumber == p.buildNumber)
+        return true;
+    return p.latestBuildNumber == p.buildNumber + 1 &&
+           p.latestBuildTransition != QLatin1String("start") && !p.latestBuildCompleted;
+}
+
+} // namespace
+
+Outcome<AgentPlacement> AgentService::authenticate(const QByteArray &token)
+{
+    if (token.isEmpty())
+        return DomainError::unauthorized(
+            QStringLiteral("No agent token was given (header Coder-Session-Token)."));
+    auto placement =
+        m_store.agents().byTokenHash(QCryptographicHash::hash(token, QCryptographicHash::Sha256));
+    if (!placement) {
+        if (placement.error().kind == StoreError::NotFound)
+            return tokenRefused();
+        return DomainError::fromStore(placement.error(), kAgent);
+    }
+    if (!isCurrent(*placement))
+        return tokenRefused();
+    return *placement;
+}
+
+core::AgentManifest AgentService::manifest(const AgentPlacement &p) const
+{
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const core::WorkspaceAgent shown = apiAgent(p.agent, now);
+    core::AgentManifest manifest;
+    manifest.agentId = p.agent.id;
+    manifest.agentName = p.agent.name;
+    manifest.ownerName = p.ownerName;
+    manifest.workspaceId = p.workspaceId;
+    manifest.workspaceName = p.workspaceName;
+    manifest.directory = p.agent.directory;
+    manifest.environmentVariables = shown.environmentVariables;
+    manifest.startupScript = p.agent.startupScript;
+    manifest.startupScriptTimeoutSeconds = p.agent.startupScriptTimeoutSeconds;
+    manifest.apps = shown.apps;
+    return manifest;
+}
+
+Outcome<core::Ok> AgentService::reportLifecycle(const AgentPlacement &agent,
+                                                const core::PostLifecycleRequest &request)
+{
+    if (!core::PostLifecycleRequest::isState(request.state))
+        return DomainError::invalidField(
+            QStringLiteral("state"),
+            QStringLiteral("\"%1\" is not a lifecycle state (created, starting, start_timeout, "
+                           "start_error, ready, shutting_down, shutdown_timeout, "
+                           "shutdown_error, off).")
+                .arg(request.state));
+    const QDateTime at =
+        request.changedAt.isValid() ? request.changedAt : QDateTime::currentDateTimeUtc();
+    auto done = m_store.agents().setLifecycle(agent.agent.id, request.state, at);
+    if (!done)
+        return DomainError::fromStore(done.error(), kAgent);
+    announce(agent);
+    return core::Ok{};
+}
+
+Outcome<core::Ok> AgentService::appendLogs(const AgentPlacement &agent,
+                                           const core::PatchLogsRequest &request)
+{
+    static const QStringList levels{QStringLiteral("trace"), QStringLiteral("debug"),
+                                    QStringLiteral("info"), QStringLiteral("warn"),
+                                    QStringLiteral("error")};
+    QList<AgentLog> logs;
+    logs.reserve(request.logs.size());
+    for (qsizetype i = 0; i < request.logs.size(); ++i) {
+        const core::WorkspaceAgentLog &line = request.logs.at(i);
+        if (!levels.contains(line.level))
+            return DomainError::invalidField(
+                QStringLiteral("logs[%1].level").arg(i),
+                QStringLiteral("\"%1\" is not a log level (trace, debug, info, warn, error).")
+                    .arg(line.level));
+        logs.append({0, agent.agent.id, line.createdAt, line.level, line.output});
+    }
+    if (logs.isEmpty())
+        return core::Ok{};
+    auto appended = m_store.agents().appendLogs(agent.agent.id, logs, kMaxLogBytes);
+    if (!appended)
+        return DomainError::fromStore(appended.error(), kAgent);
+    announce(agent);
+    if (appended->overflowed)
+        return DomainError::tooLarge(
+            QStringLiteral("Logs limit exceeded"),
+            QStringLiteral("An agent may log at most %1 bytes; the rest is dropped.")
+                .arg(kMaxLogBytes));
+    return core::Ok{};
+}
+
+Outcome<core::Ok> AgentService::connected(const AgentPlacement &agent, const QString &version)
+{
+    auto done = heartbeat(agent, version);
+    if (done)
+        announce(agent);
+    return done;
+}
+
+Outcome<core::Ok> AgentService::heartbeat(const AgentPlacement &agent, const QString &version)
+{
+    auto done = m_store.agents().markConnected(agent.agent.id, QDateTime::currentDateTimeUtc(),
+                                               version.left(64));
+    if (!done)
+        return DomainError::fromStore(done.error(), kAgent);
+    return core::Ok{};
+}
+
+Outcome<core::Ok> AgentService::disconnected(const AgentPlacement &agent)
+{
+    auto done = m_store.agents().markDisconnected(agent.agent.id, QDateTime::currentDateTimeUtc());
+    if (!done)
+        return DomainError::fromStore(done.error(), kAgent);
+    announce(agent);
+    return core::Ok{};
+}
+
+Outcome<AgentPlacement> AgentService::find(const Actor &actor, const QUuid &agentId, Action action)
+{
+    auto placement = m_store.agents().byId(agentId);
+    if (!placement)
+        return DomainError::fromStore(placement.error(), kAgent);
+    if (auto denied =
+            requireAccess(actor.subject(), action, {Resource::Workspace, placement->ownerId, {}}))
+        return *denied;
+    return *placement;
+}
+
+Outcome<core::WorkspaceAgent> AgentService::get(const Actor &actor, const QUuid &agentId)
+{
+    auto placement = find(actor, agentId, Action::Read);
+    if (!placement)
+        return placement.error();
+    return apiAgent(placement->agent, QDateTime::currentDateTimeUtc());
+}
+
+Outcome<QList<core::WorkspaceAgentLog>> AgentService::logs(const Actor &actor, const QUuid &agentId,
+                                                           qint64 after)
+{
+    auto placement = find(actor, agentId, Action::Read);
+    if (!placement)
+        return placement.error();
+    auto logs = m_store.agents().logs(agentId, after);
+    if (!logs)
+        return DomainError::fromStore(logs.error(), kAgent);
+    QList<core::WorkspaceAgentLog> out;
+    out.reserve(logs->size());
+    for (const AgentLog &log : *logs)
+        out.append({log.id, log.createdAt, log.output, log.level});
+    return out;
+}
+
+Outcome<AgentPlacement> AgentService::findToConnect(const Actor &actor, const QUuid &agentId)
+{
+    return find(actor, agentId, Action::Connect);
+}
+
+void AgentService::announce(const AgentPlacement &agent)
+{
+    m_pubsub.publish(channels::workspace(agent.workspaceId), "agent");
+}
+
+} // namespace coder::server

@@ -1,0 +1,57 @@
+#pragma once
+
+#include "actor.h"
+#include "core/agent_types.h"
+#include "domain_error.h"
+#include "server/database/provisioning_models.h"
+
+namespace coder::server {
+
+class Pubsub;
+class Store;
+
+// Workspace agents, for the agents themselves (authenticated by their token: manifest,
+// lifecycle, logs, their tunnel coming and going) and for users (an agent read, its logs, the
+// right to open its tunnel). Each change is announced on the workspace's channel, so watches
+// push it.
+class AgentService
+{
+public:
+    static constexpr qint64 kMaxLogBytes = 1024 * 1024; // per agent, as Coder caps them
+
+    AgentService(Store &store, Pubsub &pubsub) : m_store(store), m_pubsub(pubsub) {}
+
+    // The agent whose token this is, while it belongs to the workspace's current build (or the
+    // build just before a stop or delete still running): Unauthorized otherwise, so a token is
+    // refused from the next start build on.
+    Outcome<AgentPlacement> authenticate(const QByteArray &token);
+
+    core::AgentManifest manifest(const AgentPlacement &agent) const;
+    Outcome<core::Ok> reportLifecycle(const AgentPlacement &agent,
+                                      const core::PostLifecycleRequest &request);
+    // TooLarge once the agent's output passes kMaxLogBytes (the agent then stops sending).
+    Outcome<core::Ok> appendLogs(const AgentPlacement &agent,
+                                 const core::PatchLogsRequest &request);
+    // The agent's tunnel came up or went down; announced.
+    Outcome<core::Ok> connected(const AgentPlacement &agent, const QString &version);
+    // The tunnel is still up (its connection time moves on); nothing to announce.
+    Outcome<core::Ok> heartbeat(const AgentPlacement &agent, const QString &version);
+    Outcome<core::Ok> disconnected(const AgentPlacement &agent);
+
+    // An agent as the actor may see it: NotFound unless they may read its workspace.
+    Outcome<core::WorkspaceAgent> get(const Actor &actor, const QUuid &agentId);
+    Outcome<QList<core::WorkspaceAgentLog>> logs(const Actor &actor, const QUuid &agentId,
+                                                 qint64 after);
+    // The agent, when the actor may reach into its workspace (Action::Connect): its owner and
+    // the deployment's owners. NotFound for an agent the actor may not even read.
+    Outcome<AgentPlacement> findToConnect(const Actor &actor, const QUuid &agentId);
+
+private:
+    Outcome<AgentPlacement> find(const Actor &actor, const QUuid &agentId, Action action);
+    void announce(const AgentPlacement &agent);
+
+    Store &m_store;
+    Pubsub &m_pubsub;
+};
+
+} // namespace coder::server

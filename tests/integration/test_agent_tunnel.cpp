@@ -1,0 +1,717 @@
+#include "core/tunnel/stream_target.h"
+#include "core/tunnel/tunnel_frame.h"
+#include "tests/support/coder_cli.h"
+#include "tests/support/coderd_fixture.h"
+#include "tests/support/provisioning_helpers.h"
+
+#include <QCryptographicHash>
+#include <QDeadlineTimer>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QWebSocket>
+#include <QtTest>
+#include <atomic>
+#include <csignal>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <thread>
+#include <unistd.h>
+
+// The workspace agent and the tunnel end to end, every part a real process: coderd, the agent
+// the process provisioner starts (`coder agent`), and `coder port-forward`; the test plays the
+// workspace's service (an echo server) and the user's client with blocking sockets on threads
+// of its own.
+
+using namespace Qt::StringLiterals;
+using namespace coder::test;
+
+namespace {
+
+// ---- blocking sockets (threads of the test only) ----
+
+int connectTo(quint16 port)
+{
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+quint16 freePort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    return probe.serverPort();
+}
+
+// Deterministic bytes: chunk i of a transfer.
+QByteArray chunk(qint64 index, qsizetype size)
+{
+    QByteArray bytes(size, Qt::Uninitialized);
+    quint64 x = quint64(index) * 0x9E3779B97F4A7C15ull + 1;
+    for (qsizetype i = 0; i < size; ++i) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        bytes[i] = char(x);
+    }
+    return bytes;
+}
+
+// A TCP echo service, as the workspace's: every connection gets back what it sends, and the
+// service's FIN after the client's.
+class EchoService
+{
+public:
+    EchoService()
+    {
+        m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        const int one = 1;
+        ::setsockopt(m_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address);
+        ::listen(m_fd, 256);
+        socklen_t length = sizeof address;
+        ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&address), &length);
+        m_port = ntohs(address.sin_port);
+        m_acceptor = std::thread([this] { acceptLoop(); });
+    }
+    ~EchoService()
+    {
+        m_stopping = true;
+        ::shutdown(m_fd, SHUT_RDWR);
+        ::close(m_fd);
+        m_acceptor.join();
+        for (std::thread &t : m_connections)
+            t.join();
+    }
+    quint16 port() const { return m_port; }
+
+private:
+    void acceptLoop()
+    {
+        for (;;) {
+            const int client = ::accept4(m_fd, nullptr, nullptr, SOCK_CLOEXEC);
+            if (client < 0 || m_stopping) {
+                if (client >= 0)
+                    ::close(client);
+                return;
+            }
+            m_connections.emplace_back([client] {
+                char buffer[65536];
+                for (;;) {
+                    const ssize_t n = ::recv(client, buffer, sizeof buffer, 0);
+                    if (n <= 0)
+                        break;
+                    for (ssize_t at = 0; at < n;) {
+                        const ssize_t sent =
+                            ::send(client, buffer + at, size_t(n - at), MSG_NOSIGNAL);
+                        if (sent <= 0) {
+                            ::close(client);
+                            return;
+                        }
+                        at += sent;
+                    }
+                }
+                ::shutdown(client, SHUT_WR);
+                ::close(client);
+            });
+        }
+    }
+
+    int m_fd = -1;
+    quint16 m_port = 0;
+    std::atomic<bool> m_stopping{false};
+    std::thread m_acceptor;
+    std::vector<std::thread> m_connections;
+};
+
+struct Transfer
+{
+    bool ok = false;
+    qint64 sent = 0;
+    qint64 received = 0;
+    QByteArray sentHash;
+    QByteArray receivedHash;
+    QString error;
+};
+
+// Sends bytes through port (chunks of 64 KiB), half-closes, and reads everything back until the
+// other side's FIN: both directions at once, SHA-256 of each.
+Transfer echoThrough(quint16 port, qint64 bytes)
+{
+    Transfer result;
+    const int fd = connectTo(port);
+    if (fd < 0) {
+        result.error = u"cannot connect to the forward"_s;
+        return result;
+    }
+    std::thread writer([&] {
+        QCryptographicHash hash(QCryptographicHash::Sha256);
+        constexpr qsizetype kChunk = 64 * 1024;
+        for (qint64 i = 0; result.sent < bytes; ++i) {
+            const QByteArray data =
+                chunk(i, qsizetype(std::min<qint64>(kChunk, bytes - result.sent)));
+            hash.addData(data);
+            for (qsizetype at = 0; at < data.size();) {
+                const ssize_t n =
+                    ::send(fd, data.constData() + at, size_t(data.size() - at), MSG_NOSIGNAL);
+                if (n <= 0)
+                    return;
+                at += n;
+            }
+            result.sent += data.size();
+        }
+        result.sentHash = hash.result();
+        ::shutdown(fd, SHUT_WR);
+    });
+    QCryptographicHash hash(QCryptographicHash::Sha256);
+    char buffer[65536];
+    for (;;) {
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n <= 0) {
+            if (n < 0)
+                result.error = QString::fromLocal8Bit(strerror(errno));
+            break;
+        }
+        hash.addData(QByteArrayView(buffer, n));
+        result.received += n;
+    }
+    writer.join();
+    ::close(fd);
+    result.receivedHash = hash.result();
+    result.ok = result.error.isEmpty() && result.sent == bytes && result.received == bytes &&
+                result.sentHash == result.receivedHash;
+    if (!result.ok && result.error.isEmpty())
+        result.error = u"sent %1, echoed back %2"_s.arg(result.sent).arg(result.received);
+    return result;
+}
+
+// ---- processes ----
+
+// `coder port-forward` running in the background until the test ends it.
+class PortForward
+{
+public:
+    PortForward(const CoderCli &cli, const QStringList &args)
+    {
+        m_process.setProcessEnvironment(cli.environment());
+        m_process.start(CoderdProcess::binary(), QStringList{u"port-forward"_s} + args);
+    }
+    ~PortForward()
+    {
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000)) {
+            m_process.kill();
+            m_process.waitForFinished();
+        }
+    }
+    // Waits for `count` "Forwarding" lines.
+    bool waitForListeners(int count)
+    {
+        const QDeadlineTimer deadline(30000);
+        while (!deadline.hasExpired()) {
+            m_out += m_process.readAllStandardOutput();
+            if (m_out.count("Forwarding ") >= count)
+                return true;
+            if (m_process.state() == QProcess::NotRunning)
+                break;
+            m_process.waitForReadyRead(100);
+        }
+        qWarning("port-forward did not listen: %s / %s", m_out.constData(),
+                 stderrText().constData());
+        return false;
+    }
+    // What it printed on stderr so far (waits up to 100 ms for more).
+    QByteArray stderrText()
+    {
+        m_process.setReadChannel(QProcess::StandardError);
+        m_process.waitForReadyRead(100);
+        m_process.setReadChannel(QProcess::StandardOutput);
+        m_err += m_process.readAllStandardError();
+        return m_err;
+    }
+    QProcess &process() { return m_process; }
+
+private:
+    QProcess m_process;
+    QByteArray m_out;
+    QByteArray m_err;
+};
+
+QJsonObject firstAgent(const QJsonObject &workspace)
+{
+    for (const auto &resource :
+         workspace.value(u"latest_build").toObject().value(u"resources").toArray())
+        for (const auto &agent : resource.toObject().value(u"agents").toArray())
+            return agent.toObject();
+    return {};
+}
+
+bool waitFor(const std::function<bool()> &condition, int timeoutMs)
+{
+    const QDeadlineTimer deadline(timeoutMs);
+    while (!deadline.hasExpired()) {
+        if (condition())
+            return true;
+        QThread::msleep(100);
+    }
+    return condition();
+}
+
+QString readFile(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).trimmed() : QString();
+}
+
+// One end of a tunnel spoken frame by frame (the test as a client, or as an agent).
+class RawTunnel
+{
+public:
+    RawTunnel(const QUrl &url, const QByteArray &token)
+    {
+        QNetworkRequest request(url);
+        request.setRawHeader("Coder-Session-Token", token);
+        QObject::connect(&m_socket, &QWebSocket::binaryMessageReceived,
+                         [this](const QByteArray &frame) { m_frames.append(frame); });
+        m_socket.open(request);
+    }
+    bool waitConnected()
+    {
+        return QTest::qWaitFor(
+            [this] { return m_socket.state() == QAbstractSocket::ConnectedState; }, 10000);
+    }
+    void send(const QByteArray &frame) { m_socket.sendBinaryMessage(frame); }
+    bool waitClosed()
+    {
+        return QTest::qWaitFor(
+            [this] { return m_socket.state() == QAbstractSocket::UnconnectedState; }, 10000);
+    }
+    QWebSocketProtocol::CloseCode closeCode() const { return m_socket.closeCode(); }
+    // The next frame of type on stream (any stream: 0), waiting up to 10 s.
+    std::optional<coder::core::tunnel::Frame> next(coder::core::tunnel::FrameType type,
+                                                   quint32 stream = 0)
+    {
+        std::optional<coder::core::tunnel::Frame> found;
+        const bool got = QTest::qWaitFor(
+            [&] {
+                for (qsizetype i = 0; i < m_frames.size(); ++i) {
+                    auto frame = coder::core::tunnel::decodeFrame(m_frames[i]);
+                    if (frame && frame->type == type && (stream == 0 || frame->stream == stream)) {
+                        found = *frame;
+                        m_frames.remove(0, i + 1);
+                        return true;
+                    }
+                }
+                return false;
+            },
+            10000);
+        return got ? found : std::nullopt;
+    }
+
+private:
+    QWebSocket m_socket;
+    QList<QByteArray> m_frames;
+};
+
+} // namespace
+
+class TestAgentTunnel : public QObject
+{
+    Q_OBJECT
+
+    CoderdFixture m_coderd;
+    QTemporaryDir m_dir;
+    QByteArray m_owner;
+    QString m_workspaceId;
+    EchoService m_echo;
+    std::unique_ptr<CoderCli> m_cli;
+
+    ApiTestClient &api() { return m_coderd.api(); }
+    QJsonObject workspace()
+    {
+        return api().get(u"/api/v2/workspaces/"_s + m_workspaceId, m_owner).json();
+    }
+    QJsonObject agent() { return firstAgent(workspace()); }
+    QString home() const
+    {
+        return m_coderd.dataDir() + u"/workspaces/"_s + m_workspaceId + u"/home"_s;
+    }
+
+    bool waitForAgent(const QString &status, const QString &lifecycle, int timeoutMs = 30000)
+    {
+        const bool reached = waitFor(
+            [&] {
+                const QJsonObject a = agent();
+                return a.value(u"status").toString() == status &&
+                       (lifecycle.isEmpty() || a.value(u"lifecycle_state").toString() == lifecycle);
+            },
+            timeoutMs);
+        if (!reached)
+            qWarning() << "agent is" << agent();
+        return reached;
+    }
+
+    bool build(const QString &transition)
+    {
+        const auto reply = api().post(u"/api/v2/workspaces/%1/builds"_s.arg(m_workspaceId),
+                                      {{u"transition"_s, transition}}, m_owner);
+        if (reply.status != 201)
+            return false;
+        const QJsonObject done = waitForBuild(api(), m_owner, reply.json().value(u"id").toString());
+        return done.value(u"job").toObject().value(u"status").toString() == u"succeeded";
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        // A fixed port, so the agent finds coderd again after a restart.
+        CODER_START_CODERD(m_coderd, {u"--http-address"_s, u"127.0.0.1:%1"_s.arg(freePort()),
+                                      u"--agent-heartbeat-interval"_s, u"1"_s});
+        m_owner = api().setupOwner();
+        QVERIFY(!m_owner.isEmpty());
+        m_cli = std::make_unique<CoderCli>(m_dir.path() + u"/cli"_s, m_coderd.url(), m_owner);
+
+        // The agent is `coder agent`, started through a shell that first leaves its pid and
+        // token where the test can find them (to kill it and to try its token later).
+        QJsonObject manifest = processTemplate(
+            {u"/bin/sh"_s, u"-c"_s,
+             u"echo $$ > \"$HOME/agent.pid\"; echo \"$CODER_AGENT_TOKEN\" > \"$HOME/agent.token\"; "
+             "exec \"%1\" agent"_s.arg(CoderdProcess::binary())});
+        QJsonArray resources = manifest.value(u"resources").toArray();
+        for (qsizetype i = 0; i < resources.size(); ++i) {
+            QJsonObject resource = resources[i].toObject();
+            QJsonArray agents = resource.value(u"agents").toArray();
+            if (agents.isEmpty())
+                continue;
+            QJsonObject agent = agents[0].toObject();
+            agent.insert(u"startup_script"_s, u"echo \"started in $PWD\"; echo greeting-line"_s);
+            agents[0] = agent;
+            resource.insert(u"agents"_s, agents);
+            resources[i] = resource;
+        }
+        manifest.insert(u"resources"_s, resources);
+        const QString dir = writeTemplate(m_dir.path() + u"/template"_s, manifest);
+        const QString templateId =
+            pushTemplate(api(), m_owner, u"agented"_s, dir).value(u"id").toString();
+        QVERIFY(!templateId.isEmpty());
+        const QJsonObject created =
+            createWorkspace(api(), m_owner, u"admin"_s, templateId, u"ws"_s);
+        m_workspaceId = created.value(u"id").toString();
+        QVERIFY(!m_workspaceId.isEmpty());
+        const QJsonObject done = waitForBuild(
+            api(), m_owner, created.value(u"latest_build").toObject().value(u"id").toString());
+        QCOMPARE(done.value(u"job").toObject().value(u"status").toString(), u"succeeded"_s);
+        QVERIFY(waitForAgent(u"connected"_s, u"ready"_s));
+    }
+
+    void cleanupTestCase()
+    {
+        if (!m_workspaceId.isEmpty())
+            build(u"delete"_s);
+    }
+
+    void agentReportsItsStateAndLogs()
+    {
+        const QJsonObject a = agent();
+        QCOMPARE(a.value(u"status").toString(), u"connected"_s);
+        QCOMPARE(a.value(u"lifecycle_state").toString(), u"ready"_s);
+        QVERIFY(!a.value(u"started_at").isNull());
+        QVERIFY(!a.value(u"ready_at").isNull());
+        QVERIFY(a.value(u"version").toString().startsWith(u"coder-agent/"_s));
+        QVERIFY(a.value(u"health").toObject().value(u"healthy").toBool());
+        const QString id = a.value(u"id").toString();
+        QCOMPARE(api().get(u"/api/v2/workspaceagents/"_s + id, m_owner).json().value(u"id"), id);
+
+        QStringList lines;
+        QVERIFY(waitFor(
+            [&] {
+                lines.clear();
+                for (const auto &log :
+                     api().get(u"/api/v2/workspaceagents/%1/logs"_s.arg(id), m_owner).array())
+                    lines.append(log.toObject().value(u"output").toString());
+                return lines.contains(u"greeting-line"_s);
+            },
+            10000));
+        QCOMPARE(lines.first(), u"started in "_s + QDir(home()).canonicalPath());
+    }
+
+    void agentRoutesNeedTheAgentsToken()
+    {
+        QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s).status, 401);
+        QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, m_owner).status, 401);
+        const QByteArray token = readFile(home() + u"/agent.token"_s).toUtf8();
+        const auto manifest = api().get(u"/api/v2/workspaceagents/me/manifest"_s, token);
+        QCOMPARE(manifest.status, 200);
+        QCOMPARE(manifest.json().value(u"workspace_id").toString(), m_workspaceId);
+        QCOMPARE(manifest.json().value(u"agent_name").toString(), u"main"_s);
+        const auto badState = api().post(u"/api/v2/workspaceagents/me/report-lifecycle"_s,
+                                         {{u"state"_s, u"dancing"_s}}, token);
+        QCOMPARE(badState.status, 400);
+        QCOMPARE(badState.invalidFields(), QStringList{u"state"_s});
+    }
+
+    void portForwardCarriesBytesBothWays()
+    {
+        const quint16 port = freePort();
+        PortForward forward(*m_cli, {u"ws"_s, u"--tcp"_s, u"%1:%2"_s.arg(port).arg(m_echo.port())});
+        QVERIFY(forward.waitForListeners(1));
+        const Transfer transfer = echoThrough(port, 256ll * 1024 * 1024);
+        QVERIFY2(transfer.ok, qPrintable(transfer.error));
+    }
+
+    void hundredStreamsAtOnce()
+    {
+        const quint16 port = freePort();
+        PortForward forward(*m_cli, {u"ws"_s, u"--tcp"_s, u"%1:%2"_s.arg(port).arg(m_echo.port())});
+        QVERIFY(forward.waitForListeners(1));
+        std::vector<Transfer> results(100);
+        std::vector<std::thread> clients;
+        for (size_t i = 0; i < results.size(); ++i)
+            clients.emplace_back(
+                [&, i] { results[i] = echoThrough(port, 512 * 1024 + qint64(i)); });
+        for (std::thread &t : clients)
+            t.join();
+        for (const Transfer &t : results)
+            QVERIFY2(t.ok, qPrintable(t.error));
+    }
+
+    void refusedRemotePortIsReported()
+    {
+        const quint16 port = freePort();
+        const quint16 nobody = freePort();
+        PortForward forward(*m_cli, {u"ws"_s, u"--tcp"_s, u"%1:%2"_s.arg(port).arg(nobody)});
+        QVERIFY(forward.waitForListeners(1));
+        const int fd = connectTo(port);
+        QVERIFY(fd >= 0);
+        char byte = 0;
+        QCOMPARE(::recv(fd, &byte, 1, 0), ssize_t(0)); // closed at once, nothing sent
+        ::close(fd);
+        QVERIFY(
+            waitFor([&] { return forward.stderrText().contains("connection refused"); }, 10000));
+        QVERIFY(forward.stderrText().contains(QByteArray::number(nobody)));
+        // The forward stays up: a working port on the same tunnel is unaffected.
+        QCOMPARE(forward.process().state(), QProcess::Running);
+    }
+
+    void badForwardsAreClearErrors()
+    {
+        QTcpServer taken;
+        QVERIFY(taken.listen(QHostAddress::LocalHost, 0));
+        CliRun run =
+            m_cli->run({u"port-forward"_s, u"ws"_s, u"--tcp"_s, u"%1:80"_s.arg(taken.serverPort())},
+                       {}, 30000);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"cannot listen on"_s) && run.err.contains(u"in use"_s),
+                 qPrintable(run.describe()));
+
+        run = m_cli->run({u"port-forward"_s, u"ws"_s, u"--tcp"_s, u"0:80"_s}, {}, 30000);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"port 0"_s), qPrintable(run.describe()));
+
+        run = m_cli->run({u"port-forward"_s, u"ws"_s}, {}, 30000);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"--tcp"_s), qPrintable(run.describe()));
+
+        run = m_cli->run({u"port-forward"_s, u"ws.nosuchagent"_s, u"--tcp"_s, u"9"_s}, {}, 30000);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(run.err.contains(u"no agent named nosuchagent"_s), qPrintable(run.describe()));
+    }
+
+    void onlyTheOwnerOpensTheTunnel()
+    {
+        const QString agentId = agent().value(u"id").toString();
+        const QByteArray member = api().createUser(m_owner, u"mallory"_s);
+        const QByteArray templateAdmin =
+            api().createUser(m_owner, u"trent"_s, {u"template-admin"_s});
+        QVERIFY(!member.isEmpty() && !templateAdmin.isEmpty());
+
+        const auto handshake = [&](const QByteArray &token) {
+            QWebSocket socket;
+            QUrl url = m_coderd.url();
+            url.setScheme(u"ws"_s);
+            url.setPath(u"/api/v2/workspaceagents/%1/tunnel"_s.arg(agentId));
+            QNetworkRequest request(url);
+            if (!token.isEmpty())
+                request.setRawHeader("Coder-Session-Token", token);
+            QString outcome;
+            QObject::connect(&socket, &QWebSocket::connected, [&] { outcome = u"connected"_s; });
+            QObject::connect(&socket,
+                             QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error),
+                             [&] { outcome = socket.errorString(); });
+            socket.open(request);
+            if (!QTest::qWaitFor([&] { return !outcome.isEmpty(); }, 10000))
+                return u"no answer"_s;
+            return outcome;
+        };
+        QVERIFY2(handshake(member).contains(u"404"_s), qPrintable(handshake(member)));
+        QVERIFY2(handshake(templateAdmin).contains(u"403"_s), qPrintable(handshake(templateAdmin)));
+        QVERIFY2(handshake({}).contains(u"401"_s), qPrintable(handshake({})));
+        QCOMPARE(handshake(m_owner), u"connected"_s);
+
+        // The CLI says so, and does not listen.
+        CoderCli other(m_dir.path() + u"/mallory"_s, m_coderd.url(), member);
+        const CliRun run = other.run(
+            {u"port-forward"_s, u"admin/ws"_s, u"--tcp"_s, u"%1:80"_s.arg(freePort())}, {}, 30000);
+        QCOMPARE(run.exitCode, 1);
+        QVERIFY2(!run.out.contains(u"Forwarding"_s), qPrintable(run.describe()));
+    }
+
+    void agentRestartIsPickedUp()
+    {
+        const quint16 port = freePort();
+        PortForward forward(*m_cli, {u"ws"_s, u"--tcp"_s, u"%1:%2"_s.arg(port).arg(m_echo.port())});
+        QVERIFY(forward.waitForListeners(1));
+        QVERIFY(echoThrough(port, 1024 * 1024).ok);
+
+        // The agent dies hard; coderd sees its tunnel go.
+        const pid_t pid = readFile(home() + u"/agent.pid"_s).toInt();
+        QVERIFY(pid > 0);
+        QFile environ(u"/proc/%1/environ"_s.arg(pid));
+        QVERIFY(environ.open(QIODevice::ReadOnly));
+        const QList<QByteArray> variables = environ.readAll().split('\0');
+        QCOMPARE(::kill(pid, SIGKILL), 0);
+        QVERIFY(waitForAgent(u"disconnected"_s, {}, 10000));
+        QVERIFY(!echoThrough(port, 1024).ok); // nobody to carry it
+
+        // The same agent comes back (the workspace's environment, its token): connected again,
+        // and the running port-forward reaches the service through it.
+        QProcess restarted;
+        QProcessEnvironment env;
+        for (const QByteArray &variable : variables) {
+            const qsizetype eq = variable.indexOf('=');
+            if (eq > 0)
+                env.insert(QString::fromUtf8(variable.left(eq)),
+                           QString::fromUtf8(variable.mid(eq + 1)));
+        }
+        restarted.setProcessEnvironment(env);
+        restarted.setWorkingDirectory(home());
+        restarted.start(CoderdProcess::binary(), {u"agent"_s});
+        QVERIFY(waitForAgent(u"connected"_s, {}, 10000));
+        QVERIFY(waitFor([&] { return echoThrough(port, 1024 * 1024).ok; }, 10000));
+        restarted.terminate();
+        QVERIFY(restarted.waitForFinished(10000));
+        QCOMPARE(restarted.exitCode(), 0);
+        QCOMPARE(agent().value(u"lifecycle_state").toString(), u"off"_s);
+        // Left as it was for the tests after this one.
+        QVERIFY(build(u"stop"_s));
+        QVERIFY(build(u"start"_s));
+        QVERIFY(waitForAgent(u"connected"_s, u"ready"_s));
+    }
+
+    void coderdRestartIsPickedUp()
+    {
+        const quint16 port = freePort();
+        PortForward forward(*m_cli, {u"ws"_s, u"--tcp"_s, u"%1:%2"_s.arg(port).arg(m_echo.port())});
+        QVERIFY(forward.waitForListeners(1));
+        QVERIFY(echoThrough(port, 1024 * 1024).ok);
+
+        QCOMPARE(m_coderd.stop(), 0);
+        QVERIFY(m_coderd.restart());
+        QElapsedTimer back;
+        back.start();
+        // The agent's tunnel comes back within 5 s of coderd (its backoff tops out at 4 s).
+        QVERIFY(waitForAgent(u"connected"_s, {}, 10000));
+        QVERIFY(waitFor([&] { return echoThrough(port, 1024 * 1024).ok; }, 10000));
+        QVERIFY2(back.elapsed() < 5000, qPrintable(u"back after %1 ms"_s.arg(back.elapsed())));
+    }
+
+    // Both ends of a stream played by the test: the relay holds the agent's DATA to the credit
+    // the client granted, and resets the stream at both ends when it goes past.
+    void relayHoldsEachSideToItsWindow()
+    {
+        using namespace coder::core::tunnel;
+        const QString agentId = agent().value(u"id").toString();
+        const QByteArray token = readFile(home() + u"/agent.token"_s).toUtf8();
+        const pid_t pid = readFile(home() + u"/agent.pid"_s).toInt();
+        QCOMPARE(::kill(pid, SIGKILL), 0);
+        QVERIFY(waitForAgent(u"disconnected"_s, {}, 10000));
+
+        QUrl url = m_coderd.url();
+        url.setScheme(u"ws"_s);
+        url.setPath(u"/api/v2/workspaceagents/me/tunnel"_s);
+        RawTunnel fakeAgent(url, token);
+        QVERIFY(fakeAgent.waitConnected());
+        QVERIFY(waitForAgent(u"connected"_s, {}, 10000));
+        url.setPath(u"/api/v2/workspaceagents/%1/tunnel"_s.arg(agentId));
+        RawTunnel client(url, m_owner);
+        QVERIFY(client.waitConnected());
+
+        client.send(encodeFrame(FrameType::Open, 1, StreamTarget::tcp(80).toJson()));
+        const auto open = fakeAgent.next(FrameType::Open);
+        QVERIFY(open);
+        QCOMPARE(StreamTarget::fromJson(open->payload)->port, quint16(80));
+        fakeAgent.send(encodeFrame(FrameType::OpenOk, open->stream));
+        QVERIFY(client.next(FrameType::OpenOk, 1));
+
+        // The client granted its initial window and nothing more: one byte past it is too many.
+        const QByteArray full(kMaxDataPayload, 'x');
+        for (quint32 sent = 0; sent < kInitialWindow; sent += quint32(full.size()))
+            fakeAgent.send(encodeFrame(FrameType::Data, open->stream, full));
+        fakeAgent.send(encodeFrame(FrameType::Data, open->stream, "!"));
+        const auto toClient = client.next(FrameType::Reset, 1);
+        QVERIFY(toClient);
+        QVERIFY2(toClient->payload.contains("flow-control window"), toClient->payload.constData());
+        const auto toAgent = fakeAgent.next(FrameType::Reset, open->stream);
+        QVERIFY(toAgent);
+        QVERIFY(toAgent->payload.contains("flow-control window"));
+
+        // The client is held to the agent's window the same way, on a second stream.
+        client.send(encodeFrame(FrameType::Open, 3, StreamTarget::tcp(81).toJson()));
+        const auto second = fakeAgent.next(FrameType::Open);
+        QVERIFY(second);
+        for (quint32 sent = 0; sent <= kInitialWindow; sent += quint32(full.size()))
+            client.send(encodeFrame(FrameType::Data, 3, full));
+        QVERIFY(client.next(FrameType::Reset, 3));
+        QVERIFY(fakeAgent.next(FrameType::Reset, second->stream));
+
+        // A frame of no known type closes the client's tunnel as a protocol error, and only
+        // that one: the agent's stays up.
+        client.send(QByteArray("\x09\0\0\0\x05", 5));
+        QVERIFY(client.waitClosed());
+        QCOMPARE(client.closeCode(), QWebSocketProtocol::CloseCodeProtocolError);
+        QCOMPARE(agent().value(u"status").toString(), u"connected"_s);
+
+        // The real agent again, for the tests after this one.
+        QVERIFY(build(u"stop"_s));
+        QVERIFY(build(u"start"_s));
+        QVERIFY(waitForAgent(u"connected"_s, u"ready"_s));
+    }
+
+    void aTokenEndsWithItsBuild()
+    {
+        const QByteArray old = readFile(home() + u"/agent.token"_s).toUtf8();
+        const QString oldAgentId = agent().value(u"id").toString();
+        QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, old).status, 200);
+        QVERIFY(build(u"stop"_s));
+        // The agent reported its shutdown before the stop ended.
+        QCOMPARE(api()
+                     .get(u"/api/v2/workspaceagents/"_s + oldAgentId, m_owner)
+                     .json()
+                     .value(u"lifecycle_state")
+                     .toString(),
+                 u"off"_s);
+        QVERIFY(build(u"start"_s));
+        QVERIFY(waitForAgent(u"connected"_s, u"ready"_s));
+        const QByteArray fresh = readFile(home() + u"/agent.token"_s).toUtf8();
+        QVERIFY(fresh != old);
+        QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, old).status, 401);
+        QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, fresh).status, 200);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAgentTunnel)
+#include "test_agent_tunnel.moc"
