@@ -143,14 +143,15 @@ void PortForwardCommand::forward(ApiClient *client, const WorkspaceAgent &agent)
     m_tunnel->start();
     for (int id : m_forwarder->ids()) {
         const PortForwarder::State state = m_forwarder->state(id);
-        m_context->print(
-            QStringLiteral("Forwarding %1 (tcp) to port %2 in the workspace")
-                .arg(QStringLiteral("%1:%2")
-                         .arg(state.spec.listenAddress.protocol() == QAbstractSocket::IPv6Protocol
-                                  ? u'[' + state.spec.listenAddress.toString() + u']'
-                                  : state.spec.listenAddress.toString())
-                         .arg(state.boundPort))
-                .arg(state.spec.remotePort));
+        const QHostAddress &address = state.spec.listenAddress;
+        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                                 ? u'[' + address.toString() + u']'
+                                 : address.toString();
+        m_context->print(QStringLiteral("Forwarding %1:%2 (%3) to port %4 in the workspace")
+                             .arg(host)
+                             .arg(state.boundPort)
+                             .arg(StreamTarget::kindName(state.spec.protocol))
+                             .arg(state.spec.remotePort));
     }
 }
 

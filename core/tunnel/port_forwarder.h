@@ -14,7 +14,9 @@ class TunnelClient;
 
 // Local port forwards into one workspace (`coder port-forward`, the desktop's tray): a listener
 // per forward on this machine; each connection it accepts gets a stream to the forward's port in
-// the workspace, joined to it with back-pressure both ways and half-close passed on. A
+// the workspace, joined to it with back-pressure both ways and half-close passed on. A UDP
+// forward gives each peer address a flow (a datagram stream, datagram_stream.h) that ends after
+// kUdpIdleMs without traffic. A
 // connection that comes while the tunnel is down waits for it (up to kTunnelWaitMs); one whose
 // port the agent cannot reach is closed, and the forward records why. Forwards are independent:
 // adding, failing or removing one never touches another's connections.
@@ -23,6 +25,7 @@ class PortForwarder : public QObject
     Q_OBJECT
 public:
     static constexpr int kTunnelWaitMs = 10000;
+    static constexpr int kUdpIdleMs = 5 * 60 * 1000;
 
     struct State
     {
@@ -40,7 +43,7 @@ public:
     ~PortForwarder() override;
 
     // Listens for spec (a listen port 0 picks a free one): the forward's id, or why not ("cannot
-    // listen on 127.0.0.1:8080: address already in use"). UDP is not served yet.
+    // listen on 127.0.0.1:8080: address already in use").
     Result<int, QString> add(const ForwardSpec &spec);
     // Stops listening and ends the forward's connections.
     void remove(int id);
@@ -55,10 +58,11 @@ Q_SIGNALS:
 
 private:
     class Listener;
+    class UdpForward;
     struct Forward
     {
         State state;
-        Listener *listener = nullptr;
+        QObject *listener = nullptr; // a Listener (TCP) or a UdpForward; owns the connections
     };
     struct Waiting
     {

@@ -1,5 +1,6 @@
 #include "stream_server.h"
 
+#include "core/tunnel/datagram_stream.h"
 #include "core/tunnel/stream_pipe.h"
 #include "core/tunnel/stream_target.h"
 #include "core/tunnel/tcp_channel.h"
@@ -7,7 +8,9 @@
 #include "core/tunnel/tunnel_session.h"
 
 #include <QLoggingCategory>
+#include <QNetworkDatagram>
 #include <QPointer>
+#include <QUdpSocket>
 
 namespace coder::server::agent {
 
@@ -34,6 +37,8 @@ void StreamServer::onStreamRequested(TunnelStream *stream, const QByteArray &pay
         serveTcp(stream, target->port);
         return;
     case StreamTarget::Kind::Udp:
+        serveUdp(stream, target->port);
+        return;
     case StreamTarget::Kind::Ssh:
     case StreamTarget::Kind::Pty:
         break;
@@ -70,6 +75,26 @@ void StreamServer::serveTcp(TunnelStream *stream, quint16 port)
                                 .arg(port)
                                 .arg(error));
     });
+}
+
+void StreamServer::serveUdp(TunnelStream *stream, quint16 port)
+{
+    auto *socket = new QUdpSocket(this);
+    socket->connectToHost(QHostAddress::LocalHost, port);
+    auto *flow = new DatagramStream(
+        stream, [socket](const QByteArray &datagram) { socket->write(datagram); }, socket);
+    connect(socket, &QUdpSocket::readyRead, flow, [socket, flow] {
+        while (socket->hasPendingDatagrams())
+            flow->send(socket->receiveDatagram().data());
+    });
+    m_stats.openByKind[QStringLiteral("udp")] += 1;
+    connect(flow, &DatagramStream::finished, this, [this, socket, flow] {
+        m_stats.openByKind[QStringLiteral("udp")] -= 1;
+        m_stats.bytesIn += flow->bytesReceived();
+        m_stats.bytesOut += flow->bytesSent();
+        socket->deleteLater();
+    });
+    stream->accept();
 }
 
 } // namespace coder::server::agent

@@ -12,8 +12,9 @@ namespace coder::server::agent {
 
 // The agent's answer to the streams coderd opens through its tunnel: a `tcp` stream is joined to
 // a connection to that port on the workspace's loopback (connected without waiting; a port
-// nobody listens on is refused with the reason, which the user sees). Kinds not served yet are
-// refused by name. Counts what it serves, for the agent's stats.
+// nobody listens on is refused with the reason, which the user sees); a `udp` stream carries
+// datagrams to and from a socket connected to that port. Kinds not served yet are refused by
+// name. Counts what it serves, for the agent's stats.
 class StreamServer : public QObject
 {
     Q_OBJECT
@@ -34,6 +35,7 @@ public:
 private:
     void onStreamRequested(core::tunnel::TunnelStream *stream, const QByteArray &target);
     void serveTcp(core::tunnel::TunnelStream *stream, quint16 port);
+    void serveUdp(core::tunnel::TunnelStream *stream, quint16 port);
 
     Stats m_stats;
 };

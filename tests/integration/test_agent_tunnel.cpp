@@ -137,6 +137,80 @@ private:
     std::vector<std::thread> m_connections;
 };
 
+// A UDP echo service: every datagram goes back to its sender.
+class UdpEchoService
+{
+public:
+    UdpEchoService()
+    {
+        m_fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(m_fd, reinterpret_cast<sockaddr *>(&address), sizeof address);
+        socklen_t length = sizeof address;
+        ::getsockname(m_fd, reinterpret_cast<sockaddr *>(&address), &length);
+        m_port = ntohs(address.sin_port);
+        m_thread = std::thread([this] {
+            char buffer[65536];
+            for (;;) {
+                sockaddr_in from{};
+                socklen_t fromLength = sizeof from;
+                const ssize_t n = ::recvfrom(m_fd, buffer, sizeof buffer, 0,
+                                             reinterpret_cast<sockaddr *>(&from), &fromLength);
+                if (n < 0 || m_stopping)
+                    return;
+                ::sendto(m_fd, buffer, size_t(n), 0, reinterpret_cast<sockaddr *>(&from),
+                         fromLength);
+            }
+        });
+    }
+    ~UdpEchoService()
+    {
+        m_stopping = true;
+        ::shutdown(m_fd, SHUT_RDWR);
+        const int wake = ::socket(AF_INET, SOCK_DGRAM, 0); // recvfrom does not end on shutdown
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(m_port);
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::sendto(wake, "x", 1, 0, reinterpret_cast<sockaddr *>(&address), sizeof address);
+        ::close(wake);
+        m_thread.join();
+        ::close(m_fd);
+    }
+    quint16 port() const { return m_port; }
+
+private:
+    int m_fd = -1;
+    quint16 m_port = 0;
+    std::atomic<bool> m_stopping{false};
+    std::thread m_thread;
+};
+
+// Sends each datagram through port and waits for its echo (2 s each): how many came back whole.
+int udpEchoes(quint16 port, const QList<QByteArray> &datagrams)
+{
+    const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    timeval timeout{2, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address);
+    int echoed = 0;
+    char buffer[65536];
+    for (const QByteArray &datagram : datagrams) {
+        ::send(fd, datagram.constData(), size_t(datagram.size()), 0);
+        const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+        if (n == datagram.size() && QByteArrayView(buffer, n) == datagram)
+            ++echoed;
+    }
+    ::close(fd);
+    return echoed;
+}
+
 struct Transfer
 {
     bool ok = false;
@@ -487,6 +561,25 @@ private Q_SLOTS:
             t.join();
         for (const Transfer &t : results)
             QVERIFY2(t.ok, qPrintable(t.error));
+    }
+
+    void udpDatagramsGoBothWays()
+    {
+        UdpEchoService echo;
+        const quint16 port = freePort();
+        PortForward forward(*m_cli, {u"ws"_s, u"--udp"_s, u"%1:%2"_s.arg(port).arg(echo.port())});
+        QVERIFY(forward.waitForListeners(1));
+        QList<QByteArray> datagrams;
+        for (int i = 0; i < 40; ++i)
+            datagrams.append(chunk(i, 1 + i * 1500));
+        datagrams.append(chunk(99, 60000)); // near UDP's largest
+        // Two peers, two flows; each gets its own echoes back.
+        int first = 0;
+        std::thread other([&] { first = udpEchoes(port, datagrams); });
+        const int second = udpEchoes(port, datagrams);
+        other.join();
+        QCOMPARE(first, int(datagrams.size()));
+        QCOMPARE(second, int(datagrams.size()));
     }
 
     void refusedRemotePortIsReported()

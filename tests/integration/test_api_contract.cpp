@@ -3,6 +3,7 @@
 // back to the very same JSON (nothing lost, nothing added, every field the type writes present),
 // and carries the fields Coder's API documents for it (resources/api/coder_fields.json: v2.16's,
 // less those listed as absent there, with why; any key beyond them must be listed as extra).
+#include "core/agent_types.h"
 #include "core/api_error.h"
 #include "core/api_types.h"
 #include "core/workspace_types.h"
@@ -113,6 +114,7 @@ class TestApiContract : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void cleanupTestCase();
     void identityResponses();
     void provisioningResponses();
     void actionAndErrorBodies();
@@ -172,6 +174,16 @@ void TestApiContract::initTestCase()
              QJsonValue(u"succeeded"_s));
 }
 
+// The workspace's agent is a process of this machine: it goes with the workspace.
+void TestApiContract::cleanupTestCase()
+{
+    ApiTestClient &api = m_coderd.api();
+    const auto deleting = api.post(u"/api/v2/workspaces/%1/builds"_s.arg(m_workspaceId),
+                                   {{u"transition"_s, u"delete"_s}}, m_owner);
+    if (deleting.status == 201)
+        waitForBuild(api, m_owner, deleting.json().value(u"id").toString());
+}
+
 void TestApiContract::identityResponses()
 {
     ApiTestClient &api = m_coderd.api();
@@ -216,6 +228,22 @@ void TestApiContract::provisioningResponses()
     holds<QList<core::WorkspaceBuildParameter>>(api.get(build + u"/parameters"_s, m_owner), {});
     holds<QList<core::ProvisionerDaemon>>(api.get(u"/api/v2/provisionerdaemons"_s, m_owner),
                                           u"ProvisionerDaemon"_s);
+    // The workspace's agent (the local example's, `coder agent`) and its startup logs.
+    const QJsonObject agent = api.get(u"/api/v2/workspaces/"_s + m_workspaceId, m_owner)
+                                  .json()
+                                  .value(u"latest_build")
+                                  .toObject()
+                                  .value(u"resources")
+                                  .toArray()
+                                  .at(1)
+                                  .toObject()
+                                  .value(u"agents")
+                                  .toArray()
+                                  .at(0)
+                                  .toObject();
+    const QString agentPath = u"/api/v2/workspaceagents/"_s + agent.value(u"id").toString();
+    holds<core::WorkspaceAgent>(api.get(agentPath, m_owner), u"WorkspaceAgent"_s);
+    holds<QList<core::WorkspaceAgentLog>>(api.get(agentPath + u"/logs"_s, m_owner), {});
 }
 
 void TestApiContract::actionAndErrorBodies()
