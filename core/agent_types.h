@@ -7,6 +7,59 @@
 // list (json_mapping.h), written by one end and read by the other.
 namespace coder::core {
 
+// POST /workspaceagents/me/metadata: values the agent collected since its last report.
+struct AgentMetadataReport
+{
+    QString key;
+    QString value;
+    QString error;
+    QDateTime collectedAt;
+
+    static auto jsonFields()
+    {
+        using R = AgentMetadataReport;
+        return std::make_tuple(field("key", &R::key, Required), field("value", &R::value),
+                               field("error", &R::error), field("collected_at", &R::collectedAt));
+    }
+};
+
+struct PostMetadataRequest
+{
+    QList<AgentMetadataReport> metadata;
+
+    static auto jsonFields()
+    {
+        return std::make_tuple(field("metadata", &PostMetadataRequest::metadata));
+    }
+};
+
+// A TCP port listening in the workspace (Coder's WorkspaceAgentListeningPort).
+struct WorkspaceAgentListeningPort
+{
+    QString processName; // "" when the agent may not see the process
+    QString network = QStringLiteral("tcp");
+    qint64 port = 0;
+
+    static auto jsonFields()
+    {
+        using P = WorkspaceAgentListeningPort;
+        return std::make_tuple(field("process_name", &P::processName),
+                               field("network", &P::network), field("port", &P::port, Required));
+    }
+};
+
+// GET /workspaceagents/{id}/listening-ports; also what the agent posts to
+// /workspaceagents/me/listening-ports when the set changes.
+struct WorkspaceAgentListeningPortsResponse
+{
+    QList<WorkspaceAgentListeningPort> ports;
+
+    static auto jsonFields()
+    {
+        return std::make_tuple(field("ports", &WorkspaceAgentListeningPortsResponse::ports));
+    }
+};
+
 // GET /workspaceagents/me/manifest: what the agent needs to do its work.
 struct AgentManifest
 {
@@ -19,6 +72,9 @@ struct AgentManifest
     QMap<QString, QString> environmentVariables;
     QString startupScript;
     qint64 startupScriptTimeoutSeconds = 0; // 0: none
+    QString shutdownScript;
+    qint64 shutdownScriptTimeoutSeconds = 0;
+    QList<WorkspaceAgentMetadataDescription> metadata;
     QList<WorkspaceApp> apps;
 
     static auto jsonFields()
@@ -31,7 +87,9 @@ struct AgentManifest
             field("environment_variables", &M::environmentVariables),
             field("startup_script", &M::startupScript),
             field("startup_script_timeout", &M::startupScriptTimeoutSeconds),
-            field("apps", &M::apps));
+            field("shutdown_script", &M::shutdownScript),
+            field("shutdown_script_timeout", &M::shutdownScriptTimeoutSeconds),
+            field("metadata", &M::metadata), field("apps", &M::apps));
     }
 };
 

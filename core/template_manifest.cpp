@@ -80,8 +80,11 @@ QJsonObject appToJson(const TemplateApp &app)
     return json;
 }
 
-QJsonObject agentToJson(const TemplateAgent &agent)
+} // namespace
+
+QJsonObject TemplateAgent::toJson() const
 {
+    const TemplateAgent &agent = *this;
     QJsonObject json{{u"name"_s, agent.name}, {u"os"_s, agent.os}};
     if (!agent.arch.isEmpty())
         json.insert(u"arch"_s, agent.arch);
@@ -98,6 +101,22 @@ QJsonObject agentToJson(const TemplateAgent &agent)
     if (!agent.startupScript.isEmpty())
         json.insert(u"startup_script"_s, agent.startupScript);
     json.insert(u"startup_script_timeout"_s, agent.startupScriptTimeoutSeconds);
+    if (!agent.shutdownScript.isEmpty())
+        json.insert(u"shutdown_script"_s, agent.shutdownScript);
+    json.insert(u"shutdown_script_timeout"_s, agent.shutdownScriptTimeoutSeconds);
+    if (!agent.metadata.isEmpty()) {
+        QJsonArray items;
+        for (const TemplateAgentMetadata &item : agent.metadata) {
+            QJsonObject object{{u"key"_s, item.key},
+                               {u"script"_s, item.script},
+                               {u"interval"_s, item.intervalSeconds},
+                               {u"timeout"_s, item.timeoutSeconds}};
+            if (!item.displayName.isEmpty())
+                object.insert(u"display_name"_s, item.displayName);
+            items << object;
+        }
+        json.insert(u"metadata"_s, items);
+    }
     if (!agent.apps.isEmpty()) {
         QJsonArray apps;
         for (const TemplateApp &app : agent.apps)
@@ -106,6 +125,8 @@ QJsonObject agentToJson(const TemplateAgent &agent)
     }
     return json;
 }
+
+namespace {
 
 QJsonObject parameterToManifestJson(const TemplateVersionParameter &parameter)
 {
@@ -202,7 +223,7 @@ QJsonObject TemplateManifest::toJson() const
         if (!resource.agents.isEmpty()) {
             QJsonArray agents;
             for (const TemplateAgent &agent : resource.agents)
-                agents << agentToJson(agent);
+                agents << agent.toJson();
             json.insert(u"agents"_s, agents);
         }
         resourceArray << json;
@@ -224,6 +245,9 @@ TemplateManifest TemplateManifest::render(const QMap<QString, QString> &variable
             for (QString &argument : agent.command)
                 argument = substitute(argument, variables);
             agent.startupScript = substitute(agent.startupScript, variables);
+            agent.shutdownScript = substitute(agent.shutdownScript, variables);
+            for (TemplateAgentMetadata &item : agent.metadata)
+                item.script = substitute(item.script, variables);
             for (TemplateApp &app : agent.apps) {
                 app.displayName = substitute(app.displayName, variables);
                 app.url = substitute(app.url, variables);

@@ -38,6 +38,17 @@ struct TemplateApp
     std::optional<TemplateAppHealthcheck> healthcheck;
 };
 
+// A value the agent measures on an interval (CPU, memory, disk...) and coderd shows with the
+// agent: the script's output, trimmed.
+struct TemplateAgentMetadata
+{
+    QString key; // [a-z0-9_-], unique within the agent
+    QString displayName;
+    QString script;
+    int intervalSeconds = 10;
+    int timeoutSeconds = 5;
+};
+
 struct TemplateAgent
 {
     QString name = QStringLiteral("main");
@@ -48,7 +59,14 @@ struct TemplateAgent
     QStringList command; // how the provisioner starts the agent (argv); empty: the coder agent
     QString startupScript;
     int startupScriptTimeoutSeconds = 300;
+    QString shutdownScript; // run when the workspace stops, before the agent ends
+    int shutdownScriptTimeoutSeconds = 300;
+    QList<TemplateAgentMetadata> metadata;
     QList<TemplateApp> apps;
+
+    // As template.json writes it; fromJson is the manifest's own reader (every problem named).
+    QJsonObject toJson() const;
+    static Result<TemplateAgent, QString> fromJson(const QJsonObject &json);
 };
 
 struct TemplateResource

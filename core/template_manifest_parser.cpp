@@ -496,7 +496,8 @@ TemplateAgent TemplateManifestParser::agent(const QJsonValue &value, const QStri
     const QJsonObject object = value.toObject();
     allowKeys(object, path,
               {u"name"_s, u"os"_s, u"arch"_s, u"dir"_s, u"env"_s, u"command"_s, u"startup_script"_s,
-               u"startup_script_timeout"_s, u"apps"_s});
+               u"startup_script_timeout"_s, u"shutdown_script"_s, u"shutdown_script_timeout"_s,
+               u"metadata"_s, u"apps"_s});
     agent.name = name(object, path, u"name"_s, kSlugPattern, agent.name);
     if (object.contains(u"os"_s)) {
         agent.os = string(object, path, u"os"_s);
@@ -509,12 +510,12 @@ TemplateAgent TemplateManifestParser::agent(const QJsonValue &value, const QStri
         error(path + u".arch"_s, u"must be one of: amd64, arm64, armv7 (or absent)"_s);
     agent.directory = string(object, path, u"dir"_s);
     agent.startupScript = string(object, path, u"startup_script"_s);
-    if (const auto timeout = integer(object, path, u"startup_script_timeout"_s)) {
-        if (*timeout < 0 || *timeout > 86400)
-            error(path + u".startup_script_timeout"_s, u"must be between 0 and 86400 seconds"_s);
-        else
-            agent.startupScriptTimeoutSeconds = int(*timeout);
-    }
+    if (const auto timeout = seconds(object, path, u"startup_script_timeout"_s, 0, 86400))
+        agent.startupScriptTimeoutSeconds = *timeout;
+    agent.shutdownScript = string(object, path, u"shutdown_script"_s);
+    if (const auto timeout = seconds(object, path, u"shutdown_script_timeout"_s, 0, 3600))
+        agent.shutdownScriptTimeoutSeconds = *timeout;
+    agent.metadata = metadata(array(object, path, u"metadata"_s), path + u".metadata"_s);
 
     const QJsonValue env = object.value(u"env"_s);
     if (!env.isUndefined() && isObject(env, path + u".env"_s)) {
@@ -557,6 +558,69 @@ TemplateAgent TemplateManifestParser::agent(const QJsonValue &value, const QStri
         agent.apps << app;
     }
     return agent;
+}
+
+std::optional<int> TemplateManifestParser::seconds(const QJsonObject &object, const QString &path,
+                                                   const QString &key, int min, int max)
+{
+    const auto value = integer(object, path, key);
+    if (!value)
+        return std::nullopt;
+    if (*value < min || *value > max) {
+        error(path + u'.' + key, u"must be between %1 and %2 seconds"_s.arg(min).arg(max));
+        return std::nullopt;
+    }
+    return int(*value);
+}
+
+QList<TemplateAgentMetadata> TemplateManifestParser::metadata(const QJsonArray &items,
+                                                              const QString &path)
+{
+    QList<TemplateAgentMetadata> out;
+    if (items.size() > maxMetadataItems) {
+        error(path, u"at most %1 items"_s.arg(maxMetadataItems));
+        return out;
+    }
+    QMap<QString, QString> keys;
+    for (qsizetype i = 0; i < items.size(); ++i) {
+        const QString itemPath = at(path, i);
+        if (!isObject(items.at(i), itemPath))
+            continue;
+        const QJsonObject object = items.at(i).toObject();
+        allowKeys(object, itemPath,
+                  {u"key"_s, u"display_name"_s, u"script"_s, u"interval"_s, u"timeout"_s});
+        TemplateAgentMetadata item;
+        item.key = name(object, itemPath, u"key"_s, kParameterNamePattern);
+        if (!item.key.isEmpty()) {
+            if (keys.contains(item.key))
+                error(itemPath + u".key"_s,
+                      u"duplicate key %1 (also %2)"_s.arg(quoted(item.key), keys[item.key]));
+            else
+                keys.insert(item.key, itemPath);
+        }
+        item.displayName = string(object, itemPath, u"display_name"_s);
+        item.script = string(object, itemPath, u"script"_s, true);
+        if (const auto interval = seconds(object, itemPath, u"interval"_s, 1, 86400))
+            item.intervalSeconds = *interval;
+        if (const auto timeout = seconds(object, itemPath, u"timeout"_s, 1, 3600))
+            item.timeoutSeconds = *timeout;
+        out << item;
+    }
+    return out;
+}
+
+Result<TemplateAgent, QString> TemplateManifestParser::parseAgent(const QJsonObject &json)
+{
+    TemplateManifestParser parser;
+    TemplateAgent agent = parser.agent(json, u"agent"_s);
+    if (!parser.m_errors.isEmpty())
+        return parser.m_errors.join(u"; "_s);
+    return agent;
+}
+
+Result<TemplateAgent, QString> TemplateAgent::fromJson(const QJsonObject &json)
+{
+    return TemplateManifestParser::parseAgent(json);
 }
 
 TemplateApp TemplateManifestParser::app(const QJsonValue &value, const QString &path)

@@ -24,6 +24,9 @@ public:
     static constexpr qsizetype maxNameLength = 64;
 
     static Result<TemplateManifest, QString> parse(const QByteArray &json, const QString &readme);
+    // One agent as template.json writes it (TemplateAgent::fromJson).
+    static Result<TemplateAgent, QString> parseAgent(const QJsonObject &json);
+    static constexpr qsizetype maxMetadataItems = 32;
 
     // The value as the text a TemplateVersionParameter holds ("true", "3", "[\"a\"]"); empty and an
     // error message (without path) when the JSON type does not fit the parameter type.
@@ -54,6 +57,9 @@ private:
                               const QString &provisioner);
     TemplateAgent agent(const QJsonValue &value, const QString &path);
     TemplateApp app(const QJsonValue &value, const QString &path);
+    QList<TemplateAgentMetadata> metadata(const QJsonArray &items, const QString &path);
+    std::optional<int> seconds(const QJsonObject &object, const QString &path, const QString &key,
+                               int min, int max);
 
     QStringList m_errors;
 };

@@ -335,6 +335,70 @@ struct WorkspaceApp
     }
 };
 
+// What a metadata item measures, as the template declares it (Coder's
+// WorkspaceAgentMetadataDescription).
+struct WorkspaceAgentMetadataDescription
+{
+    QString displayName;
+    QString key;
+    QString script;
+    qint64 interval = 10; // seconds
+    qint64 timeout = 5;
+
+    static auto jsonFields()
+    {
+        using D = WorkspaceAgentMetadataDescription;
+        return std::make_tuple(field("display_name", &D::displayName),
+                               field("key", &D::key, Required), field("script", &D::script),
+                               field("interval", &D::interval), field("timeout", &D::timeout));
+    }
+};
+
+// The latest value of a metadata item (Coder's WorkspaceAgentMetadataResult).
+struct WorkspaceAgentMetadataResult
+{
+    QDateTime collectedAt;
+    qint64 age = 0; // seconds since it was collected
+    QString value;
+    QString error;
+
+    static auto jsonFields()
+    {
+        using R = WorkspaceAgentMetadataResult;
+        return std::make_tuple(field("collected_at", &R::collectedAt), field("age", &R::age),
+                               field("value", &R::value), field("error", &R::error));
+    }
+};
+
+// One metadata item with its latest value (Coder's WorkspaceAgentMetadata).
+struct WorkspaceAgentMetadata
+{
+    WorkspaceAgentMetadataResult result;
+    WorkspaceAgentMetadataDescription description;
+
+    static auto jsonFields()
+    {
+        return std::make_tuple(field("result", &WorkspaceAgentMetadata::result),
+                               field("description", &WorkspaceAgentMetadata::description));
+    }
+};
+
+// POST /workspaceagents/me/report-stats: the agent's streams (our shape; Coder's agent reports
+// Tailscale connection counts instead).
+struct AgentStats
+{
+    QJsonObject openStreams; // kind ("tcp", "udp", ...) -> streams open now
+    qint64 bytesIn = 0;      // into the workspace, over the agent's life
+    qint64 bytesOut = 0;
+
+    static auto jsonFields()
+    {
+        return std::make_tuple(field("open_streams", &AgentStats::openStreams),
+                               field("bytes_in", &AgentStats::bytesIn),
+                               field("bytes_out", &AgentStats::bytesOut));
+    }
+};
+
 struct WorkspaceAgentHealth
 {
     bool healthy = false;
@@ -382,6 +446,10 @@ struct WorkspaceAgent
     QJsonArray scripts;
     QString startupScriptBehavior; // blocking | non-blocking
     qint64 startupScriptTimeoutSeconds = 0;
+    // Ours, beside Coder's fields: the latest metadata values (Coder serves them on a route of
+    // their own) and the agent's stream statistics.
+    QList<WorkspaceAgentMetadata> metadata;
+    AgentStats stats;
 
     static auto jsonFields()
     {
@@ -410,7 +478,8 @@ struct WorkspaceAgent
             field("display_apps", &A::displayApps), field("log_sources", &A::logSources),
             field("scripts", &A::scripts),
             field("startup_script_behavior", &A::startupScriptBehavior),
-            field("startup_script_timeout_seconds", &A::startupScriptTimeoutSeconds));
+            field("startup_script_timeout_seconds", &A::startupScriptTimeoutSeconds),
+            field("metadata", &A::metadata), field("stats", &A::stats));
     }
 };
 

@@ -140,19 +140,28 @@ void PortForwardCommand::forward(ApiClient *client, const WorkspaceAgent &agent)
         m_tunnel->stop();
         m_context->finish(0);
     });
+    // The listeners are announced once the tunnel is up: from then on what they take goes
+    // through (a datagram sent before would be dropped).
+    QObject::connect(m_tunnel, &TunnelClient::connected, m_context.get(), [this] {
+        if (std::exchange(m_announced, true))
+            return;
+        for (int id : m_forwarder->ids())
+            announce(m_forwarder->state(id));
+    });
     m_tunnel->start();
-    for (int id : m_forwarder->ids()) {
-        const PortForwarder::State state = m_forwarder->state(id);
-        const QHostAddress &address = state.spec.listenAddress;
-        const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
-                                 ? u'[' + address.toString() + u']'
-                                 : address.toString();
-        m_context->print(QStringLiteral("Forwarding %1:%2 (%3) to port %4 in the workspace")
-                             .arg(host)
-                             .arg(state.boundPort)
-                             .arg(StreamTarget::kindName(state.spec.protocol))
-                             .arg(state.spec.remotePort));
-    }
+}
+
+void PortForwardCommand::announce(const PortForwarder::State &state)
+{
+    const QHostAddress &address = state.spec.listenAddress;
+    const QString host = address.protocol() == QAbstractSocket::IPv6Protocol
+                             ? u'[' + address.toString() + u']'
+                             : address.toString();
+    m_context->print(QStringLiteral("Forwarding %1:%2 (%3) to port %4 in the workspace")
+                         .arg(host)
+                         .arg(state.boundPort)
+                         .arg(StreamTarget::kindName(state.spec.protocol))
+                         .arg(state.spec.remotePort));
 }
 
 } // namespace coder::core::cli

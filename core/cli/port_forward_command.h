@@ -2,6 +2,7 @@
 
 #include "core/cli/workspace_runner.h"
 #include "core/tunnel/forward_spec.h"
+#include "core/tunnel/port_forwarder.h"
 
 #include <memory>
 #include <string>
@@ -12,7 +13,6 @@ class App;
 }
 
 namespace coder::core::tunnel {
-class PortForwarder;
 class TunnelClient;
 } // namespace coder::core::tunnel
 
@@ -26,8 +26,8 @@ class ClientContext;
 
 // `coder port-forward WORKSPACE[.AGENT] --tcp SPEC --udp SPEC`: listens on this machine and
 // carries each connection through the agent's tunnel to the port in the workspace (Coder's spec
-// syntax, forward_spec.h). Prints each listener; a connection the workspace refuses is reported
-// and the forward stays up. Runs until interrupted.
+// syntax, forward_spec.h). Prints each listener once the tunnel is up; a connection the
+// workspace refuses is reported and the forward stays up. Runs until interrupted.
 class PortForwardCommand
 {
 public:
@@ -39,6 +39,7 @@ public:
 private:
     void run();
     void forward(ApiClient *client, const WorkspaceAgent &agent);
+    void announce(const tunnel::PortForwarder::State &state);
 
     std::shared_ptr<ClientContext> m_context;
     WorkspaceRunner m_runner;
@@ -49,6 +50,7 @@ private:
     tunnel::TunnelClient *m_tunnel = nullptr;
     tunnel::PortForwarder *m_forwarder = nullptr;
     UnixSignalWatcher *m_signals = nullptr;
+    bool m_announced = false;
 };
 
 } // namespace coder::core::cli

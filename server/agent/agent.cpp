@@ -1,8 +1,12 @@
 #include "agent.h"
 
 #include "core/api_client.h"
+#include "core/json_mapping.h"
 #include "core/tunnel/tunnel_client.h"
+#include "latest_report.h"
 #include "log_shipper.h"
+#include "metadata_collector.h"
+#include "port_scanner.h"
 #include "script_runner.h"
 #include "stream_server.h"
 
@@ -15,8 +19,11 @@ namespace coder::server::agent {
 Q_LOGGING_CATEGORY(lcAgent, "coder.agent")
 
 namespace {
-// How long a stopping agent tries to tell coderd before it ends anyway.
+// How long a stopping agent tries to tell coderd before it ends anyway (after its shutdown
+// script).
 constexpr int kStopReportMs = 5000;
+// How often the listening ports and the stream statistics are looked at (sent when changed).
+constexpr int kReportIntervalMs = 2000;
 } // namespace
 
 Agent::Agent(const Options &options, QObject *parent)
@@ -56,6 +63,13 @@ Agent::Agent(const Options &options, QObject *parent)
             });
     m_logs = new LogShipper(*m_api, this);
     connect(m_logs, &LogShipper::drained, this, &Agent::finishIfDone);
+    m_metadata = new MetadataCollector(*m_api, this);
+    m_ports = new LatestReport(*m_api, QStringLiteral("/api/v2/workspaceagents/me/listening-ports"),
+                               this);
+    m_stats =
+        new LatestReport(*m_api, QStringLiteral("/api/v2/workspaceagents/me/report-stats"), this);
+    m_reportTimer.setInterval(kReportIntervalMs);
+    connect(&m_reportTimer, &QTimer::timeout, this, &Agent::reportPortsAndStats);
 
     m_manifestRetry.setSingleShot(true);
     connect(&m_manifestRetry, &QTimer::timeout, this, &Agent::fetchManifest);
@@ -110,6 +124,9 @@ void Agent::onManifest(const core::AgentManifest &manifest)
     m_haveManifest = true;
     // The token is good now: the tunnel will be let in.
     m_tunnel->start();
+    m_metadata->start(manifest.metadata, workingDirectory(), scriptEnvironment());
+    reportPortsAndStats();
+    m_reportTimer.start();
     qCInfo(lcAgent).noquote() << "agent" << manifest.agentName << "of workspace"
                               << QString(manifest.ownerName + u'/' + manifest.workspaceName);
     if (manifest.startupScript.trimmed().isEmpty()) {
@@ -133,40 +150,36 @@ QString Agent::workingDirectory() const
     return directory;
 }
 
-void Agent::runStartupScript()
+QProcessEnvironment Agent::scriptEnvironment() const
 {
     QProcessEnvironment environment = QProcessEnvironment::systemEnvironment();
-    // The script does not see the agent's secret.
+    // Scripts do not see the agent's secret.
     environment.remove(QStringLiteral("CODER_AGENT_TOKEN"));
     for (auto it = m_manifest.environmentVariables.cbegin();
          it != m_manifest.environmentVariables.cend(); ++it)
         environment.insert(it.key(), it.value());
-    m_startup = new ScriptRunner(this);
-    connect(m_startup, &ScriptRunner::line, this,
-            [this](const QString &text) { m_logs->append(text); });
-    connect(
-        m_startup, &ScriptRunner::finished, this,
-        [this](int exitCode, bool timedOut, const QString &error) {
-            if (m_stopping)
-                return;
-            if (timedOut) {
-                m_logs->append(QStringLiteral("The startup script timed out after %1 s.")
-                                   .arg(m_manifest.startupScriptTimeoutSeconds),
-                               QStringLiteral("error"));
-                report(QStringLiteral("start_timeout"));
-            } else if (exitCode != 0) {
-                m_logs->append(
-                    error.isEmpty()
-                        ? QStringLiteral("The startup script exited with code %1.").arg(exitCode)
-                        : QStringLiteral("The startup script failed: %1").arg(error),
-                    QStringLiteral("error"));
-                report(QStringLiteral("start_error"));
-            } else {
-                report(QStringLiteral("ready"));
-            }
-        });
-    m_startup->start(m_manifest.startupScript, workingDirectory(), environment,
-                     m_manifest.startupScriptTimeoutSeconds);
+    return environment;
+}
+
+void Agent::reportPortsAndStats()
+{
+    core::WorkspaceAgentListeningPortsResponse ports;
+    ports.ports = PortScanner::scan();
+    m_ports->set(core::json::toJson(ports));
+    core::AgentStats stats;
+    const StreamServer::Stats &served = m_streams->stats();
+    for (auto it = served.openByKind.cbegin(); it != served.openByKind.cend(); ++it)
+        stats.openStreams.insert(it.key(), it.value());
+    stats.bytesIn = served.bytesIn;
+    stats.bytesOut = served.bytesOut;
+    m_stats->set(core::json::toJson(stats));
+}
+
+void Agent::runStartupScript()
+{
+    m_startup = runScript({QStringLiteral("startup"), m_manifest.startupScript,
+                           m_manifest.startupScriptTimeoutSeconds, QStringLiteral("ready"),
+                           QStringLiteral("start_error"), QStringLiteral("start_timeout")});
 }
 
 void Agent::report(const QString &state)
@@ -210,17 +223,72 @@ void Agent::stop()
     delete m_startup;
     m_startup = nullptr;
     m_tunnel->stop();
-    if (m_haveManifest) {
-        report(QStringLiteral("shutting_down"));
-        report(QStringLiteral("off"));
+    m_metadata->stop();
+    m_reportTimer.stop();
+    if (!m_haveManifest) {
+        m_stopDeadline.start(kStopReportMs);
+        finishIfDone();
+        return;
     }
-    m_stopDeadline.start(kStopReportMs);
-    finishIfDone();
+    report(QStringLiteral("shutting_down"));
+    if (m_manifest.shutdownScript.trimmed().isEmpty()) {
+        report(QStringLiteral("off"));
+        m_stopDeadline.start(kStopReportMs);
+        finishIfDone();
+        return;
+    }
+    runShutdownScript();
 }
 
+void Agent::runShutdownScript()
+{
+    m_shutdown = runScript({QStringLiteral("shutdown"), m_manifest.shutdownScript,
+                            m_manifest.shutdownScriptTimeoutSeconds, QStringLiteral("off"),
+                            QStringLiteral("shutdown_error"), QStringLiteral("shutdown_timeout")});
+}
+
+ScriptRunner *Agent::runScript(const Script &script)
+{
+    auto *runner = new ScriptRunner(this);
+    connect(runner, &ScriptRunner::line, this,
+            [this](const QString &text) { m_logs->append(text); });
+    connect(runner, &ScriptRunner::finished, this,
+            [this, script](int exitCode, bool timedOut, const QString &error) {
+                const bool shutdown = script.name == u"shutdown";
+                if (m_stopping && !shutdown)
+                    return; // the startup script was ended by the stop
+                if (timedOut) {
+                    m_logs->append(QStringLiteral("The %1 script timed out after %2 s.")
+                                       .arg(script.name)
+                                       .arg(script.timeoutSeconds),
+                                   QStringLiteral("error"));
+                    report(script.timeoutState);
+                } else if (exitCode != 0) {
+                    m_logs->append(
+                        error.isEmpty()
+                            ? QStringLiteral("The %1 script exited with code %2.")
+                                  .arg(script.name)
+                                  .arg(exitCode)
+                            : QStringLiteral("The %1 script failed: %2").arg(script.name, error),
+                        QStringLiteral("error"));
+                    report(script.errorState);
+                } else {
+                    report(script.doneState);
+                }
+                if (shutdown) {
+                    m_stopDeadline.start(kStopReportMs);
+                    finishIfDone();
+                }
+            });
+    runner->start(script.text, workingDirectory(), scriptEnvironment(), script.timeoutSeconds);
+    return runner;
+}
+
+// Done once stopping has got past the shutdown script (the deadline runs from then on) and
+// coderd has every report and log line.
 void Agent::finishIfDone()
 {
-    if (m_stopping && m_reports.empty() && m_logs->idle()) {
+    if (m_stopping && m_stopDeadline.isActive() && m_reports.empty() && m_logs->idle()) {
         m_stopDeadline.stop();
         Q_EMIT finished();
     }

@@ -3,6 +3,7 @@
 #include "core/agent_types.h"
 
 #include <QObject>
+#include <QProcessEnvironment>
 #include <QTimer>
 #include <QUrl>
 #include <deque>
@@ -16,14 +17,18 @@ class TunnelClient;
 
 namespace coder::server::agent {
 
+class LatestReport;
 class LogShipper;
+class MetadataCollector;
 class ScriptRunner;
 class StreamServer;
 
 // The workspace agent (`coder agent`): fetches its manifest with its token, keeps its tunnel to
 // coderd up and serves the streams that come through it, runs the startup script (its output
-// becomes the agent's logs) and reports its lifecycle as Coder names it, in order. On stop()
-// (SIGTERM) it reports shutting_down and off, sends what is pending and finishes.
+// becomes the agent's logs) and reports its lifecycle as Coder names it, in order; runs the
+// metadata items, and reports the ports listening in the workspace and its stream statistics
+// as they change. On stop() (SIGTERM) it reports shutting_down, runs the shutdown script, reports
+// how that ended (off, shutdown_error, shutdown_timeout), sends what is pending and finishes.
 class Agent : public QObject
 {
     Q_OBJECT
@@ -47,7 +52,21 @@ Q_SIGNALS:
 private:
     void fetchManifest();
     void onManifest(const core::AgentManifest &manifest);
+    // A template script and the lifecycle states its end is reported as.
+    struct Script
+    {
+        QString name; // "startup", "shutdown"
+        QString text;
+        qint64 timeoutSeconds;
+        QString doneState;
+        QString errorState;
+        QString timeoutState;
+    };
     void runStartupScript();
+    void runShutdownScript();
+    ScriptRunner *runScript(const Script &script);
+    QProcessEnvironment scriptEnvironment() const;
+    void reportPortsAndStats();
     void report(const QString &state);
     void sendNextReport();
     void finishIfDone();
@@ -59,6 +78,11 @@ private:
     StreamServer *m_streams;
     LogShipper *m_logs;
     ScriptRunner *m_startup = nullptr;
+    ScriptRunner *m_shutdown = nullptr;
+    MetadataCollector *m_metadata;
+    LatestReport *m_ports;
+    LatestReport *m_stats;
+    QTimer m_reportTimer;
     core::AgentManifest m_manifest;
     bool m_haveManifest = false;
     QTimer m_manifestRetry;

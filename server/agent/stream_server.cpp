@@ -79,13 +79,26 @@ void StreamServer::serveTcp(TunnelStream *stream, quint16 port)
 
 void StreamServer::serveUdp(TunnelStream *stream, quint16 port)
 {
+    // Bound, not connected: a connect completes later, and a datagram that came with the OPEN
+    // would find it not yet connected.
     auto *socket = new QUdpSocket(this);
-    socket->connectToHost(QHostAddress::LocalHost, port);
+    if (!socket->bind(QHostAddress::LocalHost, 0)) {
+        stream->refuse(QStringLiteral("cannot open a UDP socket: %1").arg(socket->errorString()));
+        delete socket;
+        return;
+    }
     auto *flow = new DatagramStream(
-        stream, [socket](const QByteArray &datagram) { socket->write(datagram); }, socket);
-    connect(socket, &QUdpSocket::readyRead, flow, [socket, flow] {
-        while (socket->hasPendingDatagrams())
-            flow->send(socket->receiveDatagram().data());
+        stream,
+        [socket, port](const QByteArray &datagram) {
+            socket->writeDatagram(datagram, QHostAddress::LocalHost, port);
+        },
+        socket);
+    connect(socket, &QUdpSocket::readyRead, flow, [socket, flow, port] {
+        while (socket->hasPendingDatagrams()) {
+            const QNetworkDatagram datagram = socket->receiveDatagram();
+            if (datagram.senderPort() == port) // only the service's answers
+                flow->send(datagram.data());
+        }
     });
     m_stats.openByKind[QStringLiteral("udp")] += 1;
     connect(flow, &DatagramStream::finished, this, [this, socket, flow] {

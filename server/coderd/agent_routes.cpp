@@ -52,6 +52,27 @@ void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agen
                                                  QStringLiteral("Appended logs."));
                        }),
                RouteOptions{2 * AgentService::kMaxLogBytes, false});
+    router.add("POST", me + QStringLiteral("/metadata"),
+               asAgent(agents, [&agents](const AgentPlacement &agent, HttpRequest &request) {
+                   auto body = decodeBody<core::PostMetadataRequest>(request);
+                   if (!body)
+                       return toHttp(body.error());
+                   return respondNoContent(agents.reportMetadata(agent, *body));
+               }));
+    router.add("POST", me + QStringLiteral("/listening-ports"),
+               asAgent(agents, [&agents](const AgentPlacement &agent, HttpRequest &request) {
+                   auto body = decodeBody<core::WorkspaceAgentListeningPortsResponse>(request);
+                   if (!body)
+                       return toHttp(body.error());
+                   return respondNoContent(agents.reportListeningPorts(agent, *body));
+               }));
+    router.add("POST", me + QStringLiteral("/report-stats"),
+               asAgent(agents, [&agents](const AgentPlacement &agent, HttpRequest &request) {
+                   auto body = decodeBody<core::AgentStats>(request);
+                   if (!body)
+                       return toHttp(body.error());
+                   return respondNoContent(agents.reportStats(agent, *body));
+               }));
     router.addWebSocket(me + QStringLiteral("/tunnel"), [&agents, relay](HttpRequest &request) {
         auto agent = agents.authenticate(request.header("coder-session-token"));
         if (!agent)
@@ -79,6 +100,10 @@ void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agen
                 return toHttp(after.error());
             return respond(agents.logs(actor, id, *after));
         }));
+    router.add("GET", path + QStringLiteral("/listening-ports"),
+               kit.withId(param, [&agents](const Actor &actor, const QUuid &id, HttpRequest &) {
+                   return respond(agents.listeningPorts(actor, id));
+               }));
     router.addWebSocket(
         path + QStringLiteral("/tunnel"),
         kit.authenticatedWebSocket([&agents, relay](HttpRequest &request, const Actor &actor) {

@@ -6,6 +6,7 @@
 #include "server/database/store.h"
 
 #include <QCryptographicHash>
+#include <QSet>
 
 namespace coder::server {
 
@@ -65,6 +66,10 @@ core::AgentManifest AgentService::manifest(const AgentPlacement &p) const
     manifest.environmentVariables = shown.environmentVariables;
     manifest.startupScript = p.agent.startupScript;
     manifest.startupScriptTimeoutSeconds = p.agent.startupScriptTimeoutSeconds;
+    manifest.shutdownScript = p.agent.shutdownScript;
+    manifest.shutdownScriptTimeoutSeconds = p.agent.shutdownScriptTimeoutSeconds;
+    for (const core::WorkspaceAgentMetadata &item : shown.metadata)
+        manifest.metadata.append(item.description);
     manifest.apps = shown.apps;
     return manifest;
 }
@@ -117,6 +122,81 @@ Outcome<core::Ok> AgentService::appendLogs(const AgentPlacement &agent,
             QStringLiteral("An agent may log at most %1 bytes; the rest is dropped.")
                 .arg(kMaxLogBytes));
     return core::Ok{};
+}
+
+Outcome<core::Ok> AgentService::reportMetadata(const AgentPlacement &agent,
+                                               const core::PostMetadataRequest &request)
+{
+    QSet<QString> known;
+    for (const QJsonValue &definition : agent.agent.metadataDefinitions)
+        known.insert(definition.toObject().value(QLatin1String("key")).toString());
+    QJsonObject results;
+    for (qsizetype i = 0; i < request.metadata.size(); ++i) {
+        const core::AgentMetadataReport &item = request.metadata.at(i);
+        if (!known.contains(item.key))
+            return DomainError::invalidField(
+                QStringLiteral("metadata[%1].key").arg(i),
+                QStringLiteral("\"%1\" is not a metadata key of this agent.").arg(item.key));
+        // Values are shown, not stored for history: a runaway script cannot fill the database.
+        results.insert(item.key,
+                       QJsonObject{{QStringLiteral("value"), item.value.left(kMaxMetadataValue)},
+                                   {QStringLiteral("error"), item.error.left(kMaxMetadataValue)},
+                                   {QStringLiteral("collected_at"),
+                                    core::formatApiTime(item.collectedAt.isValid()
+                                                            ? item.collectedAt
+                                                            : QDateTime::currentDateTimeUtc())}});
+    }
+    if (results.isEmpty())
+        return core::Ok{};
+    auto done = m_store.agents().mergeMetadataResults(agent.agent.id, results);
+    if (!done)
+        return DomainError::fromStore(done.error(), kAgent);
+    announce(agent);
+    return core::Ok{};
+}
+
+Outcome<core::Ok>
+AgentService::reportListeningPorts(const AgentPlacement &agent,
+                                   const core::WorkspaceAgentListeningPortsResponse &ports)
+{
+    if (ports.ports.size() > kMaxListeningPorts)
+        return DomainError::invalidField(
+            QStringLiteral("ports"), QStringLiteral("At most %1 ports.").arg(kMaxListeningPorts));
+    for (qsizetype i = 0; i < ports.ports.size(); ++i)
+        if (ports.ports[i].port < 1 || ports.ports[i].port > 65535)
+            return DomainError::invalidField(QStringLiteral("ports[%1].port").arg(i),
+                                             QStringLiteral("A port is 1 to 65535."));
+    auto done = m_store.agents().setListeningPorts(agent.agent.id,
+                                                   core::json::toJsonValue(ports.ports).toArray());
+    if (!done)
+        return DomainError::fromStore(done.error(), kAgent);
+    announce(agent);
+    return core::Ok{};
+}
+
+Outcome<core::Ok> AgentService::reportStats(const AgentPlacement &agent,
+                                            const core::AgentStats &stats)
+{
+    auto done =
+        m_store.agents().setStats(agent.agent.id, core::json::toJsonValue(stats).toObject());
+    if (!done)
+        return DomainError::fromStore(done.error(), kAgent);
+    return core::Ok{};
+}
+
+Outcome<core::WorkspaceAgentListeningPortsResponse>
+AgentService::listeningPorts(const Actor &actor, const QUuid &agentId)
+{
+    auto placement = find(actor, agentId, Action::Read);
+    if (!placement)
+        return placement.error();
+    core::WorkspaceAgentListeningPortsResponse response;
+    if (auto problem =
+            core::json::read(QJsonValue(placement->agent.listeningPorts), response.ports);
+        !problem.isEmpty())
+        return DomainError::internal(QStringLiteral("Stored listening ports are unreadable."),
+                                     problem);
+    return response;
 }
 
 Outcome<core::Ok> AgentService::connected(const AgentPlacement &agent, const QString &version)

@@ -17,7 +17,9 @@ class Store;
 class AgentService
 {
 public:
-    static constexpr qint64 kMaxLogBytes = 1024 * 1024; // per agent, as Coder caps them
+    static constexpr qint64 kMaxLogBytes = 1024 * 1024;  // per agent, as Coder caps them
+    static constexpr qsizetype kMaxMetadataValue = 4096; // characters of a value or error
+    static constexpr qsizetype kMaxListeningPorts = 1000;
 
     AgentService(Store &store, Pubsub &pubsub) : m_store(store), m_pubsub(pubsub) {}
 
@@ -32,6 +34,12 @@ public:
     // TooLarge once the agent's output passes kMaxLogBytes (the agent then stops sending).
     Outcome<core::Ok> appendLogs(const AgentPlacement &agent,
                                  const core::PatchLogsRequest &request);
+    Outcome<core::Ok> reportMetadata(const AgentPlacement &agent,
+                                     const core::PostMetadataRequest &request);
+    Outcome<core::Ok> reportListeningPorts(const AgentPlacement &agent,
+                                           const core::WorkspaceAgentListeningPortsResponse &ports);
+    Outcome<core::Ok> reportStats(const AgentPlacement &agent, const core::AgentStats &stats);
+
     // The agent's tunnel came up or went down; announced.
     Outcome<core::Ok> connected(const AgentPlacement &agent, const QString &version);
     // The tunnel is still up (its connection time moves on); nothing to announce.
@@ -42,6 +50,8 @@ public:
     Outcome<core::WorkspaceAgent> get(const Actor &actor, const QUuid &agentId);
     Outcome<QList<core::WorkspaceAgentLog>> logs(const Actor &actor, const QUuid &agentId,
                                                  qint64 after);
+    Outcome<core::WorkspaceAgentListeningPortsResponse> listeningPorts(const Actor &actor,
+                                                                       const QUuid &agentId);
     // The agent, when the actor may reach into its workspace (Action::Connect): its owner and
     // the deployment's owners. NotFound for an agent the actor may not even read.
     Outcome<AgentPlacement> findToConnect(const Actor &actor, const QUuid &agentId);

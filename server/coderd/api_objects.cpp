@@ -110,6 +110,26 @@ core::WorkspaceAgent apiAgent(const WorkspaceAgent &agent, const QDateTime &now)
                        QStringLiteral("ssh_helper")};
     out.startupScriptBehavior = QStringLiteral("non-blocking");
     out.startupScriptTimeoutSeconds = agent.startupScriptTimeoutSeconds;
+    for (const QJsonValue &value : agent.metadataDefinitions) {
+        const QJsonObject definition = value.toObject();
+        core::WorkspaceAgentMetadata item;
+        item.description.key = definition.value(QLatin1String("key")).toString();
+        item.description.displayName = definition.value(QLatin1String("display_name")).toString();
+        item.description.script = definition.value(QLatin1String("script")).toString();
+        item.description.interval = definition.value(QLatin1String("interval")).toInteger(10);
+        item.description.timeout = definition.value(QLatin1String("timeout")).toInteger(5);
+        const QJsonObject result = agent.metadataResults.value(item.description.key).toObject();
+        if (!result.isEmpty()) {
+            item.result.value = result.value(QLatin1String("value")).toString();
+            item.result.error = result.value(QLatin1String("error")).toString();
+            item.result.collectedAt =
+                core::parseApiTime(result.value(QLatin1String("collected_at")).toString());
+            item.result.age = std::max<qint64>(0, item.result.collectedAt.secsTo(now));
+        }
+        out.metadata.append(item);
+    }
+    // Written by the agent service from this same type: an unreadable one is left empty.
+    core::json::read(QJsonValue(agent.stats), out.stats);
     for (const WorkspaceApp &app : agent.apps) {
         core::WorkspaceApp shown;
         shown.id = app.id;

@@ -75,6 +75,9 @@ QList<WorkspaceResource> resourceRows(const QList<ProvisionedResource> &resource
                 a.environmentVariables.insert(it.key(), it.value());
             a.startupScript = agent.spec.startupScript;
             a.startupScriptTimeoutSeconds = agent.spec.startupScriptTimeoutSeconds;
+            a.shutdownScript = agent.spec.shutdownScript;
+            a.shutdownScriptTimeoutSeconds = agent.spec.shutdownScriptTimeoutSeconds;
+            a.metadataDefinitions = agent.spec.toJson().value(QLatin1String("metadata")).toArray();
             a.apps = appsOf(agent.spec);
             for (WorkspaceApp &app : a.apps) {
                 app.id = QUuid::createUuid();

@@ -115,6 +115,43 @@ StoreResult<core::Ok> AgentStore::setLifecycle(const QUuid &agentId, const QStri
                    QDateTime::currentMSecsSinceEpoch(), C::uuid(agentId)});
 }
 
+StoreResult<core::Ok> AgentStore::mergeMetadataResults(const QUuid &agentId,
+                                                       const QJsonObject &results)
+{
+    return m_db.write<core::Ok>(
+        [&](QSqlDatabase &db, Transaction &transaction) -> StoreResult<core::Ok> {
+            // Read and written in one transaction that holds the row: reports never lose each
+            // other.
+            auto current = m_db.selectOne(
+                db,
+                QStringLiteral("UPDATE workspace_agents SET updated_at = ? WHERE id = ? "
+                               "RETURNING metadata_results"),
+                {QDateTime::currentMSecsSinceEpoch(), C::uuid(agentId)}, kAgent,
+                [](const QSqlQuery &q) { return C::objectFrom(q.value(0)); }, &transaction);
+            if (!current)
+                return current.error();
+            QJsonObject merged = *current;
+            for (auto it = results.begin(); it != results.end(); ++it)
+                merged.insert(it.key(), it.value());
+            auto written = m_db.exec(
+                db, QStringLiteral("UPDATE workspace_agents SET metadata_results = ? WHERE id = ?"),
+                {C::json(merged), C::uuid(agentId)}, &transaction);
+            if (!written)
+                return written.error();
+            return core::Ok{};
+        });
+}
+
+StoreResult<core::Ok> AgentStore::setListeningPorts(const QUuid &agentId, const QJsonArray &ports)
+{
+    return update(QStringLiteral("listening_ports = ?"), {P::arrayJson(ports), C::uuid(agentId)});
+}
+
+StoreResult<core::Ok> AgentStore::setStats(const QUuid &agentId, const QJsonObject &stats)
+{
+    return update(QStringLiteral("stats = ?"), {C::json(stats), C::uuid(agentId)});
+}
+
 StoreResult<AgentStore::Appended>
 AgentStore::appendLogs(const QUuid &agentId, const QList<AgentLog> &input, qint64 maxBytes)
 {

@@ -28,6 +28,11 @@ public:
     StoreResult<core::Ok> setLifecycle(const QUuid &agentId, const QString &state,
                                        const QDateTime &changedAt);
 
+    // Merges results ({key: {"value","error","collected_at"}}) into the agent's latest ones.
+    StoreResult<core::Ok> mergeMetadataResults(const QUuid &agentId, const QJsonObject &results);
+    StoreResult<core::Ok> setListeningPorts(const QUuid &agentId, const QJsonArray &ports);
+    StoreResult<core::Ok> setStats(const QUuid &agentId, const QJsonObject &stats);
+
     struct Appended
     {
         QList<AgentLog> logs; // with their ids; empty when they did not fit

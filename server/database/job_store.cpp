@@ -138,16 +138,30 @@ StoreResult<core::Ok> JobStore::insertResources(QSqlDatabase &db, const QUuid &j
                         "INSERT INTO workspace_agents (id, resource_id, ordinal, name, "
                         "auth_token_hash, operating_system, architecture, directory, "
                         "environment_variables, startup_script, startup_script_timeout_seconds, "
+                        "shutdown_script, shutdown_script_timeout_seconds, metadata_definitions, "
                         "lifecycle_state, first_connected_at, last_connected_at, "
                         "disconnected_at, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
-                    {C::uuid(agentId), C::uuid(resourceId), a, C::text(agent.name),
-                     P::optionalBytes(agent.authTokenHash), C::text(agent.operatingSystem),
-                     C::text(agent.architecture), C::text(agent.directory),
-                     C::json(agent.environmentVariables), C::text(agent.startupScript),
-                     agent.startupScriptTimeoutSeconds, C::text(agent.lifecycleState),
-                     C::millis(agent.firstConnectedAt), C::millis(agent.lastConnectedAt),
-                     C::millis(agent.disconnectedAt), now, now},
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                    {C::uuid(agentId),
+                     C::uuid(resourceId),
+                     a,
+                     C::text(agent.name),
+                     P::optionalBytes(agent.authTokenHash),
+                     C::text(agent.operatingSystem),
+                     C::text(agent.architecture),
+                     C::text(agent.directory),
+                     C::json(agent.environmentVariables),
+                     C::text(agent.startupScript),
+                     agent.startupScriptTimeoutSeconds,
+                     C::text(agent.shutdownScript),
+                     agent.shutdownScriptTimeoutSeconds,
+                     P::arrayJson(agent.metadataDefinitions),
+                     C::text(agent.lifecycleState),
+                     C::millis(agent.firstConnectedAt),
+                     C::millis(agent.lastConnectedAt),
+                     C::millis(agent.disconnectedAt),
+                     now,
+                     now},
                     &transaction);
                 if (!query)
                     return query.error();

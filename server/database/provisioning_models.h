@@ -216,6 +216,10 @@ struct WorkspaceAgent
     QJsonObject environmentVariables;
     QString startupScript;
     int startupScriptTimeoutSeconds = 300;
+    QString shutdownScript;
+    int shutdownScriptTimeoutSeconds = 300;
+    // [{"key","display_name","script","interval","timeout"}]: what the agent measures
+    QJsonArray metadataDefinitions;
     QString lifecycleState = QStringLiteral("created");
     QDateTime firstConnectedAt;
     QDateTime lastConnectedAt;
@@ -225,6 +229,11 @@ struct WorkspaceAgent
     qint64 logsLength = 0; // bytes of output logged so far
     bool logsOverflowed = false;
     QString version; // the agent's, as it reported it
+    // The agent's latest reports: {key: {"value","error","collected_at"}},
+    // [{"process_name","network","port"}], {"open_streams":{kind: n},"bytes_in","bytes_out"}
+    QJsonObject metadataResults;
+    QJsonArray listeningPorts;
+    QJsonObject stats;
     QDateTime createdAt;
     QDateTime updatedAt;
     QList<WorkspaceApp> apps;

@@ -73,12 +73,14 @@ const QString C::resourceColumns =
     QStringLiteral("id, job_id, transition, type, name, persistent, hide, icon, created_at");
 const QString C::agentStateColumns = QStringLiteral(
     "lifecycle_state, first_connected_at, last_connected_at, disconnected_at, updated_at, "
-    "started_at, ready_at, logs_length, logs_overflowed, version");
+    "started_at, ready_at, logs_length, logs_overflowed, version, metadata_results, "
+    "listening_ports, stats");
 const QString C::agentLogColumns = QStringLiteral("id, agent_id, created_at, level, output");
 const QString C::agentColumns =
     QStringLiteral("id, resource_id, name, operating_system, architecture, directory, "
                    "environment_variables, startup_script, startup_script_timeout_seconds, "
-                   "created_at, ") +
+                   "created_at, shutdown_script, shutdown_script_timeout_seconds, "
+                   "metadata_definitions, ") +
     agentStateColumns;
 const QString C::appColumns = QStringLiteral(
     "id, agent_id, slug, display_name, icon, url, command, sharing_level, subdomain, healthcheck, "
@@ -342,7 +344,10 @@ WorkspaceAgent C::agent(const QSqlQuery &row, int first)
     a.startupScript = q(7).toString();
     a.startupScriptTimeoutSeconds = q(8).toInt();
     a.createdAt = RowCodec::timeFrom(q(9));
-    agentState(a, row, first + 10);
+    a.shutdownScript = q(10).toString();
+    a.shutdownScriptTimeoutSeconds = q(11).toInt();
+    a.metadataDefinitions = arrayFrom(q(12));
+    agentState(a, row, first + 13);
     return a;
 }
 
@@ -359,6 +364,9 @@ void C::agentState(WorkspaceAgent &a, const QSqlQuery &row, int first)
     a.logsLength = q(7).toLongLong();
     a.logsOverflowed = q(8).toBool();
     a.version = q(9).toString();
+    a.metadataResults = RowCodec::objectFrom(q(10));
+    a.listeningPorts = arrayFrom(q(11));
+    a.stats = RowCodec::objectFrom(q(12));
 }
 
 AgentLog C::agentLog(const QSqlQuery &row, int first)

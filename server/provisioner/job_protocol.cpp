@@ -23,79 +23,24 @@ QString text(const QUuid &id)
     return id.isNull() ? QString() : id.toString(QUuid::WithoutBraces);
 }
 
-QJsonObject appToJson(const core::TemplateApp &app)
-{
-    QJsonObject json{{u"slug"_s, app.slug},          {u"display_name"_s, app.displayName},
-                     {u"icon"_s, app.icon},          {u"url"_s, app.url},
-                     {u"command"_s, app.command},    {u"share"_s, app.sharingLevel},
-                     {u"subdomain"_s, app.subdomain}};
-    if (app.healthcheck)
-        json.insert(u"healthcheck"_s, QJsonObject{{u"url"_s, app.healthcheck->url},
-                                                  {u"interval"_s, app.healthcheck->intervalSeconds},
-                                                  {u"threshold"_s, app.healthcheck->threshold}});
-    return json;
-}
-
-core::TemplateApp appFromJson(const QJsonObject &json)
-{
-    core::TemplateApp app;
-    app.slug = json.value(u"slug"_s).toString();
-    app.displayName = json.value(u"display_name"_s).toString();
-    app.icon = json.value(u"icon"_s).toString();
-    app.url = json.value(u"url"_s).toString();
-    app.command = json.value(u"command"_s).toString();
-    app.sharingLevel = json.value(u"share"_s).toString(QStringLiteral("owner"));
-    app.subdomain = json.value(u"subdomain"_s).toBool();
-    if (json.value(u"healthcheck"_s).isObject()) {
-        const QJsonObject check = json.value(u"healthcheck"_s).toObject();
-        app.healthcheck = core::TemplateAppHealthcheck{check.value(u"url"_s).toString(),
-                                                       check.value(u"interval"_s).toInt(5),
-                                                       check.value(u"threshold"_s).toInt(6)};
-    }
-    return app;
-}
-
+// An agent travels as template.json writes it (one reader, one writer: the template format's),
+// with its token beside it.
 QJsonObject agentToJson(const ProvisionedAgent &agent)
 {
-    const core::TemplateAgent &spec = agent.spec;
-    QJsonObject env;
-    for (auto it = spec.env.cbegin(); it != spec.env.cend(); ++it)
-        env.insert(it.key(), it.value());
-    QJsonArray apps;
-    for (const core::TemplateApp &app : spec.apps)
-        apps.append(appToJson(app));
-    QJsonObject json{{u"name"_s, spec.name},
-                     {u"os"_s, spec.os},
-                     {u"arch"_s, spec.arch},
-                     {u"dir"_s, spec.directory},
-                     {u"env"_s, env},
-                     {u"command"_s, QJsonArray::fromStringList(spec.command)},
-                     {u"startup_script"_s, spec.startupScript},
-                     {u"startup_script_timeout"_s, spec.startupScriptTimeoutSeconds},
-                     {u"apps"_s, apps}};
+    QJsonObject json = agent.spec.toJson();
     if (!agent.token.isEmpty())
         json.insert(u"token"_s, agent.token);
     return json;
 }
 
-ProvisionedAgent agentFromJson(const QJsonObject &json)
+core::Result<ProvisionedAgent, QString> agentFromJson(QJsonObject json)
 {
     ProvisionedAgent agent;
-    core::TemplateAgent &spec = agent.spec;
-    spec.name = json.value(u"name"_s).toString();
-    spec.os = json.value(u"os"_s).toString(QStringLiteral("linux"));
-    spec.arch = json.value(u"arch"_s).toString();
-    spec.directory = json.value(u"dir"_s).toString();
-    const QJsonObject env = json.value(u"env"_s).toObject();
-    for (auto it = env.constBegin(); it != env.constEnd(); ++it)
-        spec.env.insert(it.key(), it.value().toString());
-    for (const QJsonValue &arg : json.value(u"command"_s).toArray())
-        spec.command.append(arg.toString());
-    spec.startupScript = json.value(u"startup_script"_s).toString();
-    spec.startupScriptTimeoutSeconds = json.value(u"startup_script_timeout"_s).toInt(300);
-    for (const QJsonValue &app : json.value(u"apps"_s).toArray())
-        spec.apps.append(appFromJson(app.toObject()));
-    agent.token = json.value(u"token"_s).toString();
+    agent.token = json.take(u"token"_s).toString();
+    auto spec = core::TemplateAgent::fromJson(json);
+    if (!spec)
+        return spec.error();
+    agent.spec = *spec;
     return agent;
 }
 
@@ -151,10 +96,10 @@ core::Result<ProvisionedResource, QString> resourceFromJson(const QJsonObject &j
         return QStringLiteral("a resource needs a name and a type");
     resource.persistent = json.value(u"persistent"_s).toBool();
     for (const QJsonValue &agent : json.value(u"agents"_s).toArray()) {
-        ProvisionedAgent decoded = agentFromJson(agent.toObject());
-        if (decoded.spec.name.isEmpty())
-            return QStringLiteral("resource %1 has an agent without a name").arg(resource.name);
-        resource.agents.append(std::move(decoded));
+        auto decoded = agentFromJson(agent.toObject());
+        if (!decoded)
+            return QStringLiteral("resource %1: %2").arg(resource.name, decoded.error());
+        resource.agents.append(std::move(*decoded));
     }
     return resource;
 }

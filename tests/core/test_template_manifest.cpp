@@ -205,6 +205,9 @@ void TestTemplateManifest::toJsonRoundTrips()
         {"name": "w", "type": "process", "agents": [
           {"name": "main", "arch": "arm64", "dir": "/w", "env": {"A": "1", "B": "${workspace.name}"},
            "command": ["x", "y"], "startup_script": "s", "startup_script_timeout": 0,
+           "shutdown_script": "bye ${workspace.name}", "shutdown_script_timeout": 7,
+           "metadata": [{"key": "cpu", "display_name": "CPU", "script": "top", "interval": 3,
+                         "timeout": 2}, {"key": "mem", "script": "free"}],
            "apps": [{"slug": "web", "url": "http://localhost:1", "subdomain": true, "icon": "i",
                      "display_name": "Web", "healthcheck": {"url": "http://localhost:1/h"}},
                     {"slug": "sh", "command": "bash", "share": "public"}]}]}
@@ -220,6 +223,19 @@ void TestTemplateManifest::toJsonRoundTrips()
     QCOMPARE(once[u"parameters"_s][2][u"default"_s].toArray().size(), 2);
     QCOMPARE(second->resources[1].agents[0].startupScriptTimeoutSeconds, 0);
     QCOMPARE(second->resources[1].agents[0].env.value(u"B"_s), u"${workspace.name}"_s);
+    const TemplateAgent &agent = second->resources[1].agents[0];
+    QCOMPARE(agent.shutdownScriptTimeoutSeconds, 7);
+    QCOMPARE(agent.metadata.size(), 2);
+    QCOMPARE(agent.metadata[0].displayName, u"CPU"_s);
+    QCOMPARE(agent.metadata[0].intervalSeconds, 3);
+    QCOMPARE(agent.metadata[1].intervalSeconds, 10);
+    QCOMPARE(agent.metadata[1].timeoutSeconds, 5);
+    // An agent alone goes through the same writer and reader (the daemons' wire format).
+    auto alone = TemplateAgent::fromJson(agent.toJson());
+    QVERIFY2(alone.ok(), alone.ok() ? "" : qPrintable(alone.error()));
+    QCOMPARE(alone->toJson(), agent.toJson());
+    QCOMPARE(second->render({{u"workspace.name"_s, u"ws"_s}}).resources[1].agents[0].shutdownScript,
+             u"bye ws"_s);
 }
 
 void TestTemplateManifest::loadsDirectory()

@@ -277,6 +277,22 @@ void TestTemplateManifestErrors::rejects_data()
         u"resources[0].agents[0].startup_script_timeout: must be between 0 and 86400 seconds"_s);
     row("startup timeout text", withAgent(R"j({"startup_script_timeout": "5"})j"),
         u"resources[0].agents[0].startup_script_timeout: must be an integer"_s);
+    row("shutdown timeout too long", withAgent(R"j({"shutdown_script_timeout": 3601})j"),
+        u"resources[0].agents[0].shutdown_script_timeout: must be between 0 and 3600 seconds"_s);
+    row("metadata without script", withAgent(R"j({"metadata": [{"key": "cpu"}]})j"),
+        u"resources[0].agents[0].metadata[0].script: is required"_s);
+    row("metadata bad key", withAgent(R"j({"metadata": [{"key": "CPU!", "script": "true"}]})j"),
+        u"resources[0].agents[0].metadata[0].key: must match [a-z0-9_-]+"_s);
+    row("metadata duplicate key",
+        withAgent(
+            R"j({"metadata": [{"key": "cpu", "script": "a"}, {"key": "cpu", "script": "b"}]})j"),
+        u"resources[0].agents[0].metadata[1].key: duplicate key \"cpu\" (also resources[0].agents[0].metadata[0])"_s);
+    row("metadata interval zero",
+        withAgent(R"j({"metadata": [{"key": "cpu", "script": "a", "interval": 0}]})j"),
+        u"resources[0].agents[0].metadata[0].interval: must be between 1 and 86400 seconds"_s);
+    row("metadata unknown field",
+        withAgent(R"j({"metadata": [{"key": "cpu", "script": "a", "every": 3}]})j"),
+        u"resources[0].agents[0].metadata[0].every: unknown field"_s);
     row("apps not an array", withAgent(R"j({"apps": {}})j"),
         u"resources[0].agents[0].apps: must be an array"_s);
 

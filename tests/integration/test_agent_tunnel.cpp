@@ -188,8 +188,9 @@ private:
     std::thread m_thread;
 };
 
-// Sends each datagram through port and waits for its echo (2 s each): how many came back whole.
-int udpEchoes(quint16 port, const QList<QByteArray> &datagrams)
+// Sends each datagram through port and waits for its echo (2 s each): the indexes of those that
+// did not come back whole (empty: all did).
+QList<int> udpEchoes(quint16 port, const QList<QByteArray> &datagrams)
 {
     const int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     timeval timeout{2, 0};
@@ -199,16 +200,17 @@ int udpEchoes(quint16 port, const QList<QByteArray> &datagrams)
     address.sin_port = htons(port);
     address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     ::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address);
-    int echoed = 0;
+    QList<int> lost;
     char buffer[65536];
-    for (const QByteArray &datagram : datagrams) {
+    for (int i = 0; i < datagrams.size(); ++i) {
+        const QByteArray &datagram = datagrams[i];
         ::send(fd, datagram.constData(), size_t(datagram.size()), 0);
         const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
-        if (n == datagram.size() && QByteArrayView(buffer, n) == datagram)
-            ++echoed;
+        if (n != datagram.size() || QByteArrayView(buffer, n) != datagram)
+            lost.append(i);
     }
     ::close(fd);
-    return echoed;
+    return lost;
 }
 
 struct Transfer
@@ -473,6 +475,16 @@ private Q_SLOTS:
                 continue;
             QJsonObject agent = agents[0].toObject();
             agent.insert(u"startup_script"_s, u"echo \"started in $PWD\"; echo greeting-line"_s);
+            agent.insert(u"shutdown_script"_s, u"echo bye > \"$HOME/shutdown-ran\""_s);
+            agent.insert(u"metadata"_s,
+                         QJsonArray{QJsonObject{{u"key"_s, u"answer"_s},
+                                                {u"display_name"_s, u"The answer"_s},
+                                                {u"script"_s, u"echo answer-$((40 + 2))"_s},
+                                                {u"interval"_s, 1},
+                                                {u"timeout"_s, 2}},
+                                    QJsonObject{{u"key"_s, u"broken"_s},
+                                                {u"script"_s, u"echo oops >&2; exit 3"_s},
+                                                {u"interval"_s, 1}}});
             agents[0] = agent;
             resource.insert(u"agents"_s, agents);
             resources[i] = resource;
@@ -521,6 +533,76 @@ private Q_SLOTS:
             },
             10000));
         QCOMPARE(lines.first(), u"started in "_s + QDir(home()).canonicalPath());
+    }
+
+    void metadataPortsAndStatsAreReported()
+    {
+        const QString id = agent().value(u"id").toString();
+        QJsonObject answer;
+        QJsonObject broken;
+        QVERIFY(waitFor(
+            [&] {
+                for (const auto &item : agent().value(u"metadata").toArray()) {
+                    const QJsonObject o = item.toObject();
+                    const QString key = o.value(u"description").toObject().value(u"key").toString();
+                    (key == u"answer"_s ? answer : broken) = o;
+                }
+                return answer.value(u"result").toObject().value(u"value").toString() ==
+                           u"answer-42"_s &&
+                       !broken.value(u"result").toObject().value(u"error").toString().isEmpty();
+            },
+            15000));
+        QCOMPARE(answer.value(u"description").toObject().value(u"display_name").toString(),
+                 u"The answer"_s);
+        QCOMPARE(broken.value(u"result").toObject().value(u"error").toString(), u"oops"_s);
+
+        // The echo service of this test listens in the "workspace" (this machine).
+        QVERIFY(waitFor(
+            [&] {
+                for (const auto &port :
+                     api()
+                         .get(u"/api/v2/workspaceagents/%1/listening-ports"_s.arg(id), m_owner)
+                         .json()
+                         .value(u"ports")
+                         .toArray())
+                    if (port.toObject().value(u"port").toInt() == m_echo.port())
+                        return port.toObject()
+                            .value(u"process_name")
+                            .toString()
+                            .startsWith(u"test_agent"_s);
+                return false;
+            },
+            10000));
+
+        // Stats count what went through, once it is done.
+        const quint16 forwardPort = freePort();
+        {
+            PortForward forward(
+                *m_cli, {u"ws"_s, u"--tcp"_s, u"%1:%2"_s.arg(forwardPort).arg(m_echo.port())});
+            QVERIFY(forward.waitForListeners(1));
+            QVERIFY(echoThrough(forwardPort, 100000).ok);
+        }
+        QVERIFY(waitFor(
+            [&] {
+                const QJsonObject stats = agent().value(u"stats").toObject();
+                return stats.value(u"bytes_in").toInteger() >= 100000 &&
+                       stats.value(u"bytes_out").toInteger() >= 100000;
+            },
+            10000));
+
+        // Only its own keys, and only with its token.
+        const QByteArray token = readFile(home() + u"/agent.token"_s).toUtf8();
+        const auto unknown = api().post(
+            u"/api/v2/workspaceagents/me/metadata"_s,
+            {{u"metadata"_s, QJsonArray{QJsonObject{{u"key"_s, u"nope"_s}, {u"value"_s, u"1"_s}}}}},
+            token);
+        QCOMPARE(unknown.status, 400);
+        QCOMPARE(api()
+                     .post(u"/api/v2/workspaceagents/me/listening-ports"_s,
+                           {{u"ports"_s, QJsonArray{QJsonObject{{u"port"_s, 70000}}}}}, token)
+                     .status,
+                 400);
+        QCOMPARE(api().post(u"/api/v2/workspaceagents/me/metadata"_s, {}, m_owner).status, 401);
     }
 
     void agentRoutesNeedTheAgentsToken()
@@ -574,12 +656,18 @@ private Q_SLOTS:
             datagrams.append(chunk(i, 1 + i * 1500));
         datagrams.append(chunk(99, 60000)); // near UDP's largest
         // Two peers, two flows; each gets its own echoes back.
-        int first = 0;
+        QList<int> first;
         std::thread other([&] { first = udpEchoes(port, datagrams); });
-        const int second = udpEchoes(port, datagrams);
+        const QList<int> second = udpEchoes(port, datagrams);
         other.join();
-        QCOMPARE(first, int(datagrams.size()));
-        QCOMPARE(second, int(datagrams.size()));
+        const auto describe = [](const QList<int> &lost) {
+            QStringList indexes;
+            for (int i : lost)
+                indexes.append(QString::number(i));
+            return QString(u"lost datagrams: "_s + indexes.join(u", "_s));
+        };
+        QVERIFY2(first.isEmpty(), qPrintable(describe(first)));
+        QVERIFY2(second.isEmpty(), qPrintable(describe(second)));
     }
 
     void refusedRemotePortIsReported()
@@ -789,7 +877,9 @@ private Q_SLOTS:
         const QByteArray old = readFile(home() + u"/agent.token"_s).toUtf8();
         const QString oldAgentId = agent().value(u"id").toString();
         QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, old).status, 200);
+        QFile::remove(home() + u"/shutdown-ran"_s);
         QVERIFY(build(u"stop"_s));
+        QCOMPARE(readFile(home() + u"/shutdown-ran"_s), u"bye"_s);
         // The agent reported its shutdown before the stop ended.
         QCOMPARE(api()
                      .get(u"/api/v2/workspaceagents/"_s + oldAgentId, m_owner)
