@@ -21,8 +21,10 @@ struct CoderdConfig
     // Provisioning
     int provisionerDaemons = 3;   // built-in daemons, each running one job at a time
     QString provisionerDaemonPsk; // set: external daemons may connect with this key
-    QString processSandbox = QStringLiteral("none"); // none | bwrap (process provisioner)
-    QString dockerHost; // unix socket of the Docker daemon; empty: default
+    // auto (bwrap where installed) | bwrap | none: how the process provisioner runs workspaces
+    QString processSandbox = QStringLiteral("auto");
+    bool allowUnsandboxedRoot = false; // run workspaces as root without a sandbox
+    QString dockerHost;                // unix socket of the Docker daemon; empty: default
     int provisionerHeartbeatIntervalMs = 5000;
     int provisionerHeartbeatTimeoutMs = 60000; // a running job without heartbeat is failed
     int autobuildPollIntervalMs = 60000;       // how often autostart/autostop are checked

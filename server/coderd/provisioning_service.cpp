@@ -43,15 +43,8 @@ ProvisioningService::~ProvisioningService() = default;
 
 QString ProvisioningService::configProblem(const CoderdConfig &config)
 {
-    if (config.processSandbox != QLatin1String("none") &&
-        config.processSandbox != QLatin1String("bwrap"))
-        return QStringLiteral("invalid --process-sandbox \"%1\": expected none or bwrap")
-            .arg(config.processSandbox);
-    if (config.processSandbox == QLatin1String("bwrap") &&
-        ProcessProvisioner::findBubblewrap().isEmpty())
-        return QStringLiteral("--process-sandbox=bwrap needs bubblewrap (bwrap), which is not "
-                              "installed");
-    return {};
+    return ProcessProvisioner::resolveSandbox(config.processSandbox, config.allowUnsandboxedRoot)
+        .error;
 }
 
 core::Result<ProvisioningService::Prepared, QString>
@@ -91,7 +84,10 @@ void ProvisioningService::start(const Prepared &prepared)
 {
     ProcessProvisionerOptions process;
     process.workspacesRoot = m_config.dataDir + QStringLiteral("/workspaces");
-    process.sandbox = m_config.processSandbox;
+    // configProblem() refused what does not resolve before this could start.
+    process.sandbox =
+        ProcessProvisioner::resolveSandbox(m_config.processSandbox, m_config.allowUnsandboxedRoot)
+            .name;
     process.sandboxHiddenPaths = {m_config.dataDir};
     process.agentCommand = {QCoreApplication::applicationFilePath(), QStringLiteral("agent")};
     m_provisioners.push_back(std::make_unique<ProcessProvisioner>(process));

@@ -2,6 +2,7 @@
 
 #include "coderd.h"
 #include "core/unix_signal_watcher.h"
+#include "server/provisioner/process_provisioner.h"
 
 #include <CLI/CLI.hpp>
 #include <QCoreApplication>
@@ -26,7 +27,8 @@ struct ServerOptions
     int loginRateLimit = 30;
     int provisionerDaemons = 3;
     std::string provisionerDaemonPsk;
-    std::string processSandbox = "none";
+    std::string processSandbox = "auto";
+    bool allowUnsandboxedRoot = false;
     std::string dockerHost;
     double heartbeatIntervalSeconds = 5;
     double heartbeatTimeoutSeconds = 60;
@@ -53,6 +55,7 @@ int runServer(const ServerOptions &options)
     config.provisionerDaemons = options.provisionerDaemons;
     config.provisionerDaemonPsk = q(options.provisionerDaemonPsk);
     config.processSandbox = q(options.processSandbox);
+    config.allowUnsandboxedRoot = options.allowUnsandboxedRoot;
     QString dockerHost = q(options.dockerHost);
     if (dockerHost.startsWith(QLatin1String("unix://")))
         dockerHost = dockerHost.mid(7);
@@ -65,12 +68,16 @@ int runServer(const ServerOptions &options)
     std::signal(SIGPIPE, SIG_IGN);
     core::UnixSignalWatcher signalWatcher({SIGINT, SIGTERM});
     Coderd coderd;
-    QObject::connect(&coderd, &Coderd::ready, &coderd, [&coderd] {
+    QObject::connect(&coderd, &Coderd::ready, &coderd, [&coderd, &config] {
         const bool tls = coderd.listenUrl().scheme() == QLatin1String("https");
         std::printf("Started %s listener at %s\n", tls ? "HTTPS" : "HTTP",
                     qPrintable(coderd.listenUrl().toString()));
         std::printf("Database: %s\n", qPrintable(coderd.databaseDescription()));
         std::printf("Access URL: %s\n", qPrintable(coderd.accessUrl().toString()));
+        if (ProcessProvisioner::resolveSandbox(config.processSandbox, config.allowUnsandboxedRoot)
+                .name == QLatin1String("none"))
+            std::fprintf(stderr, "%s\n",
+                         qPrintable(ProcessProvisioner::unsandboxedWarning(config.dataDir)));
         std::fflush(stdout);
     });
     QObject::connect(&coderd, &Coderd::failed, &coderd, [](const QString &reason) {
@@ -133,10 +140,14 @@ void registerServerCommand(CLI::App &app)
                     "Pre-shared key external provisioner daemons connect with (unset: none may)")
         ->envname("CODER_PROVISIONER_DAEMON_PSK");
     cmd->add_option("--process-sandbox", options->processSandbox,
-                    "How the process provisioner runs workspaces: none, or bwrap (bubblewrap)")
+                    "How the process provisioner runs workspaces: auto (bwrap where installed), "
+                    "bwrap (bubblewrap), or none (coder server warns)")
         ->envname("CODER_PROCESS_SANDBOX")
         ->capture_default_str()
-        ->check(CLI::IsMember({"none", "bwrap"}));
+        ->check(CLI::IsMember({"auto", "none", "bwrap"}));
+    cmd->add_flag("--allow-unsandboxed-root", options->allowUnsandboxedRoot,
+                  "Run workspaces without a sandbox even when this server runs as root")
+        ->envname("CODER_ALLOW_UNSANDBOXED_ROOT");
     cmd->add_option("--docker-host", options->dockerHost,
                     "Docker daemon socket for the docker provisioner (default: "
                     "unix:///var/run/docker.sock)")

@@ -10,7 +10,7 @@ namespace coder::server {
 struct ProcessProvisionerOptions
 {
     QString workspacesRoot;                   // <data dir>/workspaces; made 0700
-    QString sandbox = QStringLiteral("none"); // none | bwrap
+    QString sandbox = QStringLiteral("none"); // none | bwrap (resolveSandbox() made it)
     // bwrap: paths hidden behind an empty tmpfs inside the sandbox (the daemon's data dir, so no
     // workspace reads the database). The workspaces root is always hidden but for the
     // workspace's own home.
@@ -37,6 +37,19 @@ public:
 
     // bwrap's path, or empty when it is not installed.
     static QString findBubblewrap();
+    // The sandbox workspaces get for a --process-sandbox value: "auto" (the default) is bwrap
+    // where it is installed, else none. Refused with the reason: an unknown value, bwrap without
+    // bubblewrap, and running unsandboxed as root (a workspace would be root on this machine)
+    // unless allowUnsandboxedRoot.
+    struct Sandbox
+    {
+        QString name;  // none | bwrap
+        QString error; // set: refused, and why
+    };
+    static Sandbox resolveSandbox(const QString &requested, bool allowUnsandboxedRoot);
+    // What `coder server` and `coder provisionerd` print at start when workspaces run without
+    // a sandbox.
+    static QString unsandboxedWarning(const QString &dataDir);
 
 private:
     struct Job; // one apply() call: its request, context, paths and state

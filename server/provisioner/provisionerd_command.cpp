@@ -26,7 +26,8 @@ struct Options
     std::string name;
     std::vector<std::string> provisioners{"process", "docker"};
     std::string dataDir;
-    std::string processSandbox = "none";
+    std::string processSandbox = "auto";
+    bool allowUnsandboxedRoot = false;
     std::string dockerHost;
     double heartbeatSeconds = 5;
 };
@@ -78,7 +79,14 @@ int runDaemon(const Options &options)
         if (type == "process") {
             ProcessProvisionerOptions process;
             process.workspacesRoot = dataDir + QStringLiteral("/workspaces");
-            process.sandbox = q(options.processSandbox);
+            const auto sandbox = ProcessProvisioner::resolveSandbox(q(options.processSandbox),
+                                                                    options.allowUnsandboxedRoot);
+            if (!sandbox.error.isEmpty())
+                return fail(sandbox.error);
+            if (sandbox.name == QLatin1String("none"))
+                std::fprintf(stderr, "%s\n",
+                             qPrintable(ProcessProvisioner::unsandboxedWarning(dataDir)));
+            process.sandbox = sandbox.name;
             process.sandboxHiddenPaths = {dataDir};
             process.agentCommand = {QCoreApplication::applicationFilePath(),
                                     QStringLiteral("agent")};
@@ -162,10 +170,16 @@ void registerProvisionerdCommand(CLI::App &app)
                      "Where workspaces and unpacked templates live (default: "
                      "$XDG_DATA_HOME/coder/provisionerd)")
         ->envname("CODER_PROVISIONERD_DATA_DIR");
-    start->add_option("--process-sandbox", options->processSandbox, "none or bwrap")
+    start
+        ->add_option("--process-sandbox", options->processSandbox,
+                     "auto (bwrap where installed), bwrap or none")
         ->envname("CODER_PROCESS_SANDBOX")
-        ->check(CLI::IsMember({"none", "bwrap"}))
+        ->check(CLI::IsMember({"auto", "none", "bwrap"}))
         ->capture_default_str();
+    start
+        ->add_flag("--allow-unsandboxed-root", options->allowUnsandboxedRoot,
+                   "Run workspaces without a sandbox even when this daemon runs as root")
+        ->envname("CODER_ALLOW_UNSANDBOXED_ROOT");
     start->add_option("--docker-host", options->dockerHost, "Docker daemon socket")
         ->envname("DOCKER_HOST");
     start

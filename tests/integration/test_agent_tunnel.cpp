@@ -426,6 +426,30 @@ class TestAgentTunnel : public QObject
         return m_coderd.dataDir() + u"/workspaces/"_s + m_workspaceId + u"/home"_s;
     }
 
+    // The workspace's agent process, found as coderd's provisioner started it (the sandbox
+    // gives it a pid of its own inside).
+    pid_t agentPid() const
+    {
+        const QByteArray url = "CODER_AGENT_URL=" + m_coderd.url().toString().toUtf8();
+        for (const QString &entry : QDir(u"/proc"_s).entryList(QDir::Dirs)) {
+            QFile cmdline(u"/proc/"_s + entry + u"/cmdline"_s);
+            QFile environ(u"/proc/"_s + entry + u"/environ"_s);
+            if (!cmdline.open(QIODevice::ReadOnly) || !environ.open(QIODevice::ReadOnly))
+                continue;
+            const QList<QByteArray> argv = cmdline.readAll().split('\0');
+            if (argv.size() >= 2 && argv[1] == "agent" &&
+                environ.readAll().split('\0').contains(url))
+                return pid_t(entry.toInt());
+        }
+        return 0;
+    }
+
+    static QString sandboxProbe(const QString &data)
+    {
+        return u"test -r '%1/coder.db' && echo db-readable || echo db-hidden; "
+               "cat '%1/workspaces/other/home/secret' 2>/dev/null || echo home-hidden"_s.arg(data);
+    }
+
     bool waitForAgent(const QString &status, const QString &lifecycle, int timeoutMs = 30000)
     {
         const bool reached = waitFor(
@@ -461,12 +485,18 @@ private Q_SLOTS:
         QVERIFY(!m_owner.isEmpty());
         m_cli = std::make_unique<CoderCli>(m_dir.path() + u"/cli"_s, m_coderd.url(), m_owner);
 
-        // The agent is `coder agent`, started through a shell that first leaves its pid and
-        // token where the test can find them (to kill it and to try its token later).
+        // The agent is `coder agent` (in coderd's default sandbox, bubblewrap), started through
+        // a shell that first leaves its token where the test can find it.
         QJsonObject manifest = processTemplate(
             {u"/bin/sh"_s, u"-c"_s,
-             u"echo $$ > \"$HOME/agent.pid\"; echo \"$CODER_AGENT_TOKEN\" > \"$HOME/agent.token\"; "
-             "exec \"%1\" agent"_s.arg(CoderdProcess::binary())});
+             u"echo \"$CODER_AGENT_TOKEN\" > \"$HOME/agent.token\"; exec \"%1\" agent"_s.arg(
+                 CoderdProcess::binary())});
+        // What a workspace must not read: coderd's database, another workspace's home.
+        const QString data = m_coderd.dataDir();
+        QVERIFY(QDir().mkpath(data + u"/workspaces/other/home"_s));
+        QFile secret(data + u"/workspaces/other/home/secret"_s);
+        QVERIFY(secret.open(QIODevice::WriteOnly) && secret.write("the other home") > 0);
+        secret.close();
         QJsonArray resources = manifest.value(u"resources").toArray();
         for (qsizetype i = 0; i < resources.size(); ++i) {
             QJsonObject resource = resources[i].toObject();
@@ -484,6 +514,9 @@ private Q_SLOTS:
                                                 {u"timeout"_s, 2}},
                                     QJsonObject{{u"key"_s, u"broken"_s},
                                                 {u"script"_s, u"echo oops >&2; exit 3"_s},
+                                                {u"interval"_s, 1}},
+                                    QJsonObject{{u"key"_s, u"sandbox"_s},
+                                                {u"script"_s, sandboxProbe(data)},
                                                 {u"interval"_s, 1}}});
             agents[0] = agent;
             resource.insert(u"agents"_s, agents);
@@ -545,7 +578,10 @@ private Q_SLOTS:
                 for (const auto &item : agent().value(u"metadata").toArray()) {
                     const QJsonObject o = item.toObject();
                     const QString key = o.value(u"description").toObject().value(u"key").toString();
-                    (key == u"answer"_s ? answer : broken) = o;
+                    if (key == u"answer"_s)
+                        answer = o;
+                    else if (key == u"broken"_s)
+                        broken = o;
                 }
                 return answer.value(u"result").toObject().value(u"value").toString() ==
                            u"answer-42"_s &&
@@ -556,6 +592,19 @@ private Q_SLOTS:
                  u"The answer"_s);
         QCOMPARE(broken.value(u"result").toObject().value(u"error").toString(), u"oops"_s);
 
+        // By default the workspace runs in bubblewrap: coderd's data dir and the other homes are
+        // not there for it.
+        QString sandboxed;
+        QVERIFY(waitFor(
+            [&] {
+                for (const auto &item : agent().value(u"metadata").toArray())
+                    if (item[u"description"_s][u"key"_s] == u"sandbox"_s)
+                        sandboxed = item[u"result"_s][u"value"_s].toString();
+                return !sandboxed.isEmpty();
+            },
+            10000));
+        QCOMPARE(sandboxed, u"db-hidden\nhome-hidden"_s);
+
         // The echo service of this test listens in the "workspace" (this machine).
         QVERIFY(waitFor(
             [&] {
@@ -565,11 +614,10 @@ private Q_SLOTS:
                          .json()
                          .value(u"ports")
                          .toArray())
+                    // Found; its process name stays empty, as this test's process is outside the
+                    // workspace's sandbox (its own pid namespace).
                     if (port.toObject().value(u"port").toInt() == m_echo.port())
-                        return port.toObject()
-                            .value(u"process_name")
-                            .toString()
-                            .startsWith(u"test_agent"_s);
+                        return true;
                 return false;
             },
             10000));
@@ -759,7 +807,7 @@ private Q_SLOTS:
         QVERIFY(echoThrough(port, 1024 * 1024).ok);
 
         // The agent dies hard; coderd sees its tunnel go.
-        const pid_t pid = readFile(home() + u"/agent.pid"_s).toInt();
+        const pid_t pid = agentPid();
         QVERIFY(pid > 0);
         QFile environ(u"/proc/%1/environ"_s.arg(pid));
         QVERIFY(environ.open(QIODevice::ReadOnly));
@@ -817,7 +865,7 @@ private Q_SLOTS:
         using namespace coder::core::tunnel;
         const QString agentId = agent().value(u"id").toString();
         const QByteArray token = readFile(home() + u"/agent.token"_s).toUtf8();
-        const pid_t pid = readFile(home() + u"/agent.pid"_s).toInt();
+        const pid_t pid = agentPid();
         QCOMPARE(::kill(pid, SIGKILL), 0);
         QVERIFY(waitForAgent(u"disconnected"_s, {}, 10000));
 

@@ -6,6 +6,7 @@
 #include <QtTest>
 #include <csignal>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace coder::test;
 
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void badFlagsAreClearErrors();
     void postgresErrorHidesPassword();
     void sigintStopsCleanly();
+    void unsandboxedWorkspacesWarnOrAreRefused();
 
 private:
     // Runs `coder server ARGS` expecting it to fail; returns its output.
@@ -204,6 +206,37 @@ void TestServerCommand::servesHttps()
     // Plain HTTP to the HTTPS port gets nothing useful.
     ApiTestClient plain(QUrl(QStringLiteral("http://127.0.0.1:%1").arg(coderd.url().port())));
     QVERIFY(plain.get(QStringLiteral("/healthz")).status != 200);
+}
+
+// `none` is an explicit choice coderd warns about at start; as root it is refused unless the
+// admin says so (a workspace would be root on the machine).
+void TestServerCommand::unsandboxedWorkspacesWarnOrAreRefused()
+{
+    if (::geteuid() == 0) {
+        int exitCode = 0;
+        const QString refused = failingRun({u"--process-sandbox"_qs, u"none"_qs}, &exitCode);
+        QVERIFY2(refused.contains(u"refusing to run workspaces without a sandbox as root"_qs),
+                 qPrintable(refused));
+        QVERIFY(refused.contains(u"--allow-unsandboxed-root"_qs));
+        QVERIFY(exitCode != 0);
+    }
+    CoderdProcess coderd;
+    QVERIFY(coderd.start({u"--process-sandbox"_qs, u"none"_qs, u"--allow-unsandboxed-root"_qs}));
+    QString printed = coderd.output();
+    QVERIFY2(QTest::qWaitFor(
+                 [&] {
+                     coderd.process().waitForReadyRead(50);
+                     printed += QString::fromUtf8(coderd.process().readAll());
+                     return printed.contains(u"WARNING: workspaces of the process provisioner "
+                                             "run without a sandbox"_qs);
+                 },
+                 5000),
+             qPrintable(printed));
+    QCOMPARE(coderd.stop(), 0);
+    // The default (bubblewrap, installed here) says nothing of the kind.
+    CoderdProcess sandboxed;
+    QVERIFY(sandboxed.start());
+    QVERIFY(!sandboxed.output().contains(u"without a sandbox"_qs));
 }
 
 QString TestServerCommand::failingRun(const QStringList &args, int *exitCode,
