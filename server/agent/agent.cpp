@@ -164,7 +164,7 @@ QProcessEnvironment Agent::scriptEnvironment() const
 void Agent::reportPortsAndStats()
 {
     core::WorkspaceAgentListeningPortsResponse ports;
-    ports.ports = PortScanner::scan();
+    ports.ports = m_portScanner.scan();
     m_ports->set(core::json::toJson(ports));
     core::AgentStats stats;
     const StreamServer::Stats &served = m_streams->stats();

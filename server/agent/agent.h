@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/agent_types.h"
+#include "port_scanner.h"
 
 #include <QObject>
 #include <QProcessEnvironment>
@@ -81,6 +82,7 @@ private:
     ScriptRunner *m_shutdown = nullptr;
     MetadataCollector *m_metadata;
     LatestReport *m_ports;
+    PortScanner m_portScanner;
     LatestReport *m_stats;
     QTimer m_reportTimer;
     core::AgentManifest m_manifest;

@@ -38,11 +38,16 @@ void readTable(const QString &path, QMap<quint64, quint16> &listening)
 
 } // namespace
 
-QList<core::WorkspaceAgentListeningPort> PortScanner::scan(const QString &procRoot)
+QList<core::WorkspaceAgentListeningPort> PortScanner::scan()
 {
+    const QString &procRoot = m_procRoot;
     QMap<quint64, quint16> listening;
     readTable(procRoot + QStringLiteral("/net/tcp"), listening);
     readTable(procRoot + QStringLiteral("/net/tcp6"), listening);
+    if (listening == m_lastListening)
+        return m_lastPorts;
+    m_lastListening = listening;
+    m_lastPorts.clear();
     if (listening.isEmpty())
         return {};
 
@@ -90,7 +95,8 @@ QList<core::WorkspaceAgentListeningPort> PortScanner::scan(const QString &procRo
         if (port.processName.isEmpty())
             port.processName = owners.value(it.key());
     }
-    return ports.values();
+    m_lastPorts = ports.values();
+    return m_lastPorts;
 }
 
 } // namespace coder::server::agent

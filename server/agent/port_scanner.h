@@ -3,17 +3,27 @@
 #include "core/agent_types.h"
 
 #include <QList>
+#include <QMap>
 
 namespace coder::server::agent {
 
 // The TCP ports listening in the workspace, from /proc/net/tcp and tcp6, with the name of the
 // process holding each (found through /proc/<pid>/fd; "" where the agent may not look). The
-// agent's own sockets and ports below 9 are left out, as Coder leaves them out.
+// agent's own sockets and ports below 9 are left out, as Coder leaves them out. The walk through
+// every process's descriptors happens only when the set of listening sockets changed: an idle
+// agent reads the two tables and nothing more.
 class PortScanner
 {
 public:
-    static QList<core::WorkspaceAgentListeningPort>
-    scan(const QString &procRoot = QStringLiteral("/proc"));
+    explicit PortScanner(QString procRoot = QStringLiteral("/proc"))
+        : m_procRoot(std::move(procRoot))
+    {}
+    QList<core::WorkspaceAgentListeningPort> scan();
+
+private:
+    QString m_procRoot;
+    QMap<quint64, quint16> m_lastListening; // inode -> port, at the last walk
+    QList<core::WorkspaceAgentListeningPort> m_lastPorts;
 };
 
 } // namespace coder::server::agent

@@ -32,9 +32,9 @@ public:
     {
         m_address.post([link = m_link, clientKey] { link->detach(clientKey); });
     }
-    void replaced()
+    void close(const QString &reason) override
     {
-        m_address.post([link = m_link] { link->replaced(); });
+        m_address.post([link = m_link, reason] { link->close(reason); });
     }
 
 private:
@@ -59,7 +59,7 @@ AgentLink::AgentLink(QWebSocket *socket, const AgentPlacement &agent, AgentServi
     m_transport->setKeepAlive(options.heartbeatMs);
 
     if (auto previous = m_registry.add(agent.agent.id, m_endpoint))
-        static_cast<Endpoint *>(previous.get())->replaced();
+        previous->close(QStringLiteral("a newer connection of the agent replaced this one"));
     const QString version = options.version;
     m_lane.post([&agents, agent, version] { agents.connected(agent, version); });
     // While the tunnel is up, its connection time moves on: another replica, or this one after
@@ -167,9 +167,9 @@ void AgentLink::detach(quint64 clientKey)
     }
 }
 
-void AgentLink::replaced()
+void AgentLink::close(const QString &reason)
 {
-    m_transport->close(false, QStringLiteral("a newer connection of the agent replaced this one"));
+    m_transport->close(false, reason);
 }
 
 void AgentLink::resetBoth(quint32 id, const QString &reason)

@@ -41,8 +41,8 @@ public:
     // On this link's thread, from client links (through its endpoint).
     void fromClient(const ClientPort &port, QByteArray frame);
     void detach(quint64 clientKey);
-    // A newer tunnel of the same agent took over.
-    void replaced();
+    // Ends the tunnel (a newer one of the same agent took over).
+    void close(const QString &reason);
 
 private:
     class Endpoint;

@@ -35,6 +35,8 @@ public:
     virtual void fromClient(const ClientPort &port, QByteArray frame) = 0;
     // The client tunnel is gone: its streams are reset at the agent.
     virtual void detach(quint64 clientKey) = 0;
+    // Ends the agent's tunnel (a newer one of the same agent took over).
+    virtual void close(const QString &reason) = 0;
 };
 
 // "Where is this agent?", the relay's one lookup (ARCHITECTURE.md §4): this replica answers for
