@@ -755,7 +755,7 @@ QString ProcessProvisioner::startAgent(Job &job, const core::TemplateAgent &agen
         spec.program = findBubblewrap();
         if (spec.program.isEmpty())
             return QStringLiteral("bwrap is not installed (Debian package bubblewrap)");
-        spec.arguments = QStringList{spec.program} + sandboxArguments(job, directory);
+        spec.arguments = QStringList{spec.program} + sandboxArguments(job, directory, program);
         spec.arguments.append(QStringLiteral("--"));
         spec.arguments.append(program);
     } else {
@@ -785,7 +785,8 @@ QString ProcessProvisioner::startAgent(Job &job, const core::TemplateAgent &agen
     return {};
 }
 
-QStringList ProcessProvisioner::sandboxArguments(const Job &job, const QString &directory) const
+QStringList ProcessProvisioner::sandboxArguments(const Job &job, const QString &directory,
+                                                 const QString &program) const
 {
     // The host read-only, a private /dev, /proc, /tmp, pid, IPC and UTS namespace; the network is
     // shared so the agent reaches coderd. No --die-with-parent: the workspace outlives the daemon.
@@ -803,6 +804,10 @@ QStringList ProcessProvisioner::sandboxArguments(const Job &job, const QString &
     }
     const QString home = QFileInfo(job.home).canonicalFilePath();
     arguments << QStringLiteral("--bind") << home << home;
+    // The program itself, read-only, over whatever hid its folder (/tmp is a fresh tmpfs).
+    const QString binary = QFileInfo(program).canonicalFilePath();
+    if (!binary.isEmpty())
+        arguments << QStringLiteral("--ro-bind") << binary << program;
     arguments << QStringLiteral("--unshare-pid") << QStringLiteral("--unshare-ipc")
               << QStringLiteral("--unshare-uts") << QStringLiteral("--chdir") << directory;
     return arguments;

@@ -65,7 +65,10 @@ private:
     QString terminate(Job &job, const QString &stage) const;
     // Starts one agent and records it in job.state (checkpointed at once).
     QString startAgent(Job &job, const core::TemplateAgent &agent, const QString &token) const;
-    QStringList sandboxArguments(const Job &job, const QString &directory) const;
+    // program: what runs inside, kept visible even under a hidden path (the coder binary of a
+    // build tree in /tmp, say).
+    QStringList sandboxArguments(const Job &job, const QString &directory,
+                                 const QString &program) const;
 
     ProcessProvisionerOptions m_options;
 };

@@ -444,6 +444,18 @@ class TestAgentTunnel : public QObject
         return 0;
     }
 
+    // The running agent's token, as the provisioner gave it (its process's environment).
+    QByteArray agentToken() const
+    {
+        QFile environ(u"/proc/%1/environ"_s.arg(agentPid()));
+        if (!environ.open(QIODevice::ReadOnly))
+            return {};
+        for (const QByteArray &variable : environ.readAll().split('\0'))
+            if (variable.startsWith("CODER_AGENT_TOKEN="))
+                return variable.mid(18);
+        return {};
+    }
+
     static QString sandboxProbe(const QString &data)
     {
         return u"test -r '%1/coder.db' && echo db-readable || echo db-hidden; "
@@ -485,12 +497,9 @@ private Q_SLOTS:
         QVERIFY(!m_owner.isEmpty());
         m_cli = std::make_unique<CoderCli>(m_dir.path() + u"/cli"_s, m_coderd.url(), m_owner);
 
-        // The agent is `coder agent` (in coderd's default sandbox, bubblewrap), started through
-        // a shell that first leaves its token where the test can find it.
-        QJsonObject manifest = processTemplate(
-            {u"/bin/sh"_s, u"-c"_s,
-             u"echo \"$CODER_AGENT_TOKEN\" > \"$HOME/agent.token\"; exec \"%1\" agent"_s.arg(
-                 CoderdProcess::binary())});
+        // The agent is the provisioner's own: `coder agent`, in coderd's default sandbox
+        // (bubblewrap). The test finds its process and token through /proc.
+        QJsonObject manifest = processTemplate({});
         // What a workspace must not read: coderd's database, another workspace's home.
         const QString data = m_coderd.dataDir();
         QVERIFY(QDir().mkpath(data + u"/workspaces/other/home"_s));
@@ -639,7 +648,7 @@ private Q_SLOTS:
             10000));
 
         // Only its own keys, and only with its token.
-        const QByteArray token = readFile(home() + u"/agent.token"_s).toUtf8();
+        const QByteArray token = agentToken();
         const auto unknown = api().post(
             u"/api/v2/workspaceagents/me/metadata"_s,
             {{u"metadata"_s, QJsonArray{QJsonObject{{u"key"_s, u"nope"_s}, {u"value"_s, u"1"_s}}}}},
@@ -657,7 +666,7 @@ private Q_SLOTS:
     {
         QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s).status, 401);
         QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, m_owner).status, 401);
-        const QByteArray token = readFile(home() + u"/agent.token"_s).toUtf8();
+        const QByteArray token = agentToken();
         const auto manifest = api().get(u"/api/v2/workspaceagents/me/manifest"_s, token);
         QCOMPARE(manifest.status, 200);
         QCOMPARE(manifest.json().value(u"workspace_id").toString(), m_workspaceId);
@@ -864,7 +873,7 @@ private Q_SLOTS:
     {
         using namespace coder::core::tunnel;
         const QString agentId = agent().value(u"id").toString();
-        const QByteArray token = readFile(home() + u"/agent.token"_s).toUtf8();
+        const QByteArray token = agentToken();
         const pid_t pid = agentPid();
         QCOMPARE(::kill(pid, SIGKILL), 0);
         QVERIFY(waitForAgent(u"disconnected"_s, {}, 10000));
@@ -922,7 +931,7 @@ private Q_SLOTS:
 
     void aTokenEndsWithItsBuild()
     {
-        const QByteArray old = readFile(home() + u"/agent.token"_s).toUtf8();
+        const QByteArray old = agentToken();
         const QString oldAgentId = agent().value(u"id").toString();
         QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, old).status, 200);
         QFile::remove(home() + u"/shutdown-ran"_s);
@@ -937,7 +946,7 @@ private Q_SLOTS:
                  u"off"_s);
         QVERIFY(build(u"start"_s));
         QVERIFY(waitForAgent(u"connected"_s, u"ready"_s));
-        const QByteArray fresh = readFile(home() + u"/agent.token"_s).toUtf8();
+        const QByteArray fresh = agentToken();
         QVERIFY(fresh != old);
         QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, old).status, 401);
         QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, fresh).status, 200);
