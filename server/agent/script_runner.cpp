@@ -28,7 +28,8 @@ ScriptRunner::~ScriptRunner()
     if (m_process.state() != QProcess::NotRunning) {
         m_process.disconnect(this);
         killGroup();
-        m_process.waitForFinished(1000); // only at exit: the group was just killed
+        // blocking ok: only as the agent ends (its event loop is done), for a group just killed
+        m_process.waitForFinished(1000);
     }
 }
 

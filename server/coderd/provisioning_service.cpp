@@ -9,6 +9,7 @@
 #include "server/provisioner/docker_provisioner.h"
 #include "server/provisioner/job_daemons.h"
 #include "server/provisioner/process_provisioner.h"
+#include "server/provisioner/process_sandbox.h"
 #include "workspace_builder.h"
 
 #include <QCoreApplication>
@@ -43,8 +44,7 @@ ProvisioningService::~ProvisioningService() = default;
 
 QString ProvisioningService::configProblem(const CoderdConfig &config)
 {
-    return ProcessProvisioner::resolveSandbox(config.processSandbox, config.allowUnsandboxedRoot)
-        .error;
+    return ProcessSandbox::resolve(config.processSandbox, config.allowUnsandboxedRoot).error;
 }
 
 core::Result<ProvisioningService::Prepared, QString>
@@ -86,8 +86,7 @@ void ProvisioningService::start(const Prepared &prepared)
     process.workspacesRoot = m_config.dataDir + QStringLiteral("/workspaces");
     // configProblem() refused what does not resolve before this could start.
     process.sandbox =
-        ProcessProvisioner::resolveSandbox(m_config.processSandbox, m_config.allowUnsandboxedRoot)
-            .name;
+        ProcessSandbox::resolve(m_config.processSandbox, m_config.allowUnsandboxedRoot).name;
     process.sandboxHiddenPaths = {m_config.dataDir};
     process.agentCommand = {QCoreApplication::applicationFilePath(), QStringLiteral("agent")};
     m_provisioners.push_back(std::make_unique<ProcessProvisioner>(process));

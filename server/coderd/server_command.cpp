@@ -2,7 +2,7 @@
 
 #include "coderd.h"
 #include "core/unix_signal_watcher.h"
-#include "server/provisioner/process_provisioner.h"
+#include "server/provisioner/process_sandbox.h"
 
 #include <CLI/CLI.hpp>
 #include <QCoreApplication>
@@ -74,10 +74,10 @@ int runServer(const ServerOptions &options)
                     qPrintable(coderd.listenUrl().toString()));
         std::printf("Database: %s\n", qPrintable(coderd.databaseDescription()));
         std::printf("Access URL: %s\n", qPrintable(coderd.accessUrl().toString()));
-        if (ProcessProvisioner::resolveSandbox(config.processSandbox, config.allowUnsandboxedRoot)
-                .name == QLatin1String("none"))
+        if (ProcessSandbox::resolve(config.processSandbox, config.allowUnsandboxedRoot).name ==
+            QLatin1String("none"))
             std::fprintf(stderr, "%s\n",
-                         qPrintable(ProcessProvisioner::unsandboxedWarning(config.dataDir)));
+                         qPrintable(ProcessSandbox::unsandboxedWarning(config.dataDir)));
         std::fflush(stdout);
     });
     QObject::connect(&coderd, &Coderd::failed, &coderd, [](const QString &reason) {

@@ -37,19 +37,6 @@ public:
 
     // bwrap's path, or empty when it is not installed.
     static QString findBubblewrap();
-    // The sandbox workspaces get for a --process-sandbox value: "auto" (the default) is bwrap
-    // where it is installed, else none. Refused with the reason: an unknown value, bwrap without
-    // bubblewrap, and running unsandboxed as root (a workspace would be root on this machine)
-    // unless allowUnsandboxedRoot.
-    struct Sandbox
-    {
-        QString name;  // none | bwrap
-        QString error; // set: refused, and why
-    };
-    static Sandbox resolveSandbox(const QString &requested, bool allowUnsandboxedRoot);
-    // What `coder server` and `coder provisionerd` print at start when workspaces run without
-    // a sandbox.
-    static QString unsandboxedWarning(const QString &dataDir);
 
 private:
     struct Job; // one apply() call: its request, context, paths and state

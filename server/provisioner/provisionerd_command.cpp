@@ -4,6 +4,7 @@
 #include "docker_provisioner.h"
 #include "job_daemons.h"
 #include "process_provisioner.h"
+#include "process_sandbox.h"
 #include "remote_job_source.h"
 
 #include <CLI/CLI.hpp>
@@ -79,13 +80,13 @@ int runDaemon(const Options &options)
         if (type == "process") {
             ProcessProvisionerOptions process;
             process.workspacesRoot = dataDir + QStringLiteral("/workspaces");
-            const auto sandbox = ProcessProvisioner::resolveSandbox(q(options.processSandbox),
-                                                                    options.allowUnsandboxedRoot);
+            const auto sandbox =
+                ProcessSandbox::resolve(q(options.processSandbox), options.allowUnsandboxedRoot);
             if (!sandbox.error.isEmpty())
                 return fail(sandbox.error);
             if (sandbox.name == QLatin1String("none"))
                 std::fprintf(stderr, "%s\n",
-                             qPrintable(ProcessProvisioner::unsandboxedWarning(dataDir)));
+                             qPrintable(ProcessSandbox::unsandboxedWarning(dataDir)));
             process.sandbox = sandbox.name;
             process.sandboxHiddenPaths = {dataDir};
             process.agentCommand = {QCoreApplication::applicationFilePath(),
