@@ -104,6 +104,7 @@ QJsonObject TemplateAgent::toJson() const
     if (!agent.shutdownScript.isEmpty())
         json.insert(u"shutdown_script"_s, agent.shutdownScript);
     json.insert(u"shutdown_script_timeout"_s, agent.shutdownScriptTimeoutSeconds);
+    json.insert(u"connection_timeout"_s, agent.connectionTimeoutSeconds);
     if (!agent.metadata.isEmpty()) {
         QJsonArray items;
         for (const TemplateAgentMetadata &item : agent.metadata) {

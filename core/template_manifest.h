@@ -61,6 +61,8 @@ struct TemplateAgent
     int startupScriptTimeoutSeconds = 300;
     QString shutdownScript; // run when the workspace stops, before the agent ends
     int shutdownScriptTimeoutSeconds = 300;
+    // How long the agent may take to connect before it shows "timeout" (Coder's default); 0: never.
+    int connectionTimeoutSeconds = 120;
     QList<TemplateAgentMetadata> metadata;
     QList<TemplateApp> apps;
 

@@ -497,7 +497,7 @@ TemplateAgent TemplateManifestParser::agent(const QJsonValue &value, const QStri
     allowKeys(object, path,
               {u"name"_s, u"os"_s, u"arch"_s, u"dir"_s, u"env"_s, u"command"_s, u"startup_script"_s,
                u"startup_script_timeout"_s, u"shutdown_script"_s, u"shutdown_script_timeout"_s,
-               u"metadata"_s, u"apps"_s});
+               u"connection_timeout"_s, u"metadata"_s, u"apps"_s});
     agent.name = name(object, path, u"name"_s, kSlugPattern, agent.name);
     if (object.contains(u"os"_s)) {
         agent.os = string(object, path, u"os"_s);
@@ -515,6 +515,8 @@ TemplateAgent TemplateManifestParser::agent(const QJsonValue &value, const QStri
     agent.shutdownScript = string(object, path, u"shutdown_script"_s);
     if (const auto timeout = seconds(object, path, u"shutdown_script_timeout"_s, 0, 3600))
         agent.shutdownScriptTimeoutSeconds = *timeout;
+    if (const auto timeout = seconds(object, path, u"connection_timeout"_s, 0, 86400))
+        agent.connectionTimeoutSeconds = *timeout;
     agent.metadata = metadata(array(object, path, u"metadata"_s), path + u".metadata"_s);
 
     const QJsonValue env = object.value(u"env"_s);

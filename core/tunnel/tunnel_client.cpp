@@ -1,11 +1,10 @@
 #include "tunnel_client.h"
 
+#include "core/websocket_dialer.h"
 #include "tunnel_transport.h"
 
-#include <QNetworkRequest>
 #include <QRandomGenerator>
-#include <QRegularExpression>
-#include <QWebSocket>
+#include <QTcpSocket>
 
 namespace coder::core::tunnel {
 
@@ -13,10 +12,6 @@ TunnelClient::TunnelClient(const QUrl &url, const QString &token, TunnelSession:
                            QObject *parent)
     : QObject(parent), m_url(url), m_token(token), m_side(side)
 {
-    if (m_url.scheme() == QLatin1String("http"))
-        m_url.setScheme(QStringLiteral("ws"));
-    else if (m_url.scheme() == QLatin1String("https"))
-        m_url.setScheme(QStringLiteral("wss"));
     m_retry.setSingleShot(true);
     connect(&m_retry, &QTimer::timeout, this, &TunnelClient::connectNow);
 }
@@ -39,10 +34,9 @@ void TunnelClient::stop()
 {
     m_stopped = true;
     m_retry.stop();
-    if (m_socket) {
-        m_socket->disconnect(this);
-        m_socket->abort();
-        m_socket->deleteLater();
+    if (m_dialer) {
+        m_dialer->disconnect(this);
+        m_dialer->deleteLater();
     }
     if (m_session) {
         m_session->disconnect(this);
@@ -55,25 +49,34 @@ void TunnelClient::connectNow()
 {
     if (m_stopped)
         return;
-    m_socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, this);
-    connect(m_socket, &QWebSocket::connected, this, &TunnelClient::onSocketConnected);
-    connect(m_socket, QOverload<QAbstractSocket::SocketError>::of(&QWebSocket::error), this,
-            [this] { onFailed(m_socket ? m_socket->errorString() : QString()); });
-    connect(m_socket, &QWebSocket::disconnected, this,
-            [this] { onFailed(QStringLiteral("the connection closed")); });
-    QNetworkRequest request(m_url);
-    request.setRawHeader(QByteArrayLiteral("Coder-Session-Token"), m_token.toUtf8());
+    websocket::HeaderList headers{{QByteArrayLiteral("Coder-Session-Token"), m_token.toUtf8()}};
     if (!m_userAgent.isEmpty())
-        request.setHeader(QNetworkRequest::UserAgentHeader, m_userAgent);
-    m_socket->open(request);
+        headers.append({QByteArrayLiteral("User-Agent"), m_userAgent.toUtf8()});
+    m_dialer = new WebSocketDialer(m_url, std::move(headers), this);
+    connect(m_dialer, &WebSocketDialer::upgraded, this, &TunnelClient::onUpgraded);
+    connect(m_dialer, &WebSocketDialer::failed, this, [this](const QString &reason) {
+        m_dialer->deleteLater();
+        scheduleRetry(reason);
+    });
+    connect(m_dialer, &WebSocketDialer::refused, this, [this](const ApiError &error) {
+        m_dialer->deleteLater();
+        // A 4xx is an answer (a bad token, no such agent, not allowed): trying again changes
+        // nothing. Anything else (a restarting coderd's 503, a proxy's 502) is tried again.
+        if (error.status >= 400 && error.status < 500) {
+            m_stopped = true;
+            Q_EMIT refused(error.status,
+                           QStringLiteral("%1: %2").arg(error.status).arg(error.message));
+            return;
+        }
+        scheduleRetry(QStringLiteral("%1: %2").arg(error.status).arg(error.message));
+    });
+    m_dialer->start();
 }
 
-void TunnelClient::onSocketConnected()
+void TunnelClient::onUpgraded(QTcpSocket *socket)
 {
-    QWebSocket *socket = m_socket;
-    socket->disconnect(this);
-    m_socket.clear();
-    auto *transport = new WebSocketTransport(socket);
+    m_dialer->deleteLater();
+    auto *transport = new WebSocketTransport(socket, WebSocketTransport::Role::Client);
     transport->setKeepAlive(m_keepAliveMs);
     m_session = new TunnelSession(transport, m_side, this);
     m_nextRetryMs = kFirstRetryMs;
@@ -84,26 +87,6 @@ void TunnelClient::onSocketConnected()
         scheduleRetry(reason);
     });
     Q_EMIT connected(m_session);
-}
-
-void TunnelClient::onFailed(const QString &reason)
-{
-    if (!m_socket)
-        return;
-    m_socket->disconnect(this);
-    m_socket->abort();
-    m_socket->deleteLater();
-    m_socket.clear();
-    // Qt 6.4 tells a refused handshake only in its error text ("Unhandled http status code: 403
-    // (Forbidden)").
-    static const QRegularExpression status(QStringLiteral("status code: (4\\d\\d) \\(([^)]*)\\)"));
-    if (const auto match = status.match(reason); match.hasMatch()) {
-        m_stopped = true;
-        Q_EMIT refused(match.captured(1).toInt(),
-                       QStringLiteral("%1 %2").arg(match.captured(1), match.captured(2)));
-        return;
-    }
-    scheduleRetry(reason);
 }
 
 void TunnelClient::scheduleRetry(const QString &reason)

@@ -7,7 +7,11 @@
 #include <QTimer>
 #include <QUrl>
 
-class QWebSocket;
+class QTcpSocket;
+
+namespace coder::core {
+class WebSocketDialer;
+}
 
 namespace coder::core::tunnel {
 
@@ -23,7 +27,7 @@ public:
     static constexpr int kFirstRetryMs = 250;
     static constexpr int kMaxRetryMs = 4000;
 
-    // url: coderd's tunnel route (http(s):// is turned into ws(s)://).
+    // url: coderd's tunnel route (http(s):// or ws(s)://).
     TunnelClient(const QUrl &url, const QString &token, TunnelSession::Side side,
                  QObject *parent = nullptr);
     ~TunnelClient() override;
@@ -47,8 +51,7 @@ Q_SIGNALS:
 
 private:
     void connectNow();
-    void onSocketConnected();
-    void onFailed(const QString &reason);
+    void onUpgraded(QTcpSocket *socket);
     void scheduleRetry(const QString &reason);
 
     QUrl m_url;
@@ -56,7 +59,7 @@ private:
     QString m_userAgent;
     TunnelSession::Side m_side;
     int m_keepAliveMs = 15000;
-    QPointer<QWebSocket> m_socket; // while connecting
+    QPointer<WebSocketDialer> m_dialer; // while connecting
     QPointer<TunnelSession> m_session;
     QTimer m_retry;
     int m_nextRetryMs = kFirstRetryMs;

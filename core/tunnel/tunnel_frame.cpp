@@ -30,7 +30,8 @@ qsizetype payloadLimit(FrameType type)
 
 QByteArray frameWithRoom(FrameType type, quint32 stream, qsizetype payloadSize)
 {
-    QByteArray frame(kFrameHeaderBytes + payloadSize, Qt::Uninitialized);
+    QByteArray frame(kTransportHeadroom + kFrameHeaderBytes + payloadSize, Qt::Uninitialized);
+    frame.remove(0, kTransportHeadroom); // moves the start: the room stays in front
     frame[0] = char(type);
     qToBigEndian(stream, frame.data() + 1);
     return frame;

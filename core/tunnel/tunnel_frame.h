@@ -27,6 +27,10 @@ constexpr qsizetype kFrameHeaderBytes = 5;
 constexpr qsizetype kMaxDataPayload = 64 * 1024;
 // OPEN, OPEN_ERR and RESET payloads (JSON or text) are small.
 constexpr qsizetype kMaxControlPayload = 4 * 1024;
+// Room left free in front of frames made by frameWithRoom() and of received ones, for a
+// transport's own header (a WebSocket frame header is at most 14 bytes): prepending it then
+// copies nothing.
+constexpr qsizetype kTransportHeadroom = 14;
 // The credit each side starts with for each stream, in both directions.
 constexpr quint32 kInitialWindow = 256 * 1024;
 

@@ -42,10 +42,10 @@ void TunnelSession::close(const QString &reason)
     end(false, reason);
 }
 
-void TunnelSession::send(const QByteArray &frame)
+void TunnelSession::send(QByteArray frame)
 {
     if (!m_closed)
-        m_transport->sendFrame(frame);
+        m_transport->sendFrame(std::move(frame));
 }
 
 void TunnelSession::streamFinished(TunnelStream *stream)

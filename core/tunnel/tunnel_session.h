@@ -45,7 +45,7 @@ Q_SIGNALS:
 
 private:
     friend class TunnelStream;
-    void send(const QByteArray &frame);
+    void send(QByteArray frame);
     void streamFinished(TunnelStream *stream);
     void onFrame(const QByteArray &message);
     void onTransportClosed(const QString &reason);

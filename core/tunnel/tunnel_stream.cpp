@@ -119,7 +119,7 @@ void TunnelStream::pump()
         const qint64 n = std::min<qint64>({m_sendCredit, kMaxDataPayload, m_pending.size()});
         QByteArray frame = frameWithRoom(FrameType::Data, m_id, qsizetype(n));
         m_pending.read(frame.data() + kFrameHeaderBytes, n);
-        m_session->send(frame);
+        m_session->send(std::move(frame));
         m_sendCredit -= n;
         sent += n;
     }

@@ -1,54 +1,196 @@
 #include "tunnel_transport.h"
 
+#include "core/websocket_frame.h"
 #include "tunnel_frame.h"
 
-#include <QTimer>
-#include <QWebSocket>
+#include <QRandomGenerator>
+#include <QTcpSocket>
+#include <QtEndian>
 
 namespace coder::core::tunnel {
 
-WebSocketTransport::WebSocketTransport(QWebSocket *socket, QObject *parent)
-    : TunnelTransport(parent), m_socket(socket)
+using namespace core::websocket;
+namespace websocket = core::websocket;
+
+namespace {
+// No message is larger than a full DATA frame: a bigger one is refused (close code 1009) instead
+// of buffering whatever a hostile peer announces.
+constexpr quint64 kMaxMessage = quint64(kFrameHeaderBytes + kMaxDataPayload);
+} // namespace
+
+WebSocketTransport::WebSocketTransport(QTcpSocket *socket, Role role, QObject *parent)
+    : TunnelTransport(parent), m_socket(socket), m_role(role)
 {
     socket->setParent(this);
-    // No message is larger than a full DATA frame: QWebSocket refuses a bigger one (close code
-    // 1009) instead of buffering whatever a hostile peer announces.
-    socket->setMaxAllowedIncomingMessageSize(quint64(kFrameHeaderBytes + kMaxDataPayload));
-    socket->setMaxAllowedIncomingFrameSize(quint64(kFrameHeaderBytes + kMaxDataPayload));
-    connect(socket, &QWebSocket::binaryMessageReceived, this, [this](const QByteArray &frame) {
-        m_lastHeard.start();
-        Q_EMIT frameReceived(frame);
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    connect(socket, &QTcpSocket::readyRead, this, &WebSocketTransport::onReadyRead);
+    connect(socket, &QTcpSocket::disconnected, this, &WebSocketTransport::onDisconnected);
+    connect(&m_keepAlive, &QTimer::timeout, this, &WebSocketTransport::onKeepAlive);
+    m_closeWait.setSingleShot(true);
+    connect(&m_closeWait, &QTimer::timeout, this, [this] {
+        if (m_socket)
+            m_socket->abort();
+        onDisconnected();
     });
-    connect(socket, &QWebSocket::pong, this, [this] { m_lastHeard.start(); });
-    connect(socket, &QWebSocket::textMessageReceived, this,
-            [this] { close(true, QStringLiteral("text message on a tunnel")); });
-    connect(socket, &QWebSocket::disconnected, this, &WebSocketTransport::onDisconnected);
+    m_lastHeard.start();
+    // Frames that came with the end of the handshake are read once the receiver is connected.
+    if (socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &WebSocketTransport::onReadyRead, Qt::QueuedConnection);
+    if (socket->state() != QAbstractSocket::ConnectedState)
+        QMetaObject::invokeMethod(this, &WebSocketTransport::onDisconnected, Qt::QueuedConnection);
 }
 
-void WebSocketTransport::sendFrame(const QByteArray &frame)
+void WebSocketTransport::sendFrame(QByteArray frame)
 {
-    if (m_socket && !m_closed)
-        m_socket->sendBinaryMessage(frame);
+    if (!m_closeSent)
+        send(Opcode::Binary, std::move(frame));
+}
+
+void WebSocketTransport::send(Opcode opcode, QByteArray payload)
+{
+    if (!m_socket || m_closed)
+        return;
+    std::optional<quint32> key;
+    if (m_role == Role::Client) {
+        key = QRandomGenerator::global()->generate();
+        applyMask(payload.data(), payload.size(), *key);
+    }
+    // One buffer per frame, so one write: the header goes into the room frameWithRoom left in
+    // front of the payload (a copy only for frames made without it).
+    payload.prepend(encodeHeader(opcode, quint64(payload.size()), key));
+    m_socket->write(payload);
 }
 
 void WebSocketTransport::close(bool protocolError, const QString &reason)
 {
-    if (!m_socket || m_closed)
+    sendClose(protocolError ? CloseProtocolError : CloseNormal, reason);
+}
+
+void WebSocketTransport::sendClose(quint16 code, const QString &reason)
+{
+    if (!m_socket || m_closed || m_closeSent)
         return;
-    // A close reason travels in a control frame of at most 125 bytes.
-    m_socket->close(protocolError ? QWebSocketProtocol::CloseCodeProtocolError
-                                  : QWebSocketProtocol::CloseCodeNormal,
-                    reason.left(100));
+    send(Opcode::Close, closePayload(code, reason));
+    m_closeSent = true;
+    if (m_closeReason.isEmpty())
+        m_closeReason = reason;
+    m_closeWait.start(kCloseWaitMs);
+}
+
+void WebSocketTransport::fail(quint16 code, const QString &reason)
+{
+    // Failing the connection (RFC 6455 7.1.7): our close frame, then nothing more is read.
+    sendClose(code, reason);
+    if (!m_socket)
+        return;
+    m_socket->readAll();
+    m_socket->disconnectFromHost();
+}
+
+void WebSocketTransport::onReadyRead()
+{
+    while (m_socket && !m_closed) {
+        char head[kMaxHeaderBytes];
+        const qint64 peeked = m_socket->peek(head, sizeof head);
+        if (peeked <= 0)
+            return;
+        const auto decoded =
+            websocket::decodeHeader(head, qsizetype(peeked), m_role == Role::Server, kMaxMessage);
+        if (std::holds_alternative<websocket::NeedMore>(decoded))
+            return;
+        if (const auto *violation = std::get_if<websocket::Violation>(&decoded)) {
+            fail(violation->code, violation->reason);
+            return;
+        }
+        const websocket::FrameHeader &header = std::get<websocket::FrameHeader>(decoded);
+        const qint64 frameBytes = header.headerSize + qint64(header.payloadSize);
+        if (m_socket->bytesAvailable() < frameBytes)
+            return; // at most one message's worth waits in the socket's buffer
+        m_socket->skip(header.headerSize);
+        // The room in front lets a relay prepend its own header to the payload without a copy.
+        QByteArray payload(kTransportHeadroom + qsizetype(header.payloadSize), Qt::Uninitialized);
+        m_socket->read(payload.data() + kTransportHeadroom, qint64(header.payloadSize));
+        payload.remove(0, kTransportHeadroom);
+        if (header.maskKey)
+            applyMask(payload.data(), payload.size(), *header.maskKey);
+        m_lastHeard.start();
+        onFrame(header.opcode, header.fin, std::move(payload));
+    }
+}
+
+void WebSocketTransport::onFrame(Opcode opcode, bool fin, QByteArray payload)
+{
+    switch (opcode) {
+    case Opcode::Ping:
+        if (!m_closeSent)
+            send(Opcode::Pong, std::move(payload));
+        return;
+    case Opcode::Pong:
+        return;
+    case Opcode::Close:
+        onCloseFrame(payload);
+        return;
+    case Opcode::Continuation:
+        if (!m_messageOpcode) {
+            fail(CloseProtocolError, QStringLiteral("a continuation frame with no message"));
+            return;
+        }
+        if (quint64(m_message.size()) + quint64(payload.size()) > kMaxMessage) {
+            fail(CloseTooBig, QStringLiteral("a message over %1 bytes").arg(kMaxMessage));
+            return;
+        }
+        m_message.append(payload);
+        if (!fin)
+            return;
+        opcode = *m_messageOpcode;
+        payload = std::exchange(m_message, {});
+        m_messageOpcode.reset();
+        break;
+    case Opcode::Text:
+    case Opcode::Binary:
+        if (m_messageOpcode) {
+            fail(CloseProtocolError, QStringLiteral("a new message inside a fragmented one"));
+            return;
+        }
+        if (!fin) {
+            m_messageOpcode = opcode;
+            m_message = std::move(payload);
+            return;
+        }
+        break;
+    }
+    if (m_closeSent)
+        return; // what comes after our close frame is not read
+    if (opcode == Opcode::Text) {
+        fail(CloseUnsupportedData, QStringLiteral("text message on a tunnel"));
+        return;
+    }
+    Q_EMIT frameReceived(payload);
+}
+
+void WebSocketTransport::onCloseFrame(const QByteArray &payload)
+{
+    if (payload.size() == 1) {
+        fail(CloseProtocolError, QStringLiteral("a close frame of one byte"));
+        return;
+    }
+    if (m_closeReason.isEmpty())
+        m_closeReason = closeReason(payload);
+    if (!m_closeSent) {
+        // Echo the code, as the closing handshake asks; then the connection ends.
+        const quint16 code = payload.size() >= 2 ? qFromBigEndian<quint16>(payload.constData())
+                                                 : quint16(CloseNormal);
+        send(Opcode::Close, closePayload(code, QString()));
+        m_closeSent = true;
+    }
+    m_socket->disconnectFromHost();
+    m_closeWait.start(kCloseWaitMs);
 }
 
 void WebSocketTransport::setKeepAlive(int intervalMs)
 {
-    if (!m_keepAlive) {
-        m_keepAlive = new QTimer(this);
-        connect(m_keepAlive, &QTimer::timeout, this, &WebSocketTransport::onKeepAlive);
-    }
     m_lastHeard.start();
-    m_keepAlive->start(intervalMs);
+    m_keepAlive.start(intervalMs);
 }
 
 void WebSocketTransport::onKeepAlive()
@@ -56,17 +198,22 @@ void WebSocketTransport::onKeepAlive()
     if (!m_socket || m_closed)
         return;
     const qint64 silent = m_lastHeard.elapsed();
-    if (silent > 2 * qint64(m_keepAlive->interval())) {
+    if (silent > 2 * qint64(m_keepAlive.interval())) {
         // A closing handshake would wait for a peer that is gone: drop the connection.
-        m_socket->abort();
-        if (!m_closed) {
-            m_closed = true;
-            Q_EMIT closed(QStringLiteral("no answer from the other end for %1 s")
-                              .arg(double(silent) / 1000.0, 0, 'f', 1));
-        }
+        drop(QStringLiteral("no answer from the other end for %1 s")
+                 .arg(double(silent) / 1000.0, 0, 'f', 1));
         return;
     }
-    m_socket->ping();
+    if (!m_closeSent)
+        send(Opcode::Ping, {});
+}
+
+void WebSocketTransport::drop(const QString &reason)
+{
+    m_closeReason = reason;
+    if (m_socket)
+        m_socket->abort();
+    onDisconnected();
 }
 
 void WebSocketTransport::onDisconnected()
@@ -74,8 +221,10 @@ void WebSocketTransport::onDisconnected()
     if (m_closed)
         return;
     m_closed = true;
-    const QString reason = m_socket ? m_socket->closeReason() : QString();
-    Q_EMIT closed(reason.isEmpty() ? QStringLiteral("the tunnel's connection closed") : reason);
+    m_keepAlive.stop();
+    m_closeWait.stop();
+    Q_EMIT closed(m_closeReason.isEmpty() ? QStringLiteral("the tunnel's connection closed")
+                                          : m_closeReason);
 }
 
 } // namespace coder::core::tunnel

@@ -6,7 +6,7 @@
 #include "core/tunnel/tunnel_transport.h"
 
 #include <QLoggingCategory>
-#include <QWebSocket>
+#include <QTcpSocket>
 
 namespace coder::server {
 
@@ -42,16 +42,16 @@ private:
     AgentLink *m_link;
 };
 
-void AgentLink::start(QWebSocket *socket, const AgentPlacement &agent, AgentService &agents,
+void AgentLink::start(QTcpSocket *socket, const AgentPlacement &agent, AgentService &agents,
                       core::SerialLane lane, AgentRegistry &registry, const Options &options)
 {
     new AgentLink(socket, agent, agents, std::move(lane), registry, options);
 }
 
-AgentLink::AgentLink(QWebSocket *socket, const AgentPlacement &agent, AgentService &agents,
+AgentLink::AgentLink(QTcpSocket *socket, const AgentPlacement &agent, AgentService &agents,
                      core::SerialLane lane, AgentRegistry &registry, const Options &options)
-    : m_transport(new WebSocketTransport(socket, this)), m_agent(agent), m_agents(agents),
-      m_lane(std::move(lane)), m_registry(registry)
+    : m_transport(new WebSocketTransport(socket, WebSocketTransport::Role::Server, this)),
+      m_agent(agent), m_agents(agents), m_lane(std::move(lane)), m_registry(registry)
 {
     m_endpoint = std::make_shared<Endpoint>(m_mailbox.address(), this);
     connect(m_transport, &TunnelTransport::frameReceived, this, &AgentLink::onAgentFrame);
@@ -61,12 +61,15 @@ AgentLink::AgentLink(QWebSocket *socket, const AgentPlacement &agent, AgentServi
     if (auto previous = m_registry.add(agent.agent.id, m_endpoint))
         previous->close(QStringLiteral("a newer connection of the agent replaced this one"));
     const QString version = options.version;
-    m_lane.post([&agents, agent, version] { agents.connected(agent, version); });
+    const int interval = options.heartbeatMs;
+    m_lane.post(
+        [&agents, agent, version, interval] { agents.connected(agent, version, interval); });
     // While the tunnel is up, its connection time moves on: another replica, or this one after
     // a crash, sees a silent agent as disconnected.
-    connect(&m_heartbeat, &QTimer::timeout, this, [this, version] {
-        m_lane.post(
-            [&agents = m_agents, agent = m_agent, version] { agents.heartbeat(agent, version); });
+    connect(&m_heartbeat, &QTimer::timeout, this, [this, version, interval] {
+        m_lane.post([&agents = m_agents, agent = m_agent, version, interval] {
+            agents.heartbeat(agent, version, interval);
+        });
     });
     m_heartbeat.start(options.heartbeatMs);
     qCInfo(lcRelay) << "agent" << agent.agent.id << "of workspace" << agent.workspaceName
@@ -75,9 +78,9 @@ AgentLink::AgentLink(QWebSocket *socket, const AgentPlacement &agent, AgentServi
 
 AgentLink::~AgentLink() = default;
 
-void AgentLink::send(const QByteArray &frame)
+void AgentLink::send(QByteArray frame)
 {
-    m_transport->sendFrame(frame);
+    m_transport->sendFrame(std::move(frame));
 }
 
 void AgentLink::fromClient(const ClientPort &port, QByteArray frame)
@@ -107,7 +110,7 @@ void AgentLink::fromClient(const ClientPort &port, QByteArray frame)
         m_routes.insert(id, Route{port, header->stream, {}});
         m_ids.insert(key, id);
         setFrameStream(frame, id);
-        send(frame);
+        send(std::move(frame));
         return;
     }
     const auto found = m_ids.constFind(key);
@@ -121,7 +124,7 @@ void AgentLink::fromClient(const ClientPort &port, QByteArray frame)
     }
     const bool ends = route.state.endsWith(*header);
     setFrameStream(frame, id);
-    send(frame);
+    send(std::move(frame));
     if (ends)
         erase(id);
 }

@@ -10,7 +10,7 @@
 #include <QObject>
 #include <QTimer>
 
-class QWebSocket;
+class QTcpSocket;
 
 namespace coder::core::tunnel {
 class WebSocketTransport;
@@ -35,7 +35,7 @@ public:
         int heartbeatMs = 15000;
         QString version; // what the agent said it is (User-Agent)
     };
-    static void start(QWebSocket *socket, const AgentPlacement &agent, AgentService &agents,
+    static void start(QTcpSocket *socket, const AgentPlacement &agent, AgentService &agents,
                       core::SerialLane lane, AgentRegistry &registry, const Options &options);
 
     // On this link's thread, from client links (through its endpoint).
@@ -53,7 +53,7 @@ private:
         RelayStream state; // polices the agent's side
     };
 
-    AgentLink(QWebSocket *socket, const AgentPlacement &agent, AgentService &agents,
+    AgentLink(QTcpSocket *socket, const AgentPlacement &agent, AgentService &agents,
               core::SerialLane lane, AgentRegistry &registry, const Options &options);
     ~AgentLink() override;
     void onAgentFrame(const QByteArray &frame);
@@ -61,7 +61,7 @@ private:
     // Ends stream id at both ends with reason.
     void resetBoth(quint32 id, const QString &reason);
     void erase(quint32 id);
-    void send(const QByteArray &frame);
+    void send(QByteArray frame);
 
     core::tunnel::WebSocketTransport *m_transport;
     AgentPlacement m_agent;

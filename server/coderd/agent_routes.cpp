@@ -5,6 +5,9 @@
 #include "agent_service.h"
 #include "api_routes.h"
 #include "client_link.h"
+#include "job_log_stream.h"
+#include "log_stream.h"
+#include "provisioner_job_server.h"
 #include "route_kit.h"
 
 namespace coder::server {
@@ -27,7 +30,7 @@ HttpHandler asAgent(AgentService &agents, AgentHandler handler)
 } // namespace
 
 void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agents,
-                         const AgentRelay &relay)
+                         const AgentRelay &relay, const LogStreaming &streaming)
 {
     const QString me = QStringLiteral("/api/v2/workspaceagents/me");
     router.add("GET", me + QStringLiteral("/manifest"),
@@ -80,10 +83,10 @@ void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agen
         AgentLink::Options options;
         options.heartbeatMs = relay.heartbeatMs;
         options.version = QString::fromUtf8(request.header("user-agent").left(64));
-        return WebSocketDecision{
-            std::nullopt, [&agents, relay, agent = *agent, options](QWebSocket *socket) {
+        return WebSocketDecision::acceptingFramed(
+            [&agents, relay, agent = *agent, options](QTcpSocket *socket) {
                 AgentLink::start(socket, agent, agents, relay.lane, *relay.registry, options);
-            }};
+            });
     });
 
     const QString param = QStringLiteral("workspaceagent");
@@ -100,6 +103,40 @@ void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agen
                 return toHttp(after.error());
             return respond(agents.logs(actor, id, *after));
         }));
+    // Coder's follow: each message a JSON array of the logs since the last one, until the agent
+    // can send no more (a newer build, or the end of its stop).
+    router.addWebSocket(
+        path + QStringLiteral("/logs"),
+        kit.authenticatedWebSocket([&agents, streaming](HttpRequest &request, const Actor &actor) {
+            auto id = uuidParam(request, QStringLiteral("workspaceagent"));
+            if (!id)
+                return refuseUpgrade(id.error());
+            auto agent = agents.findToRead(actor, *id);
+            if (!agent)
+                return refuseUpgrade(agent.error());
+            auto after = logsAfter(request);
+            if (!after)
+                return refuseUpgrade(after.error());
+            LogStream::Source source{
+                channels::workspace(agent->workspaceId),
+                [&agents, id = *id](qint64 after) -> Outcome<LogStream::Batch> {
+                    auto batch = agents.logBatch(id, after);
+                    if (!batch)
+                        return batch.error();
+                    LogStream::Batch out;
+                    if (!batch->logs.isEmpty()) {
+                        out.messages.append(core::json::toJson(batch->logs));
+                        out.last = batch->logs.last().id;
+                    }
+                    out.ended = batch->ended;
+                    return out;
+                },
+                QStringLiteral("the agent's logs are complete")};
+            return WebSocketDecision::accepting(
+                [streaming, source, after = *after](QWebSocket *socket) {
+                    LogStream::start(streaming.pool, streaming.pubsub, socket, source, after);
+                });
+        }));
     router.add("GET", path + QStringLiteral("/listening-ports"),
                kit.withId(param, [&agents](const Actor &actor, const QUuid &id, HttpRequest &) {
                    return respond(agents.listeningPorts(actor, id));
@@ -113,9 +150,9 @@ void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agen
             auto agent = agents.findToConnect(actor, *id);
             if (!agent)
                 return refuseUpgrade(agent.error());
-            return WebSocketDecision{std::nullopt, [relay, id = *id](QWebSocket *socket) {
-                                         ClientLink::start(socket, id, *relay.registry);
-                                     }};
+            return WebSocketDecision::acceptingFramed([relay, id = *id](QTcpSocket *socket) {
+                ClientLink::start(socket, id, *relay.registry);
+            });
         }));
 }
 

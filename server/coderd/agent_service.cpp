@@ -199,18 +199,20 @@ AgentService::listeningPorts(const Actor &actor, const QUuid &agentId)
     return response;
 }
 
-Outcome<core::Ok> AgentService::connected(const AgentPlacement &agent, const QString &version)
+Outcome<core::Ok> AgentService::connected(const AgentPlacement &agent, const QString &version,
+                                          int heartbeatMs)
 {
-    auto done = heartbeat(agent, version);
+    auto done = heartbeat(agent, version, heartbeatMs);
     if (done)
         announce(agent);
     return done;
 }
 
-Outcome<core::Ok> AgentService::heartbeat(const AgentPlacement &agent, const QString &version)
+Outcome<core::Ok> AgentService::heartbeat(const AgentPlacement &agent, const QString &version,
+                                          int heartbeatMs)
 {
     auto done = m_store.agents().markConnected(agent.agent.id, QDateTime::currentDateTimeUtc(),
-                                               version.left(64));
+                                               version.left(64), heartbeatMs);
     if (!done)
         return DomainError::fromStore(done.error(), kAgent);
     return core::Ok{};
@@ -250,6 +252,24 @@ Outcome<QList<core::WorkspaceAgentLog>> AgentService::logs(const Actor &actor, c
     auto placement = find(actor, agentId, Action::Read);
     if (!placement)
         return placement.error();
+    return readLogs(agentId, after);
+}
+
+Outcome<AgentService::LogBatch> AgentService::logBatch(const QUuid &agentId, qint64 after)
+{
+    // Whether it has ended is read first: logs stored before that moment are in the read below.
+    auto placement = m_store.agents().byId(agentId);
+    if (!placement && placement.error().kind != StoreError::NotFound)
+        return DomainError::fromStore(placement.error(), kAgent);
+    const bool ended = !placement || !isCurrent(*placement);
+    auto logs = readLogs(agentId, after);
+    if (!logs)
+        return logs.error();
+    return LogBatch{std::move(*logs), ended};
+}
+
+Outcome<QList<core::WorkspaceAgentLog>> AgentService::readLogs(const QUuid &agentId, qint64 after)
+{
     auto logs = m_store.agents().logs(agentId, after);
     if (!logs)
         return DomainError::fromStore(logs.error(), kAgent);
@@ -258,6 +278,11 @@ Outcome<QList<core::WorkspaceAgentLog>> AgentService::logs(const Actor &actor, c
     for (const AgentLog &log : *logs)
         out.append({log.id, log.createdAt, log.output, log.level});
     return out;
+}
+
+Outcome<AgentPlacement> AgentService::findToRead(const Actor &actor, const QUuid &agentId)
+{
+    return find(actor, agentId, Action::Read);
 }
 
 Outcome<AgentPlacement> AgentService::findToConnect(const Actor &actor, const QUuid &agentId)

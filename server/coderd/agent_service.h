@@ -40,18 +40,32 @@ public:
                                            const core::WorkspaceAgentListeningPortsResponse &ports);
     Outcome<core::Ok> reportStats(const AgentPlacement &agent, const core::AgentStats &stats);
 
-    // The agent's tunnel came up or went down; announced.
-    Outcome<core::Ok> connected(const AgentPlacement &agent, const QString &version);
+    // The agent's tunnel came up or went down; announced. heartbeatMs: how often this replica
+    // says the tunnel is still up.
+    Outcome<core::Ok> connected(const AgentPlacement &agent, const QString &version,
+                                int heartbeatMs);
     // The tunnel is still up (its connection time moves on); nothing to announce.
-    Outcome<core::Ok> heartbeat(const AgentPlacement &agent, const QString &version);
+    Outcome<core::Ok> heartbeat(const AgentPlacement &agent, const QString &version,
+                                int heartbeatMs);
     Outcome<core::Ok> disconnected(const AgentPlacement &agent);
 
     // An agent as the actor may see it: NotFound unless they may read its workspace.
     Outcome<core::WorkspaceAgent> get(const Actor &actor, const QUuid &agentId);
     Outcome<QList<core::WorkspaceAgentLog>> logs(const Actor &actor, const QUuid &agentId,
                                                  qint64 after);
+    // For following an agent's logs (the actor's right checked when the follow began): those
+    // after `after`, and whether they are all there will be, as the agent can send no more (its
+    // token is no longer good: a newer build, or its stop has ended).
+    struct LogBatch
+    {
+        QList<core::WorkspaceAgentLog> logs;
+        bool ended = false;
+    };
+    Outcome<LogBatch> logBatch(const QUuid &agentId, qint64 after);
     Outcome<core::WorkspaceAgentListeningPortsResponse> listeningPorts(const Actor &actor,
                                                                        const QUuid &agentId);
+    // The agent, when the actor may read its workspace.
+    Outcome<AgentPlacement> findToRead(const Actor &actor, const QUuid &agentId);
     // The agent, when the actor may reach into its workspace (Action::Connect): its owner and
     // the deployment's owners. NotFound for an agent the actor may not even read.
     Outcome<AgentPlacement> findToConnect(const Actor &actor, const QUuid &agentId);
@@ -59,6 +73,7 @@ public:
 private:
     Outcome<AgentPlacement> find(const Actor &actor, const QUuid &agentId, Action action);
     void announce(const AgentPlacement &agent);
+    Outcome<QList<core::WorkspaceAgentLog>> readLogs(const QUuid &agentId, qint64 after);
 
     Store &m_store;
     Pubsub &m_pubsub;

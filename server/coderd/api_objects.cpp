@@ -6,9 +6,6 @@ namespace coder::server {
 
 namespace {
 
-constexpr qint64 agentConnectionTimeoutMs = 120 * 1000;
-constexpr qint64 agentInactiveDisconnectMs = 60 * 1000;
-
 QMap<QString, QString> stringMap(const QJsonObject &object)
 {
     QMap<QString, QString> map;
@@ -103,7 +100,7 @@ core::WorkspaceAgent apiAgent(const WorkspaceAgent &agent, const QDateTime &now)
     out.environmentVariables = stringMap(agent.environmentVariables);
     out.operatingSystem = agent.operatingSystem;
     out.directory = agent.directory;
-    out.connectionTimeoutSeconds = agentConnectionTimeoutMs / 1000;
+    out.connectionTimeoutSeconds = agent.connectionTimeoutSeconds;
     out.health = agentHealth(out.status, out.lifecycleState);
     out.displayApps = {QStringLiteral("vscode"), QStringLiteral("vscode_insiders"),
                        QStringLiteral("web_terminal"), QStringLiteral("port_forwarding_helper"),
@@ -180,12 +177,15 @@ QString workspaceStatus(const QString &jobStatus, const QString &transition)
 QString agentStatus(const WorkspaceAgent &agent, const QDateTime &now)
 {
     if (!agent.firstConnectedAt.isValid())
-        return agent.createdAt.msecsTo(now) > agentConnectionTimeoutMs
+        return agent.connectionTimeoutSeconds > 0 &&
+                       agent.createdAt.msecsTo(now) > agent.connectionTimeoutSeconds * 1000LL
                    ? QStringLiteral("timeout")
                    : QStringLiteral("connecting");
     if (agent.disconnectedAt.isValid() && agent.disconnectedAt >= agent.lastConnectedAt)
         return QStringLiteral("disconnected");
-    if (agent.lastConnectedAt.msecsTo(now) > agentInactiveDisconnectMs)
+    // The replica holding the tunnel writes a heartbeat each interval: two silent intervals and
+    // it is gone (crashed, cut off), whoever asks.
+    if (agent.lastConnectedAt.msecsTo(now) > 2LL * std::max(agent.heartbeatIntervalMs, 1000))
         return QStringLiteral("disconnected");
     return QStringLiteral("connected");
 }

@@ -52,6 +52,6 @@ void registerProvisionerDaemonRoutes(Router &router, const RouteKit &kit,
                                      ProvisionerDaemonService &daemons, ProvisionerJobServer &jobs,
                                      core::WorkPool &pool);
 void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agents,
-                         const AgentRelay &relay);
+                         const AgentRelay &relay, const LogStreaming &streaming);
 
 } // namespace coder::server

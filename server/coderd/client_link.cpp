@@ -4,7 +4,7 @@
 #include "core/tunnel/tunnel_transport.h"
 
 #include <QSet>
-#include <QWebSocket>
+#include <QTcpSocket>
 #include <atomic>
 
 namespace coder::server {
@@ -22,14 +22,14 @@ void ClientPort::deliver(quint32 clientStream, QByteArray frame) const
     });
 }
 
-void ClientLink::start(QWebSocket *socket, const QUuid &agentId, AgentLocator &locator)
+void ClientLink::start(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator)
 {
     new ClientLink(socket, agentId, locator);
 }
 
-ClientLink::ClientLink(QWebSocket *socket, const QUuid &agentId, AgentLocator &locator)
-    : m_transport(new WebSocketTransport(socket, this)), m_agentId(agentId), m_locator(locator),
-      m_key(nextClientKey++)
+ClientLink::ClientLink(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator)
+    : m_transport(new WebSocketTransport(socket, WebSocketTransport::Role::Server, this)),
+      m_agentId(agentId), m_locator(locator), m_key(nextClientKey++)
 {
     connect(m_transport, &TunnelTransport::frameReceived, this, &ClientLink::onClientFrame);
     connect(m_transport, &TunnelTransport::closed, this, &ClientLink::onClosed);
@@ -114,7 +114,7 @@ void ClientLink::fromAgent(quint32 clientStream, QByteArray frame)
     }
     const bool ends = it->state.endsWith(*header);
     setFrameStream(frame, clientStream);
-    m_transport->sendFrame(frame);
+    m_transport->sendFrame(std::move(frame));
     if (ends)
         m_streams.erase(it);
 }

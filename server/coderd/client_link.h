@@ -8,7 +8,7 @@
 #include <QObject>
 #include <QUuid>
 
-class QWebSocket;
+class QTcpSocket;
 
 namespace coder::core::tunnel {
 class WebSocketTransport;
@@ -25,7 +25,7 @@ class ClientLink : public QObject
 {
     Q_OBJECT
 public:
-    static void start(QWebSocket *socket, const QUuid &agentId, AgentLocator &locator);
+    static void start(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator);
 
     // On this link's thread, from the agent's end: a frame of client stream clientStream.
     void fromAgent(quint32 clientStream, QByteArray frame);
@@ -37,7 +37,7 @@ private:
         RelayStream state; // polices the client's side
     };
 
-    ClientLink(QWebSocket *socket, const QUuid &agentId, AgentLocator &locator);
+    ClientLink(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator);
     ~ClientLink() override;
     void onClientFrame(const QByteArray &frame);
     void onClosed();

@@ -37,7 +37,7 @@ std::shared_ptr<Router> CoderdServices::router()
     registerWorkspaceRoutes(*router, m_kit, m_workspaces, m_pool, m_pubsub);
     registerWorkspaceBuildRoutes(*router, m_kit, m_builds, m_logStreaming);
     registerProvisionerDaemonRoutes(*router, m_kit, m_daemons, m_provisioning.jobs(), m_pool);
-    registerAgentRoutes(*router, m_kit, m_agents, m_relay);
+    registerAgentRoutes(*router, m_kit, m_agents, m_relay, m_logStreaming);
     return router;
 }
 

@@ -1,84 +1,11 @@
 #include "job_log_stream.h"
 
-#include "core/work_pool.h"
+#include "core/json_mapping.h"
 #include "job_logs.h"
+#include "log_stream.h"
 #include "provisioner_job_server.h"
-#include "server/database/pubsub.h"
-
-#include <QLoggingCategory>
-#include <QWebSocket>
 
 namespace coder::server {
-
-Q_DECLARE_LOGGING_CATEGORY(lcApi)
-
-void JobLogStream::start(JobLogs &logs, core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket,
-                         const QUuid &jobId, qint64 after)
-{
-    new JobLogStream(logs, pool, pubsub, socket, jobId, after); // parented to the socket
-}
-
-JobLogStream::JobLogStream(JobLogs &logs, core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket,
-                           const QUuid &jobId, qint64 after)
-    : QObject(socket), m_logs(logs), m_pool(pool), m_socket(socket), m_jobId(jobId), m_after(after)
-{
-    connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    // Listening before the first read, so no log stored in between is missed.
-    auto subscription = pubsub.listen(
-        channels::jobLogs(jobId), this, [this](const QByteArray &) { pump(); },
-        [this](const QString &error) {
-            if (error.isEmpty()) {
-                pump();
-                return;
-            }
-            qCWarning(lcApi) << "cannot follow the logs of job" << m_jobId << ":" << error;
-            m_socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
-                            QStringLiteral("cannot follow logs"));
-        });
-    if (!subscription) {
-        qCWarning(lcApi) << "cannot follow the logs of job" << jobId << ":" << subscription.error();
-        socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
-                      QStringLiteral("cannot follow logs"));
-        return;
-    }
-    m_subscription = std::move(*subscription);
-}
-
-void JobLogStream::pump()
-{
-    if (m_socket->state() != QAbstractSocket::ConnectedState || !m_subscription)
-        return;
-    if (m_reading) {
-        m_readAgain = true;
-        return;
-    }
-    m_reading = true;
-    m_pool.run(
-        m_mailbox.address(),
-        [&logs = m_logs, jobId = m_jobId, after = m_after] { return logs.batch(jobId, after); },
-        [this](Outcome<JobLogs::Batch> batch) {
-            m_reading = false;
-            if (m_socket->state() != QAbstractSocket::ConnectedState)
-                return;
-            if (!batch) {
-                m_socket->close(QWebSocketProtocol::CloseCodeAbnormalDisconnection,
-                                QStringLiteral("cannot read the job's logs"));
-                return;
-            }
-            for (const core::ProvisionerJobLog &log : std::as_const(batch->logs)) {
-                m_socket->sendTextMessage(QString::fromUtf8(core::json::toJson(log)));
-                m_after = log.id;
-            }
-            if (batch->ended) {
-                m_subscription.reset();
-                m_socket->close(QWebSocketProtocol::CloseCodeNormal,
-                                QStringLiteral("job completed"));
-                return;
-            }
-            if (std::exchange(m_readAgain, false))
-                pump();
-        });
-}
 
 WebSocketHandler LogStreaming::route(const RouteKit &kit, const QString &param, JobOf jobOf) const
 {
@@ -93,11 +20,25 @@ WebSocketHandler LogStreaming::route(const RouteKit &kit, const QString &param, 
         auto after = logsAfter(request);
         if (!after)
             return refuseUpgrade(after.error());
-        return WebSocketDecision{std::nullopt,
-                                 [streaming, jobId = *job, after = *after](QWebSocket *socket) {
-                                     JobLogStream::start(streaming.logs, streaming.pool,
-                                                         streaming.pubsub, socket, jobId, after);
-                                 }};
+        LogStream::Source source{
+            channels::jobLogs(*job),
+            [&logs = streaming.logs, jobId = *job](qint64 after) -> Outcome<LogStream::Batch> {
+                auto batch = logs.batch(jobId, after);
+                if (!batch)
+                    return batch.error();
+                LogStream::Batch out;
+                for (const core::ProvisionerJobLog &log : std::as_const(batch->logs)) {
+                    out.messages.append(core::json::toJson(log));
+                    out.last = log.id;
+                }
+                out.ended = batch->ended;
+                return out;
+            },
+            QStringLiteral("job completed")};
+        return WebSocketDecision::accepting(
+            [streaming, source, after = *after](QWebSocket *socket) {
+                LogStream::start(streaming.pool, streaming.pubsub, socket, source, after);
+            });
     });
 }
 

@@ -31,10 +31,10 @@ void registerProvisionerDaemonRoutes(Router &router, const RouteKit &kit,
                 request.query.allQueryItemValues(QStringLiteral("tag"), QUrl::FullyDecoded));
             if (!daemon)
                 return refuseUpgrade(daemon.error());
-            return WebSocketDecision{
-                std::nullopt, [&jobs, &pool, daemon = *daemon](QWebSocket *socket) {
+            return WebSocketDecision::accepting(
+                [&jobs, &pool, daemon = *daemon](QWebSocket *socket) {
                     ProvisionerDaemonSession::start(jobs, pool, socket, daemon);
-                }};
+                });
         });
 }
 

@@ -77,6 +77,7 @@ QList<WorkspaceResource> resourceRows(const QList<ProvisionedResource> &resource
             a.startupScriptTimeoutSeconds = agent.spec.startupScriptTimeoutSeconds;
             a.shutdownScript = agent.spec.shutdownScript;
             a.shutdownScriptTimeoutSeconds = agent.spec.shutdownScriptTimeoutSeconds;
+            a.connectionTimeoutSeconds = agent.spec.connectionTimeoutSeconds;
             a.metadataDefinitions = agent.spec.toJson().value(QLatin1String("metadata")).toArray();
             a.apps = appsOf(agent.spec);
             for (WorkspaceApp &app : a.apps) {

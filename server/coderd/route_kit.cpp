@@ -159,7 +159,7 @@ HttpResponse respondNoContent(const Outcome<core::Ok> &outcome)
 
 WebSocketDecision refuseUpgrade(const DomainError &error)
 {
-    return WebSocketDecision{toHttp(error), {}};
+    return WebSocketDecision::refuse(toHttp(error));
 }
 
 } // namespace coder::server

@@ -84,13 +84,13 @@ StoreResult<core::Ok> AgentStore::update(const QString &assignments, const QVari
 }
 
 StoreResult<core::Ok> AgentStore::markConnected(const QUuid &agentId, const QDateTime &at,
-                                                const QString &version)
+                                                const QString &version, int heartbeatIntervalMs)
 {
     const QVariant when = C::millis(at);
     return update(QStringLiteral("first_connected_at = COALESCE(first_connected_at, ?), "
                                  "last_connected_at = ?, disconnected_at = NULL, version = ?, "
-                                 "updated_at = ?"),
-                  {when, when, C::text(version), when, C::uuid(agentId)});
+                                 "heartbeat_interval_ms = ?, updated_at = ?"),
+                  {when, when, C::text(version), heartbeatIntervalMs, when, C::uuid(agentId)});
 }
 
 StoreResult<core::Ok> AgentStore::markDisconnected(const QUuid &agentId, const QDateTime &at)

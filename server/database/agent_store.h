@@ -20,9 +20,9 @@ public:
     StoreResult<AgentPlacement> byId(const QUuid &agentId);
 
     // The tunnel came up: first_connected_at set once, last_connected_at now, disconnected_at
-    // cleared. Also the heartbeat of a connected agent.
+    // cleared, the holding replica's heartbeat interval. Also the heartbeat of a connected agent.
     StoreResult<core::Ok> markConnected(const QUuid &agentId, const QDateTime &at,
-                                        const QString &version);
+                                        const QString &version, int heartbeatIntervalMs);
     StoreResult<core::Ok> markDisconnected(const QUuid &agentId, const QDateTime &at);
     // started_at with "starting"; ready_at with the state that ends the startup script.
     StoreResult<core::Ok> setLifecycle(const QUuid &agentId, const QString &state,

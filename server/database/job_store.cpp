@@ -140,8 +140,8 @@ StoreResult<core::Ok> JobStore::insertResources(QSqlDatabase &db, const QUuid &j
                         "environment_variables, startup_script, startup_script_timeout_seconds, "
                         "shutdown_script, shutdown_script_timeout_seconds, metadata_definitions, "
                         "lifecycle_state, first_connected_at, last_connected_at, "
-                        "disconnected_at, created_at, updated_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                        "disconnected_at, created_at, updated_at, connection_timeout_seconds) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
                     {C::uuid(agentId),
                      C::uuid(resourceId),
                      a,
@@ -161,7 +161,8 @@ StoreResult<core::Ok> JobStore::insertResources(QSqlDatabase &db, const QUuid &j
                      C::millis(agent.lastConnectedAt),
                      C::millis(agent.disconnectedAt),
                      now,
-                     now},
+                     now,
+                     agent.connectionTimeoutSeconds},
                     &transaction);
                 if (!query)
                     return query.error();

@@ -218,6 +218,10 @@ struct WorkspaceAgent
     int startupScriptTimeoutSeconds = 300;
     QString shutdownScript;
     int shutdownScriptTimeoutSeconds = 300;
+    int connectionTimeoutSeconds = 120; // 0: never "timeout"
+    // The heartbeat interval of the replica holding the agent's tunnel, written with each
+    // heartbeat: any replica takes the agent for disconnected two intervals after the last.
+    int heartbeatIntervalMs = 15000;
     // [{"key","display_name","script","interval","timeout"}]: what the agent measures
     QJsonArray metadataDefinitions;
     QString lifecycleState = QStringLiteral("created");

@@ -74,13 +74,13 @@ const QString C::resourceColumns =
 const QString C::agentStateColumns = QStringLiteral(
     "lifecycle_state, first_connected_at, last_connected_at, disconnected_at, updated_at, "
     "started_at, ready_at, logs_length, logs_overflowed, version, metadata_results, "
-    "listening_ports, stats");
+    "listening_ports, stats, heartbeat_interval_ms");
 const QString C::agentLogColumns = QStringLiteral("id, agent_id, created_at, level, output");
 const QString C::agentColumns =
     QStringLiteral("id, resource_id, name, operating_system, architecture, directory, "
                    "environment_variables, startup_script, startup_script_timeout_seconds, "
                    "created_at, shutdown_script, shutdown_script_timeout_seconds, "
-                   "metadata_definitions, ") +
+                   "metadata_definitions, connection_timeout_seconds, ") +
     agentStateColumns;
 const QString C::appColumns = QStringLiteral(
     "id, agent_id, slug, display_name, icon, url, command, sharing_level, subdomain, healthcheck, "
@@ -347,7 +347,8 @@ WorkspaceAgent C::agent(const QSqlQuery &row, int first)
     a.shutdownScript = q(10).toString();
     a.shutdownScriptTimeoutSeconds = q(11).toInt();
     a.metadataDefinitions = arrayFrom(q(12));
-    agentState(a, row, first + 13);
+    a.connectionTimeoutSeconds = q(13).toInt();
+    agentState(a, row, first + 14);
     return a;
 }
 
@@ -367,6 +368,7 @@ void C::agentState(WorkspaceAgent &a, const QSqlQuery &row, int first)
     a.metadataResults = RowCodec::objectFrom(q(10));
     a.listeningPorts = arrayFrom(q(11));
     a.stats = RowCodec::objectFrom(q(12));
+    a.heartbeatIntervalMs = q(13).toInt();
 }
 
 AgentLog C::agentLog(const QSqlQuery &row, int first)

@@ -32,7 +32,7 @@ public:
     // which is never read back. Only the state changes once the agent is written.
     static const QString agentColumns;
     static const QString agentStateColumns;
-    static constexpr int agentColumnCount = 26; // in agentColumns
+    static constexpr int agentColumnCount = 28; // in agentColumns
     static const QString agentLogColumns;
     static const QString appColumns;
 

@@ -1,5 +1,6 @@
 #include "http_connection.h"
 
+#include "core/websocket_handshake.h"
 #include "core/work_pool.h"
 #include "http_worker.h"
 
@@ -84,7 +85,7 @@ WebSocketDecision invokeDecision(const WebSocketHandler &handler, HttpRequest &r
 {
     try {
         WebSocketDecision decision = handler(request);
-        if (!decision.refusal && !decision.accept)
+        if (!decision.refusal && !decision.accept && !decision.acceptFramed)
             decision.refusal = HttpResponse::error(
                 core::ApiError::internal(QStringLiteral("WebSocket route gave no handler.")));
         return decision;
@@ -93,7 +94,7 @@ WebSocketDecision invokeDecision(const WebSocketHandler &handler, HttpRequest &r
     } catch (...) {
         qCWarning(lcHttp) << "WebSocket handler for" << request.path << "threw";
     }
-    return WebSocketDecision{internalError(), {}};
+    return WebSocketDecision::refuse(internalError());
 }
 
 } // namespace
@@ -422,7 +423,7 @@ bool HttpConnection::runsOnPool() const
 void HttpConnection::handleUpgrade()
 {
     if (m_match.kind != Router::Match::Found || !m_match.webSocket) {
-        finishUpgrade(WebSocketDecision{dispatch(), {}});
+        finishUpgrade(WebSocketDecision::refuse(dispatch()));
         return;
     }
     m_request.pathParams = std::move(m_match.params);
@@ -449,23 +450,70 @@ void HttpConnection::finishUpgrade(WebSocketDecision decision)
     if (!m_socket)
         return;
     if (decision.refusal || m_shuttingDown) {
-        const HttpResponse refusal =
-            decision.refusal ? *decision.refusal
-                             : HttpResponse::error(
-                                   {503, QStringLiteral("The server is shutting down."), {}, {}});
-        writeResponse(refusal, true);
-        closeAfterFlush();
+        refuseUpgrade(decision.refusal
+                          ? *decision.refusal
+                          : HttpResponse::error(
+                                {503, QStringLiteral("The server is shutting down."), {}, {}}));
+        return;
+    }
+    if (decision.acceptFramed) {
+        acceptFramed(std::move(decision.acceptFramed));
         return;
     }
     // The upgrade request is still unread in the socket: QWebSocketServer reads it itself.
-    // Answers to requests pipelined before it go first, from the socket's own buffer.
+    m_worker->handOverWebSocket(releaseSocket(), std::move(decision.accept));
+    finish();
+}
+
+void HttpConnection::acceptFramed(FramedWebSocketAccept accept)
+{
+    const QByteArray key = m_request.header("Sec-WebSocket-Key").trimmed();
+    if (m_request.header("Sec-WebSocket-Version").trimmed() != "13") {
+        HttpResponse refusal = HttpResponse::error(
+            {426,
+             QStringLiteral("Only version 13 of the WebSocket protocol is spoken here."),
+             {},
+             {}});
+        refusal.headers.append(
+            {QByteArrayLiteral("Sec-WebSocket-Version"), QByteArrayLiteral("13")});
+        refuseUpgrade(refusal);
+        return;
+    }
+    // The request's head is still unread at the front of the socket (the requests before it
+    // are skipped): a WebSocket client ends it with an empty CRLF line.
+    const QByteArray head = m_socket->peek(m_config.maxHeaderBytes + 4);
+    const qsizetype headEnd = head.indexOf("\r\n\r\n");
+    if (!core::websocket::isValidKey(key) || headEnd < 0) {
+        refuseUpgrade(HttpResponse::error(
+            {400,
+             QStringLiteral("Not a WebSocket handshake: the Sec-WebSocket-Key must be 16 bytes "
+                            "in base64."),
+             {},
+             {}}));
+        return;
+    }
+    QTcpSocket *socket = releaseSocket();
+    socket->skip(headEnd + 4);
+    socket->write(core::websocket::serverAcceptance(key));
+    m_worker->adoptFramedWebSocket(socket, std::move(accept));
+    finish();
+}
+
+void HttpConnection::refuseUpgrade(const HttpResponse &refusal)
+{
+    writeResponse(refusal, true);
+    closeAfterFlush();
+}
+
+QTcpSocket *HttpConnection::releaseSocket()
+{
+    // Answers to requests pipelined before the upgrade go first, from the socket's own buffer.
     m_outbox.handOver();
     QTcpSocket *socket = m_socket;
     socket->disconnect(this);
     m_socket = nullptr;
     m_phase = Phase::Done;
-    m_worker->handOverWebSocket(socket, std::move(decision.accept));
-    finish();
+    return socket;
 }
 
 void HttpConnection::handleMessageComplete()

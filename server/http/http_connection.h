@@ -60,6 +60,11 @@ private:
     bool handleHeadersComplete();
     void handleUpgrade();
     void finishUpgrade(WebSocketDecision decision);
+    // Answers the handshake of a route that reads the frames itself and hands the socket over.
+    void acceptFramed(FramedWebSocketAccept accept);
+    void refuseUpgrade(const HttpResponse &refusal);
+    // Stops handling the socket (an upgrade took it) and returns it.
+    QTcpSocket *releaseSocket();
     void handleMessageComplete();
     void respond(const HttpResponse &response);
     // Whether the matched route's handler runs on the handler pool.

@@ -2,6 +2,7 @@
 
 #include "core/short_time_slices.h"
 #include "core/thread_role.h"
+#include "core/websocket_frame.h"
 #include "http_connection.h"
 
 #include <QDeadlineTimer>
@@ -84,6 +85,7 @@ void HttpWorker::prunePending()
                                            [](const PendingUpgrade &p) { return !p.socket; }),
                             m_pendingUpgrades.end());
     m_webSockets.removeIf([](const QPointer<QWebSocket> &socket) { return !socket; });
+    m_framedWebSockets.removeIf([](const QPointer<QTcpSocket> &socket) { return !socket; });
 }
 
 void HttpWorker::handOverWebSocket(QTcpSocket *socket, WebSocketAccept accept)
@@ -117,17 +119,30 @@ void HttpWorker::onNewWebSocket()
         WebSocketAccept accept = std::move(it->accept);
         m_pendingUpgrades.erase(it);
         m_webSockets.append(webSocket);
-        try {
-            accept(webSocket);
-        } catch (const std::exception &e) {
-            qCWarning(lcHttp) << "WebSocket accept function threw:" << e.what();
-            webSocket->abort();
-            webSocket->deleteLater();
-        } catch (...) {
-            qCWarning(lcHttp) << "WebSocket accept function threw";
-            webSocket->abort();
-            webSocket->deleteLater();
-        }
+        runAccept(webSocket, accept);
+    }
+}
+
+void HttpWorker::adoptFramedWebSocket(QTcpSocket *socket, FramedWebSocketAccept accept)
+{
+    prunePending();
+    m_framedWebSockets.append(socket);
+    runAccept(socket, accept);
+}
+
+template <typename Socket, typename Accept>
+void HttpWorker::runAccept(Socket *socket, Accept &accept)
+{
+    try {
+        accept(socket);
+    } catch (const std::exception &e) {
+        qCWarning(lcHttp) << "WebSocket accept function threw:" << e.what();
+        socket->abort();
+        socket->deleteLater();
+    } catch (...) {
+        qCWarning(lcHttp) << "WebSocket accept function threw";
+        socket->abort();
+        socket->deleteLater();
     }
 }
 
@@ -166,6 +181,20 @@ void HttpWorker::finish()
             webSocket->close(QWebSocketProtocol::CloseCodeGoingAway);
     }
     m_webSockets.clear();
+    // The same close for the sockets that read their frames themselves, written under them.
+    const QByteArray goingAway = core::websocket::closePayload(
+        core::websocket::CloseGoingAway, QStringLiteral("the server is shutting down"));
+    for (const QPointer<QTcpSocket> &socket : std::as_const(m_framedWebSockets)) {
+        if (!socket || socket->state() != QAbstractSocket::ConnectedState)
+            continue;
+        socket->write(
+            QByteArray(core::websocket::encodeHeader(core::websocket::Opcode::Close,
+                                                     quint64(goingAway.size()), std::nullopt) +
+                       goingAway));
+        socket->flush();
+        socket->disconnectFromHost();
+    }
+    m_framedWebSockets.clear();
     m_pendingUpgrades.clear();
     delete m_webSocketServer; // with it any socket still in its handshake
     m_webSocketServer = nullptr;

@@ -37,6 +37,8 @@ public:
 
     // Called by HttpConnection.
     void handOverWebSocket(QTcpSocket *socket, WebSocketAccept accept);
+    // A socket past the handshake of a route that reads the frames itself.
+    void adoptFramedWebSocket(QTcpSocket *socket, FramedWebSocketAccept accept);
     void connectionFinished(HttpConnection *connection);
 
 private:
@@ -50,6 +52,7 @@ private:
 
     void sweep();
     void onNewWebSocket();
+    template <typename Socket, typename Accept> void runAccept(Socket *socket, Accept &accept);
     void finish();
     void prunePending();
 
@@ -61,6 +64,7 @@ private:
     QTimer *m_graceTimer = nullptr;
     std::vector<PendingUpgrade> m_pendingUpgrades;
     QList<QPointer<QWebSocket>> m_webSockets;
+    QList<QPointer<QTcpSocket>> m_framedWebSockets;
     bool m_shuttingDown = false;
     bool m_finished = false;
 };

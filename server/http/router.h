@@ -9,6 +9,7 @@
 #include <optional>
 #include <vector>
 
+class QTcpSocket;
 class QWebSocket;
 
 namespace coder::server {
@@ -19,10 +20,34 @@ using HttpHandler = std::function<HttpResponse(HttpRequest &)>;
 // HTTP response (401, 403, 404...) or returns the function that takes the upgraded socket.
 // The socket is owned by the caller's function afterwards (parent it or deleteLater it).
 using WebSocketAccept = std::function<void(QWebSocket *socket)>;
+// For a route that reads RFC 6455 frames itself (core::tunnel::WebSocketTransport, which
+// QtWebSockets is too slow for): the server answers the handshake and hands over the bare socket,
+// past it.
+using FramedWebSocketAccept = std::function<void(QTcpSocket *socket)>;
 struct WebSocketDecision
 {
     std::optional<HttpResponse> refusal; // set: answer this and never upgrade
-    WebSocketAccept accept;              // used when refusal is empty
+    WebSocketAccept accept;              // used when refusal is empty...
+    FramedWebSocketAccept acceptFramed;  // ...unless this is set
+
+    static WebSocketDecision refuse(HttpResponse response)
+    {
+        WebSocketDecision decision;
+        decision.refusal = std::move(response);
+        return decision;
+    }
+    static WebSocketDecision accepting(WebSocketAccept accept)
+    {
+        WebSocketDecision decision;
+        decision.accept = std::move(accept);
+        return decision;
+    }
+    static WebSocketDecision acceptingFramed(FramedWebSocketAccept accept)
+    {
+        WebSocketDecision decision;
+        decision.acceptFramed = std::move(accept);
+        return decision;
+    }
 };
 using WebSocketHandler = std::function<WebSocketDecision(HttpRequest &)>;
 

@@ -11,11 +11,11 @@
 //   tunnel_bench agents URL TOKENFILE    opens one agent tunnel per token in TOKENFILE and keeps
 //                                        them until killed (simulated agents; Qt's event loop
 //                                        answers coderd's pings)
+#include "core/tunnel/tunnel_client.h"
+
 #include <QCoreApplication>
 #include <QFile>
-#include <QNetworkRequest>
 #include <QTimer>
-#include <QWebSocket>
 #include <algorithm>
 #include <arpa/inet.h>
 #include <chrono>
@@ -222,26 +222,28 @@ int agents(int argc, char **argv, const QString &url, const QString &tokenFile)
         return 1;
     }
     QUrl tunnel(url);
-    tunnel.setScheme(QStringLiteral("ws"));
     tunnel.setPath(QStringLiteral("/api/v2/workspaceagents/me/tunnel"));
-    std::vector<QWebSocket *> sockets;
+    // Each agent's tunnel as the agent keeps it: core's client, its keepalive pings included.
+    std::vector<coder::core::tunnel::TunnelClient *> clients;
     int connected = 0;
     for (const QByteArray &line : file.readAll().split('\n')) {
         const QByteArray token = line.trimmed();
         if (token.isEmpty())
             continue;
-        auto *socket = new QWebSocket(QString(), QWebSocketProtocol::VersionLatest, &app);
-        QObject::connect(socket, &QWebSocket::connected, [&connected, &sockets] {
-            if (++connected == int(sockets.size())) {
-                std::printf("%d\n", connected);
-                std::fflush(stdout);
-            }
-        });
-        QNetworkRequest request(tunnel);
-        request.setRawHeader("Coder-Session-Token", token);
-        socket->open(request);
-        sockets.push_back(socket);
+        auto *client = new coder::core::tunnel::TunnelClient(
+            tunnel, QString::fromUtf8(token), coder::core::tunnel::TunnelSession::Side::Listener,
+            &app);
+        QObject::connect(client, &coder::core::tunnel::TunnelClient::connected,
+                         [&connected, &clients] {
+                             if (++connected == int(clients.size())) {
+                                 std::printf("%d\n", connected);
+                                 std::fflush(stdout);
+                             }
+                         });
+        clients.push_back(client);
     }
+    for (coder::core::tunnel::TunnelClient *client : clients)
+        client->start();
     return QCoreApplication::exec();
 }
 

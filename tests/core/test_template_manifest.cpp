@@ -206,6 +206,7 @@ void TestTemplateManifest::toJsonRoundTrips()
           {"name": "main", "arch": "arm64", "dir": "/w", "env": {"A": "1", "B": "${workspace.name}"},
            "command": ["x", "y"], "startup_script": "s", "startup_script_timeout": 0,
            "shutdown_script": "bye ${workspace.name}", "shutdown_script_timeout": 7,
+           "connection_timeout": 0,
            "metadata": [{"key": "cpu", "display_name": "CPU", "script": "top", "interval": 3,
                          "timeout": 2}, {"key": "mem", "script": "free"}],
            "apps": [{"slug": "web", "url": "http://localhost:1", "subdomain": true, "icon": "i",
@@ -225,6 +226,10 @@ void TestTemplateManifest::toJsonRoundTrips()
     QCOMPARE(second->resources[1].agents[0].env.value(u"B"_s), u"${workspace.name}"_s);
     const TemplateAgent &agent = second->resources[1].agents[0];
     QCOMPARE(agent.shutdownScriptTimeoutSeconds, 7);
+    QCOMPARE(agent.connectionTimeoutSeconds, 0);
+    auto plain = TemplateAgent::fromJson(QJsonObject{{u"name"_s, u"a"_s}});
+    QVERIFY(plain.ok());
+    QCOMPARE(plain->connectionTimeoutSeconds, 120); // none given: Coder's default
     QCOMPARE(agent.metadata.size(), 2);
     QCOMPARE(agent.metadata[0].displayName, u"CPU"_s);
     QCOMPARE(agent.metadata[0].intervalSeconds, 3);

@@ -279,6 +279,8 @@ void TestTemplateManifestErrors::rejects_data()
         u"resources[0].agents[0].startup_script_timeout: must be an integer"_s);
     row("shutdown timeout too long", withAgent(R"j({"shutdown_script_timeout": 3601})j"),
         u"resources[0].agents[0].shutdown_script_timeout: must be between 0 and 3600 seconds"_s);
+    row("negative connection timeout", withAgent(R"j({"connection_timeout": -1})j"),
+        u"resources[0].agents[0].connection_timeout: must be between 0 and 86400 seconds"_s);
     row("metadata without script", withAgent(R"j({"metadata": [{"key": "cpu"}]})j"),
         u"resources[0].agents[0].metadata[0].script: is required"_s);
     row("metadata bad key", withAgent(R"j({"metadata": [{"key": "CPU!", "script": "true"}]})j"),

@@ -25,7 +25,7 @@ public:
     qint64 framesSent = 0;
     bool closedOnce = false;
 
-    void sendFrame(const QByteArray &) override { ++framesSent; }
+    void sendFrame(QByteArray) override { ++framesSent; }
     void close(bool, const QString &reason) override
     {
         if (closedOnce)

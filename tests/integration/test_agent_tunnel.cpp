@@ -9,12 +9,16 @@
 #include <QDeadlineTimer>
 #include <QDir>
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QNetworkRequest>
 #include <QProcess>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QWebSocket>
 #include <QtTest>
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -101,6 +105,27 @@ bool waitFor(const std::function<bool()> &condition, int timeoutMs)
         QThread::msleep(100);
     }
     return condition();
+}
+
+// The template with fields set on its first agent.
+QJsonObject withAgentFields(QJsonObject manifest, const QJsonObject &fields)
+{
+    QJsonArray resources = manifest.value(u"resources").toArray();
+    for (qsizetype i = 0; i < resources.size(); ++i) {
+        QJsonObject resource = resources[i].toObject();
+        QJsonArray agents = resource.value(u"agents").toArray();
+        if (agents.isEmpty())
+            continue;
+        QJsonObject agent = agents[0].toObject();
+        for (auto it = fields.begin(); it != fields.end(); ++it)
+            agent.insert(it.key(), it.value());
+        agents[0] = agent;
+        resource.insert(u"agents"_s, agents);
+        resources[i] = resource;
+        break;
+    }
+    manifest.insert(u"resources"_s, resources);
+    return manifest;
 }
 
 QString readFile(const QString &path)
@@ -256,39 +281,27 @@ private Q_SLOTS:
 
         // The agent is the provisioner's own: `coder agent`, in coderd's default sandbox
         // (bubblewrap). The test finds its process and token through /proc.
-        QJsonObject manifest = processTemplate({});
         // What a workspace must not read: coderd's database, another workspace's home.
         const QString data = m_coderd.dataDir();
         QVERIFY(QDir().mkpath(data + u"/workspaces/other/home"_s));
         QFile secret(data + u"/workspaces/other/home/secret"_s);
         QVERIFY(secret.open(QIODevice::WriteOnly) && secret.write("the other home") > 0);
         secret.close();
-        QJsonArray resources = manifest.value(u"resources").toArray();
-        for (qsizetype i = 0; i < resources.size(); ++i) {
-            QJsonObject resource = resources[i].toObject();
-            QJsonArray agents = resource.value(u"agents").toArray();
-            if (agents.isEmpty())
-                continue;
-            QJsonObject agent = agents[0].toObject();
-            agent.insert(u"startup_script"_s, u"echo \"started in $PWD\"; echo greeting-line"_s);
-            agent.insert(u"shutdown_script"_s, u"echo bye > \"$HOME/shutdown-ran\""_s);
-            agent.insert(u"metadata"_s,
-                         QJsonArray{QJsonObject{{u"key"_s, u"answer"_s},
-                                                {u"display_name"_s, u"The answer"_s},
-                                                {u"script"_s, u"echo answer-$((40 + 2))"_s},
-                                                {u"interval"_s, 1},
-                                                {u"timeout"_s, 2}},
-                                    QJsonObject{{u"key"_s, u"broken"_s},
-                                                {u"script"_s, u"echo oops >&2; exit 3"_s},
-                                                {u"interval"_s, 1}},
-                                    QJsonObject{{u"key"_s, u"sandbox"_s},
-                                                {u"script"_s, sandboxProbe(data)},
-                                                {u"interval"_s, 1}}});
-            agents[0] = agent;
-            resource.insert(u"agents"_s, agents);
-            resources[i] = resource;
-        }
-        manifest.insert(u"resources"_s, resources);
+        QJsonObject manifest = withAgentFields(
+            processTemplate({}),
+            {{u"startup_script"_s, u"echo \"started in $PWD\"; echo greeting-line"_s},
+             {u"shutdown_script"_s, u"echo bye > \"$HOME/shutdown-ran\""_s},
+             {u"metadata"_s, QJsonArray{QJsonObject{{u"key"_s, u"answer"_s},
+                                                    {u"display_name"_s, u"The answer"_s},
+                                                    {u"script"_s, u"echo answer-$((40 + 2))"_s},
+                                                    {u"interval"_s, 1},
+                                                    {u"timeout"_s, 2}},
+                                        QJsonObject{{u"key"_s, u"broken"_s},
+                                                    {u"script"_s, u"echo oops >&2; exit 3"_s},
+                                                    {u"interval"_s, 1}},
+                                        QJsonObject{{u"key"_s, u"sandbox"_s},
+                                                    {u"script"_s, sandboxProbe(data)},
+                                                    {u"interval"_s, 1}}}}});
         const QString dir = writeTemplate(m_dir.path() + u"/template"_s, manifest);
         const QString templateId =
             pushTemplate(api(), m_owner, u"agented"_s, dir).value(u"id").toString();
@@ -526,6 +539,64 @@ private Q_SLOTS:
         QVERIFY2(run.err.contains(u"no agent named nosuchagent"_s), qPrintable(run.describe()));
     }
 
+    // The client writes 32 MiB into the echo service through the forward and reads what comes
+    // back at about 4 MB/s: what the fast side sends waits in the windows and socket buffers, not
+    // in coderd, whose RSS grows by no more than 8 MiB.
+    void aSlowReaderDoesNotGrowCoderdsMemory()
+    {
+        const qint64 coderdPid = m_coderd.process().process().processId();
+        const auto rssKiB = [coderdPid] {
+            QFile status(u"/proc/%1/status"_s.arg(coderdPid));
+            if (!status.open(QIODevice::ReadOnly))
+                return qint64(-1);
+            for (const QByteArray &line : status.readAll().split('\n'))
+                if (line.startsWith("VmRSS:"))
+                    return line.mid(6).trimmed().split(' ').value(0).toLongLong();
+            return qint64(-1);
+        };
+        const quint16 port = freePort();
+        PortForward forward(*m_cli, {u"ws"_s, u"--tcp"_s, u"%1:%2"_s.arg(port).arg(m_echo.port())});
+        QVERIFY(forward.waitForListeners(1));
+        QVERIFY(echoThrough(port, 4 * 1024 * 1024).ok); // the relay's buffers warmed up
+        const qint64 before = rssKiB();
+        QVERIFY(before > 0);
+
+        const int fd = connectTo(port);
+        QVERIFY(fd >= 0);
+        constexpr qint64 total = 32 * 1024 * 1024;
+        std::thread writer([fd] {
+            const QByteArray block(64 * 1024, 'w');
+            for (qint64 sent = 0; sent < total;) {
+                const ssize_t n = ::send(fd, block.constData(), size_t(block.size()), MSG_NOSIGNAL);
+                if (n <= 0)
+                    return;
+                sent += n;
+            }
+        });
+        qint64 received = 0;
+        qint64 peak = before;
+        char buffer[16 * 1024];
+        QElapsedTimer clock;
+        clock.start();
+        while (received < total && clock.elapsed() < 60000) {
+            const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+            if (n <= 0)
+                break;
+            received += n;
+            // About 4 MB/s: 16 KiB every 4 ms.
+            std::this_thread::sleep_for(std::chrono::milliseconds(4));
+            if (received % (1024 * 1024) < qint64(sizeof buffer))
+                peak = std::max(peak, rssKiB());
+        }
+        ::shutdown(fd, SHUT_RDWR);
+        writer.join();
+        ::close(fd);
+        QCOMPARE(received, total);
+        const qint64 growthKiB = peak - before;
+        qInfo() << "coderd RSS" << before << "KiB before, peak" << peak << "KiB";
+        QVERIFY2(growthKiB <= 8 * 1024, qPrintable(u"coderd grew by %1 KiB"_s.arg(growthKiB)));
+    }
+
     void onlyTheOwnerOpensTheTunnel()
     {
         const QString agentId = agent().value(u"id").toString();
@@ -686,14 +757,88 @@ private Q_SLOTS:
         QVERIFY(waitForAgent(u"connected"_s, u"ready"_s));
     }
 
+    // Stopped, the agent's process is alive but answers nothing: coderd's pings go unanswered
+    // and it shows disconnected within two heartbeat intervals (1 s here), then connected again.
+    void aSilentAgentShowsDisconnected()
+    {
+        const pid_t pid = agentPid();
+        QVERIFY(pid > 0);
+        QCOMPARE(::kill(pid, SIGSTOP), 0);
+        QElapsedTimer silent;
+        silent.start();
+        const bool gone = waitForAgent(u"disconnected"_s, {}, 10000);
+        const qint64 after = silent.elapsed();
+        QCOMPARE(::kill(pid, SIGCONT), 0);
+        QVERIFY(gone);
+        // Two intervals of silence, plus the ping period that notices it and the poll's.
+        QVERIFY2(after < 4500, qPrintable(u"disconnected after %1 ms"_s.arg(after)));
+        QVERIFY(waitForAgent(u"connected"_s, {}, 10000));
+    }
+
+    // An agent that never connects is "connecting" within its template's connection_timeout
+    // and "timeout" past it.
+    void anAgentThatNeverConnectsTimesOut()
+    {
+        const QJsonObject manifest =
+            withAgentFields(processTemplate({u"/bin/sh"_s, u"-c"_s, u"exec sleep 100000"_s}),
+                            {{u"connection_timeout"_s, 4}});
+        const QString dir = writeTemplate(m_dir.path() + u"/silent"_s, manifest);
+        const QString templateId =
+            pushTemplate(api(), m_owner, u"silent"_s, dir).value(u"id").toString();
+        QVERIFY(!templateId.isEmpty());
+        const QJsonObject created =
+            createWorkspace(api(), m_owner, u"admin"_s, templateId, u"quiet"_s);
+        const QString id = created.value(u"id").toString();
+        const QJsonObject done = waitForBuild(
+            api(), m_owner, created.value(u"latest_build").toObject().value(u"id").toString());
+        QCOMPARE(done.value(u"job").toObject().value(u"status").toString(), u"succeeded"_s);
+        const auto quietAgent = [&] {
+            return firstAgent(api().get(u"/api/v2/workspaces/"_s + id, m_owner).json());
+        };
+        QCOMPARE(quietAgent().value(u"connection_timeout_seconds").toInt(), 4);
+        QCOMPARE(quietAgent().value(u"status").toString(), u"connecting"_s);
+        QVERIFY(
+            waitFor([&] { return quietAgent().value(u"status").toString() == u"timeout"; }, 15000));
+        QVERIFY(!quietAgent().value(u"health").toObject().value(u"healthy").toBool());
+        const auto removed = api().post(u"/api/v2/workspaces/%1/builds"_s.arg(id),
+                                        {{u"transition"_s, u"delete"_s}}, m_owner);
+        QCOMPARE(removed.status, 201);
+        waitForBuild(api(), m_owner, removed.json().value(u"id").toString());
+    }
+
     void aTokenEndsWithItsBuild()
     {
         const QByteArray old = agentToken();
         const QString oldAgentId = agent().value(u"id").toString();
         QCOMPARE(api().get(u"/api/v2/workspaceagents/me/manifest"_s, old).status, 200);
+        // Someone follows the agent's logs meanwhile (Coder's ?follow: JSON arrays of logs).
+        QWebSocket follower;
+        QStringList followed;
+        QObject::connect(&follower, &QWebSocket::textMessageReceived, [&](const QString &text) {
+            for (const auto &log : QJsonDocument::fromJson(text.toUtf8()).array())
+                followed.append(log.toObject().value(u"output").toString());
+        });
+        QUrl logs = m_coderd.url();
+        logs.setScheme(u"ws"_s);
+        logs.setPath(u"/api/v2/workspaceagents/%1/logs"_s.arg(oldAgentId));
+        logs.setQuery(u"follow&after=0"_s);
+        QNetworkRequest request(logs);
+        request.setRawHeader("Coder-Session-Token", m_owner);
+        follower.open(request);
+        // (qWaitFor: the follower's socket needs the event loop.)
+        QVERIFY2(QTest::qWaitFor([&] { return followed.contains(u"greeting-line"_s); }, 10000),
+                 qPrintable(follower.errorString()));
+        QCOMPARE(follower.state(), QAbstractSocket::ConnectedState);
+
         QFile::remove(home() + u"/shutdown-ran"_s);
         QVERIFY(build(u"stop"_s));
         QCOMPARE(readFile(home() + u"/shutdown-ran"_s), u"bye"_s);
+        // With its build stopped the agent can send no more: the follow ends, normally.
+        QVERIFY(QTest::qWaitFor(
+            [&] { return follower.state() == QAbstractSocket::UnconnectedState; }, 10000));
+        QCOMPARE(follower.closeCode(), QWebSocketProtocol::CloseCodeNormal);
+        QCOMPARE(follower.closeReason(), u"the agent's logs are complete"_s);
+        QCOMPARE(followed.count(u"greeting-line"_s), 1); // each log once
         // The agent reported its shutdown before the stop ended.
         QCOMPARE(api()
                      .get(u"/api/v2/workspaceagents/"_s + oldAgentId, m_owner)

@@ -1,35 +1,118 @@
-// The tunnel over a real WebSocket (core/tunnel/tunnel_transport.h) on loopback: streams carry
-// megabytes both ways, and a protocol error on one end reaches the other as the close reason.
+// The tunnel over a real WebSocket on loopback (core/tunnel/tunnel_transport.h, core/
+// websocket_dialer.h): the dialer's handshake against a server that answers as coderd does,
+// streams carrying megabytes both ways, protocol errors reaching the other end as the close
+// reason, a refusal's status and message, and our client framing read by an independent
+// implementation (QtWebSockets' server echoing back).
 
 #include "core/tunnel/tunnel_session.h"
 #include "core/tunnel/tunnel_transport.h"
+#include "core/websocket_dialer.h"
+#include "core/websocket_frame.h"
+#include "core/websocket_handshake.h"
 #include "tunnel_test_support.h"
 
+#include <QRegularExpression>
 #include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketServer>
 #include <memory>
 
+using namespace coder::core;
 using namespace coder::core::tunnel;
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// The server's end as coderd has it: the handshake answered by hand (or refused), then the
+// socket handed over.
+class HandshakeServer : public QObject
+{
+    Q_OBJECT
+public:
+    QByteArray refusal; // set: answered instead of the upgrade
+    std::function<void(QTcpSocket *)> upgraded;
+
+    HandshakeServer()
+    {
+        QVERIFY(m_server.listen(QHostAddress::LocalHost));
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket *socket = m_server.nextPendingConnection();
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onRequest(socket); });
+        });
+    }
+    QUrl url() const { return QUrl(u"ws://127.0.0.1:%1/tunnel"_s.arg(m_server.serverPort())); }
+
+private:
+    void onRequest(QTcpSocket *socket)
+    {
+        const QByteArray head = socket->peek(socket->bytesAvailable());
+        const qsizetype end = head.indexOf("\r\n\r\n");
+        if (end < 0)
+            return;
+        socket->disconnect(this);
+        socket->skip(end + 4);
+        if (!refusal.isEmpty()) {
+            socket->write(refusal);
+            socket->disconnectFromHost();
+            return;
+        }
+        static const QRegularExpression keyLine(u"Sec-WebSocket-Key: (\\S+)"_s);
+        const QByteArray key = keyLine.match(QString::fromLatin1(head)).captured(1).toLatin1();
+        socket->write(websocket::serverAcceptance(key));
+        socket->setParent(nullptr);
+        upgraded(socket);
+    }
+
+    QTcpServer m_server;
+};
+
+// Runs a dialer to its end; returns the upgraded socket or null, and what it said otherwise.
+QTcpSocket *dial(const QUrl &url, QString *failure = nullptr, ApiError *refusal = nullptr)
+{
+    WebSocketDialer dialer(url, {{"Coder-Session-Token", "t"}});
+    QTcpSocket *socket = nullptr;
+    bool done = false;
+    QObject::connect(&dialer, &WebSocketDialer::upgraded, [&](QTcpSocket *s) {
+        socket = s;
+        done = true;
+    });
+    QObject::connect(&dialer, &WebSocketDialer::failed, [&](const QString &reason) {
+        if (failure)
+            *failure = reason;
+        done = true;
+    });
+    QObject::connect(&dialer, &WebSocketDialer::refused, [&](const ApiError &error) {
+        if (refusal)
+            *refusal = error;
+        done = true;
+    });
+    dialer.start();
+    if (!QTest::qWaitFor([&] { return done; }, 10000) && failure)
+        *failure = u"no outcome"_s;
+    return socket;
+}
+
+} // namespace
 
 class TestTunnelWebSocket : public QObject
 {
     Q_OBJECT
 
-    std::unique_ptr<QWebSocketServer> m_server;
-    std::unique_ptr<TunnelSession> m_listener; // the agent's end
+    std::unique_ptr<HandshakeServer> m_server;
+    std::unique_ptr<TunnelSession> m_listener; // the agent's end, a server here
     std::unique_ptr<TunnelSession> m_dialer;   // the client's end
+    QPointer<QTcpSocket> m_clientSocket;
 
 private Q_SLOTS:
     void init()
     {
-        m_server = std::make_unique<QWebSocketServer>(QStringLiteral("test"),
-                                                      QWebSocketServer::NonSecureMode);
-        QVERIFY(m_server->listen(QHostAddress::LocalHost));
-        connect(m_server.get(), &QWebSocketServer::newConnection, this, [this] {
+        m_server = std::make_unique<HandshakeServer>();
+        m_server->upgraded = [this](QTcpSocket *socket) {
             m_listener = std::make_unique<TunnelSession>(
-                new WebSocketTransport(m_server->nextPendingConnection()),
+                new WebSocketTransport(socket, WebSocketTransport::Role::Server),
                 TunnelSession::Side::Listener);
             // An echo service: every stream sends back what it gets, and closes after.
             connect(m_listener.get(), &TunnelSession::streamRequested, this,
@@ -40,13 +123,14 @@ private Q_SLOTS:
                         connect(stream, &QIODevice::readChannelFinished, stream,
                                 [stream] { stream->closeWrite(); });
                     });
-        });
-        auto *socket = new QWebSocket;
-        QSignalSpy connected(socket, &QWebSocket::connected);
-        m_dialer = std::make_unique<TunnelSession>(new WebSocketTransport(socket),
-                                                   TunnelSession::Side::Dialer);
-        socket->open(QUrl(QStringLiteral("ws://127.0.0.1:%1").arg(m_server->serverPort())));
-        QTRY_COMPARE(connected.size(), 1);
+        };
+        QString failure;
+        QTcpSocket *socket = dial(m_server->url(), &failure);
+        QVERIFY2(socket, qPrintable(failure));
+        m_clientSocket = socket;
+        m_dialer = std::make_unique<TunnelSession>(
+            new WebSocketTransport(socket, WebSocketTransport::Role::Client),
+            TunnelSession::Side::Dialer);
         QTRY_VERIFY(m_listener != nullptr);
     }
     void cleanup()
@@ -79,27 +163,114 @@ private Q_SLOTS:
         // The listener gets a frame it cannot read: it closes the tunnel, saying why.
         QPointer<TunnelStream> stream = m_dialer->open("{}");
         QSignalSpy failed(stream.data(), &TunnelStream::failed);
-        auto *socket = m_dialer->findChild<QWebSocket *>();
-        QVERIFY(socket);
-        socket->sendBinaryMessage(QByteArray("\x07\x00", 2));
+        auto *transport = m_dialer->findChild<WebSocketTransport *>();
+        QVERIFY(transport);
+        transport->sendFrame(QByteArray("\x07\x00", 2));
         QTRY_COMPARE(closed.size(), 1);
-        QVERIFY2(
-            closed.first().first().toString().contains(QStringLiteral("shorter than its header")),
-            qPrintable(closed.first().first().toString()));
+        QVERIFY2(closed.first().first().toString().contains(u"shorter than its header"_s),
+                 qPrintable(closed.first().first().toString()));
         QCOMPARE(failed.size(), 1);
         QVERIFY(m_dialer->isClosed());
     }
 
-    void anOversizedMessageClosesTheTunnel()
+    // Hand-made frames a hostile or broken client could send: each closes the tunnel with the
+    // reason, before anything is buffered beyond one message.
+    void brokenFramesCloseTheTunnel_data()
     {
+        QTest::addColumn<QByteArray>("bytes");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("unmasked") << QByteArray("\x82\x01x", 3) << u"unmasked client frame"_s;
+        QTest::newRow("4 MiB message")
+            << QByteArray("\x82\xFF\x00\x00\x00\x00\x00\x40\x00\x00", 10) << u"over the limit"_s;
+        QTest::newRow("text") << QByteArray("\x81\x80\x00\x00\x00\x00", 6)
+                              << u"text message on a tunnel"_s;
+        QTest::newRow("continuation first")
+            << QByteArray("\x80\x80\x00\x00\x00\x00", 6) << u"continuation frame with no message"_s;
+        QTest::newRow("reserved bits")
+            << QByteArray("\xF2\x80\x00\x00\x00\x00", 6) << u"reserved bits"_s;
+    }
+    void brokenFramesCloseTheTunnel()
+    {
+        QFETCH(QByteArray, bytes);
+        QFETCH(QString, reason);
+        QSignalSpy listenerClosed(m_listener.get(), &TunnelSession::closed);
         QSignalSpy closed(m_dialer.get(), &TunnelSession::closed);
-        auto *socket = m_dialer->findChild<QWebSocket *>();
-        QVERIFY(socket);
-        socket->sendBinaryMessage(QByteArray(4 * 1024 * 1024, '\x04'));
+        m_clientSocket->write(bytes);
+        QTRY_COMPARE(listenerClosed.size(), 1);
         QTRY_COMPARE(closed.size(), 1);
-        QVERIFY(m_listener->isClosed());
-        // Refused by the WebSocket's size limit, before it was buffered whole and decoded.
-        QCOMPARE(socket->closeCode(), QWebSocketProtocol::CloseCodeTooMuchData);
+        QVERIFY2(closed.first().first().toString().contains(reason),
+                 qPrintable(closed.first().first().toString()));
+    }
+
+    void aFragmentedMessageIsReassembled()
+    {
+        // A frame of the tunnel (OPEN of stream 1) in three masked WebSocket fragments.
+        const QByteArray frame =
+            QByteArray("\x01\x00\x00\x00\x01", 5) + R"({"target":"tcp","port":1})";
+        QSignalSpy requested(m_listener.get(), &TunnelSession::streamRequested);
+        const quint32 key = 0x0BADF00D;
+        QByteArray bytes;
+        const QList<QByteArray> parts{frame.left(3), frame.mid(3, 10), frame.mid(13)};
+        for (qsizetype i = 0; i < parts.size(); ++i) {
+            QByteArray part = parts[i];
+            QByteArray header = websocket::encodeHeader(i == 0 ? websocket::Opcode::Binary
+                                                               : websocket::Opcode::Continuation,
+                                                        part.size(), key);
+            if (i + 1 < parts.size())
+                header[0] = char(header[0] & 0x7F); // FIN only on the last
+            websocket::applyMask(part.data(), part.size(), key);
+            bytes += header + part;
+            if (i == 0) // a ping between fragments is answered and changes nothing
+                bytes += websocket::encodeHeader(websocket::Opcode::Ping, 0, key);
+        }
+        m_clientSocket->write(bytes);
+        QTRY_COMPARE(requested.size(), 1);
+        QVERIFY(!m_listener->isClosed());
+    }
+
+    void aRefusalIsReadWithItsMessage()
+    {
+        const QByteArray body = R"({"message":"Agent not found."})";
+        m_server->refusal =
+            "HTTP/1.1 404 Not Found\r\nContent-Length: " + QByteArray::number(body.size()) +
+            "\r\n\r\n" + body;
+        QString failure;
+        ApiError refusal;
+        QVERIFY(!dial(m_server->url(), &failure, &refusal));
+        QCOMPARE(refusal.status, 404);
+        QCOMPARE(refusal.message, u"Agent not found."_s);
+
+        QVERIFY(!dial(QUrl(u"ws://127.0.0.1:1/"_s), &failure));
+        QVERIFY2(failure.contains(u"refused"_s, Qt::CaseInsensitive), qPrintable(failure));
+    }
+
+    // Our client's framing and handshake, read by another implementation: QtWebSockets echoes.
+    void anIndependentServerUnderstandsTheClient()
+    {
+        QWebSocketServer server(u"echo"_s, QWebSocketServer::NonSecureMode);
+        QVERIFY(server.listen(QHostAddress::LocalHost));
+        connect(&server, &QWebSocketServer::newConnection, &server, [&server] {
+            QWebSocket *peer = server.nextPendingConnection();
+            connect(peer, &QWebSocket::binaryMessageReceived, peer,
+                    [peer](const QByteArray &message) { peer->sendBinaryMessage(message); });
+        });
+        QString failure;
+        QTcpSocket *socket = dial(QUrl(u"ws://127.0.0.1:%1/"_s.arg(server.serverPort())), &failure);
+        QVERIFY2(socket, qPrintable(failure));
+        WebSocketTransport transport(socket, WebSocketTransport::Role::Client);
+        QList<QByteArray> received;
+        connect(&transport, &TunnelTransport::frameReceived, this,
+                [&](const QByteArray &frame) { received.append(frame); });
+        const QList<QByteArray> sent{QByteArray(1, 'a'), QByteArray(125, 'b'), QByteArray(126, 'c'),
+                                     QByteArray(65536 + 5, 'd')};
+        for (const QByteArray &frame : sent)
+            transport.sendFrame(frame);
+        QTRY_COMPARE(received.size(), sent.size());
+        QCOMPARE(received, sent);
+        QSignalSpy closed(&transport, &TunnelTransport::closed);
+        transport.close(false, u"done"_s);
+        QTRY_COMPARE(closed.size(), 1);
+        QCOMPARE(closed.first().first().toString(), u"done"_s);
     }
 };
 

@@ -31,7 +31,7 @@ public:
     QString closeReason;
     bool closedAsProtocolError = false;
 
-    void sendFrame(const QByteArray &frame) override
+    void sendFrame(QByteArray frame) override
     {
         sent.append(frame);
         if (m_closed)
