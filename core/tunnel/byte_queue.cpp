@@ -46,6 +46,13 @@ QByteArray ByteQueue::take(qint64 n)
     return bytes;
 }
 
+QByteArray ByteQueue::takeFront(qint64 maxSize)
+{
+    if (m_chunks.empty())
+        return {};
+    return take(std::min<qint64>(maxSize, m_chunks.front().size() - m_offset));
+}
+
 QByteArrayView ByteQueue::front() const
 {
     if (m_chunks.empty())

@@ -20,6 +20,9 @@ public:
     qint64 read(char *data, qint64 maxSize);
     // The first n bytes (n <= size()), dropped from the queue.
     QByteArray take(qint64 n);
+    // Up to maxSize bytes of the front chunk, dropped from the queue: the chunk itself, shared,
+    // when it goes whole.
+    QByteArray takeFront(qint64 maxSize);
     // The bytes at the front that lie in one piece (empty when the queue is), to be written
     // from where they are; drop() then what was written.
     QByteArrayView front() const;

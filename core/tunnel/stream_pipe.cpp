@@ -1,15 +1,16 @@
 #include "stream_pipe.h"
 
 #include "tcp_channel.h"
+#include "tunnel_frame.h"
 #include "tunnel_stream.h"
 
 namespace coder::core::tunnel {
 
 namespace {
 
-// How far one side may run ahead of the other's draining.
-constexpr qint64 kChunk = 64 * 1024;
-constexpr qint64 kAhead = 256 * 1024;
+// How far one side may run ahead of the other's draining: a stream's window, in frames.
+constexpr qint64 kChunk = kMaxDataPayload;
+constexpr qint64 kAhead = kInitialWindow;
 
 } // namespace
 
@@ -42,9 +43,9 @@ void StreamPipe::pumpUp()
         return;
     // Each write may end the pipe (a failure reported at once): checked every turn.
     while (!m_done && m_channel->bytesAvailable() > 0 && m_stream->bytesToWrite() < kAhead) {
-        const QByteArray chunk = m_channel->read(kChunk);
-        m_stream->write(chunk);
+        QByteArray chunk = m_channel->read(kChunk);
         m_up += chunk.size();
+        m_stream->writeChunk(std::move(chunk));
     }
     if (!m_done && m_channel->atEnd()) {
         m_upClosed = true;
@@ -59,7 +60,7 @@ void StreamPipe::pumpDown()
         return;
     while (!m_done && m_stream && m_stream->bytesAvailable() > 0 &&
            m_channel->bytesToWrite() < kAhead) {
-        const QByteArray chunk = m_stream->read(kChunk);
+        const QByteArray chunk = m_stream->readChunk(kChunk);
         m_channel->write(chunk);
         m_down += chunk.size();
     }

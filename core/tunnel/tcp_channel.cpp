@@ -1,17 +1,20 @@
 #include "tcp_channel.h"
 
+#include "tunnel_frame.h"
+
 #include <QSocketNotifier>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <utility>
 
 namespace coder::core::tunnel {
 
 namespace {
 
-constexpr qint64 kChunk = 64 * 1024;
+constexpr qint64 kChunk = kMaxDataPayload; // one read fills one DATA frame
 
 } // namespace
 
@@ -62,11 +65,13 @@ void TcpChannel::onReadable()
     const qint64 room = kChunk - m_in.size();
     if (room <= 0)
         return;
-    // Read into one scratch buffer and keep an exact-size copy: a 64 KiB buffer truncated to
-    // what a read brought would keep its capacity, and a peer sending a byte at a time would
-    // make each one cost 64 KiB.
-    m_scratch.resize(kChunk);
-    const ssize_t got = ::read(m_fd, m_scratch.data(), size_t(room));
+    // Read into one scratch buffer and keep it when the read filled it, else an exact-size copy:
+    // a big buffer truncated to what a read brought would keep its capacity, and a peer sending
+    // a byte at a time would make each one cost a whole chunk. The scratch buffer has a frame's
+    // room in front, so a full read goes into the tunnel as a frame without a copy.
+    if (m_scratch.size() != kFrameRoom + room)
+        m_scratch = QByteArray(kFrameRoom + room, Qt::Uninitialized);
+    const ssize_t got = ::read(m_fd, m_scratch.data() + kFrameRoom, size_t(room));
     if (got < 0) {
         if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             fail(QString::fromLocal8Bit(std::strerror(errno)));
@@ -78,7 +83,13 @@ void TcpChannel::onReadable()
         Q_EMIT readFinished();
         return;
     }
-    m_in.append(QByteArray(m_scratch.constData(), qsizetype(got)));
+    if (got == room) {
+        QByteArray full = std::exchange(m_scratch, {});
+        full.remove(0, kFrameRoom); // moves the start: the room stays in front
+        m_in.append(std::move(full));
+    } else {
+        m_in.append(QByteArray(m_scratch.constData() + kFrameRoom, qsizetype(got)));
+    }
     if (m_in.size() >= kChunk)
         m_readNotifier->setEnabled(false); // until read() makes room
     Q_EMIT readyRead();

@@ -37,6 +37,15 @@ QByteArray frameWithRoom(FrameType type, quint32 stream, qsizetype payloadSize)
     return frame;
 }
 
+QByteArray dataFrameAround(quint32 stream, QByteArray payload)
+{
+    char header[kFrameHeaderBytes];
+    header[0] = char(FrameType::Data);
+    qToBigEndian(stream, header + 1);
+    payload.prepend(header, kFrameHeaderBytes);
+    return payload;
+}
+
 QByteArray encodeFrame(FrameType type, quint32 stream, QByteArrayView payload)
 {
     QByteArray frame = frameWithRoom(type, stream, payload.size());

@@ -24,15 +24,17 @@ enum class FrameType : quint8 {
 constexpr qsizetype kFrameHeaderBytes = 5;
 // A DATA frame carries at most this: big enough for bulk transfer, small enough that one
 // stream's frame does not hold up the others' on the shared WebSocket for long.
-constexpr qsizetype kMaxDataPayload = 64 * 1024;
+constexpr qsizetype kMaxDataPayload = 256 * 1024;
 // OPEN, OPEN_ERR and RESET payloads (JSON or text) are small.
 constexpr qsizetype kMaxControlPayload = 4 * 1024;
 // Room left free in front of frames made by frameWithRoom() and of received ones, for a
 // transport's own header (a WebSocket frame header is at most 14 bytes): prepending it then
 // copies nothing.
 constexpr qsizetype kTransportHeadroom = 14;
+// What a payload needs free in front of it to become a frame on the wire in place.
+constexpr qsizetype kFrameRoom = kTransportHeadroom + kFrameHeaderBytes;
 // The credit each side starts with for each stream, in both directions.
-constexpr quint32 kInitialWindow = 256 * 1024;
+constexpr quint32 kInitialWindow = 1024 * 1024;
 
 struct Frame
 {
@@ -54,6 +56,9 @@ QByteArray encodeFrame(FrameType type, quint32 stream, QByteArrayView payload = 
 // A frame with its header written and room for payloadSize bytes after it, for a sender that
 // copies the payload in place (DATA from a stream's queue: one copy, not two).
 QByteArray frameWithRoom(FrameType type, quint32 stream, qsizetype payloadSize);
+// A DATA frame made of the payload itself: its header is prepended, which copies nothing when
+// the payload was read with frameRoom() free bytes in front of it (TcpChannel's reads are).
+QByteArray dataFrameAround(quint32 stream, QByteArray payload);
 QByteArray encodeWindow(quint32 stream, quint32 credit);
 // OPEN_ERR with {"message": ...}; the message is cut to 500 characters, which stay under the
 // control-payload limit however JSON escapes them.

@@ -80,10 +80,19 @@ void TunnelSession::onTransportClosed(const QString &reason)
     Q_EMIT closed(reason);
 }
 
-void TunnelSession::onFrame(const QByteArray &message)
+void TunnelSession::onFrame(QByteArray &message)
 {
     if (m_closed)
         return;
+    if (auto header = decodeHeader(message); header && header->type == FrameType::Data) {
+        // The bulk of the traffic: the payload is the message past its header, not a copy.
+        if (TunnelStream *stream = m_streams.value(header->stream)) {
+            QByteArray payload = std::move(message);
+            payload.remove(0, kFrameHeaderBytes);
+            stream->onData(std::move(payload));
+            return;
+        }
+    }
     auto decoded = decodeFrame(message);
     if (!decoded) {
         protocolError(decoded.error());

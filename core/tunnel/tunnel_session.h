@@ -47,7 +47,7 @@ private:
     friend class TunnelStream;
     void send(QByteArray frame);
     void streamFinished(TunnelStream *stream);
-    void onFrame(const QByteArray &message);
+    void onFrame(QByteArray &message);
     void onTransportClosed(const QString &reason);
     void protocolError(const QString &reason);
     void end(bool protocolError, const QString &reason);

@@ -76,7 +76,24 @@ bool TunnelStream::atEnd() const
 qint64 TunnelStream::readData(char *data, qint64 maxSize)
 {
     const qint64 copied = m_readable.read(data, maxSize);
-    m_consumedSinceGrant += copied;
+    consumed(copied);
+    if (copied == 0 && atEnd())
+        return -1;
+    maybeFinish();
+    return copied;
+}
+
+QByteArray TunnelStream::readChunk(qint64 maxSize)
+{
+    QByteArray bytes = m_readable.takeFront(maxSize);
+    consumed(bytes.size());
+    maybeFinish();
+    return bytes;
+}
+
+void TunnelStream::consumed(qint64 bytes)
+{
+    m_consumedSinceGrant += bytes;
     // Credit goes back in half-window steps: few WINDOW frames, and the sender never waits
     // for one while half a window is still in flight.
     if (m_consumedSinceGrant >= kInitialWindow / 2 && !m_remoteClosed &&
@@ -85,10 +102,6 @@ qint64 TunnelStream::readData(char *data, qint64 maxSize)
         m_receiveWindow += m_consumedSinceGrant;
         m_consumedSinceGrant = 0;
     }
-    if (copied == 0 && atEnd())
-        return -1;
-    maybeFinish();
-    return copied;
 }
 
 qint64 TunnelStream::writeData(const char *data, qint64 size)
@@ -98,6 +111,14 @@ qint64 TunnelStream::writeData(const char *data, qint64 size)
     m_pending.append(QByteArray(data, size));
     schedulePump();
     return size;
+}
+
+void TunnelStream::writeChunk(QByteArray bytes)
+{
+    if (m_state == State::Finished || m_wantClose || bytes.isEmpty())
+        return;
+    m_pending.append(std::move(bytes));
+    schedulePump();
 }
 
 void TunnelStream::schedulePump()
@@ -117,8 +138,13 @@ void TunnelStream::pump()
     qint64 sent = 0;
     while (!m_pending.isEmpty() && m_sendCredit > 0) {
         const qint64 n = std::min<qint64>({m_sendCredit, kMaxDataPayload, m_pending.size()});
-        QByteArray frame = frameWithRoom(FrameType::Data, m_id, qsizetype(n));
-        m_pending.read(frame.data() + kFrameHeaderBytes, n);
+        QByteArray frame;
+        if (m_pending.front().size() == n) {
+            frame = dataFrameAround(m_id, m_pending.take(n)); // a whole chunk: shared
+        } else {
+            frame = frameWithRoom(FrameType::Data, m_id, qsizetype(n));
+            m_pending.read(frame.data() + kFrameHeaderBytes, n);
+        }
         m_session->send(std::move(frame));
         m_sendCredit -= n;
         sent += n;
@@ -145,7 +171,7 @@ void TunnelStream::onOpenErr(const QString &message)
     fail(message);
 }
 
-void TunnelStream::onData(const QByteArray &payload)
+void TunnelStream::onData(QByteArray payload)
 {
     if (m_remoteClosed) {
         reset(QStringLiteral("data after the peer's close"));
@@ -158,7 +184,7 @@ void TunnelStream::onData(const QByteArray &payload)
     if (payload.isEmpty())
         return;
     m_receiveWindow -= payload.size();
-    m_readable.append(payload);
+    m_readable.append(std::move(payload));
     Q_EMIT readyRead();
 }
 

@@ -48,6 +48,11 @@ public:
     bool atEnd() const override;
     // Resets the stream unless it already finished both ways.
     void close() override;
+    // read(), without a copy: up to maxSize bytes of one received frame, shared.
+    QByteArray readChunk(qint64 maxSize);
+    // write(), without a copy: the bytes become a DATA frame whole when the credit allows
+    // (in place, when they have kFrameRoom free in front).
+    void writeChunk(QByteArray bytes);
 
 Q_SIGNALS:
     void opened();
@@ -67,11 +72,13 @@ private:
     // From the session, one per frame for this stream.
     void onOpenOk();
     void onOpenErr(const QString &message);
-    void onData(const QByteArray &payload);
+    void onData(QByteArray payload);
     void onWindow(quint32 credit);
     void onRemoteClose();
     void onReset(const QString &reason);
     void fail(const QString &reason); // also when the tunnel goes
+    // The consumer read bytes: credit goes back to the peer.
+    void consumed(qint64 bytes);
 
     void schedulePump();
     void pump();

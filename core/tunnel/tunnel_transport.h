@@ -31,7 +31,9 @@ public:
     virtual void close(bool protocolError, const QString &reason) = 0;
 
 Q_SIGNALS:
-    void frameReceived(const QByteArray &frame);
+    // The frame is the receiver's to take (std::move): the transport does not touch it after,
+    // so a DATA payload can be cut from it without a copy. Direct connections only.
+    void frameReceived(QByteArray &frame);
     void closed(const QString &reason);
 };
 

@@ -129,7 +129,7 @@ void AgentLink::fromClient(const ClientPort &port, QByteArray frame)
         erase(id);
 }
 
-void AgentLink::onAgentFrame(const QByteArray &message)
+void AgentLink::onAgentFrame(QByteArray &message)
 {
     const auto header = decodeHeader(message);
     if (!header) {
@@ -152,7 +152,7 @@ void AgentLink::onAgentFrame(const QByteArray &message)
         return;
     }
     const bool ends = it->state.endsWith(*header);
-    it->port.deliver(it->clientStream, message);
+    it->port.deliver(it->clientStream, std::move(message));
     if (ends)
         erase(id);
 }

@@ -56,7 +56,7 @@ private:
     AgentLink(QTcpSocket *socket, const AgentPlacement &agent, AgentService &agents,
               core::SerialLane lane, AgentRegistry &registry, const Options &options);
     ~AgentLink() override;
-    void onAgentFrame(const QByteArray &frame);
+    void onAgentFrame(QByteArray &frame);
     void onClosed(const QString &reason);
     // Ends stream id at both ends with reason.
     void resetBoth(quint32 id, const QString &reason);

@@ -42,7 +42,7 @@ ClientPort ClientLink::port() const
     return {m_key, m_mailbox.address(), const_cast<ClientLink *>(this)};
 }
 
-void ClientLink::onClientFrame(const QByteArray &message)
+void ClientLink::onClientFrame(QByteArray &message)
 {
     const auto header = decodeHeader(message);
     if (!header) {
@@ -70,7 +70,7 @@ void ClientLink::onClientFrame(const QByteArray &message)
         return;
     }
     const bool ends = it->state.endsWith(*header);
-    it->endpoint->fromClient(port(), message);
+    it->endpoint->fromClient(port(), std::move(message));
     if (ends)
         m_streams.erase(it);
 }

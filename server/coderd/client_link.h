@@ -39,7 +39,7 @@ private:
 
     ClientLink(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator);
     ~ClientLink() override;
-    void onClientFrame(const QByteArray &frame);
+    void onClientFrame(QByteArray &frame);
     void onClosed();
     void open(quint32 id, const QByteArray &frame);
     void resetBoth(quint32 id, const QString &reason);

@@ -33,7 +33,7 @@ public:
         closedOnce = true;
         Q_EMIT closed(reason);
     }
-    void inject(const QByteArray &frame) { Q_EMIT frameReceived(frame); }
+    void inject(QByteArray frame) { Q_EMIT frameReceived(frame); }
 };
 
 void settle()

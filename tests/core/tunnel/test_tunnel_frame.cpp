@@ -51,7 +51,7 @@ private Q_SLOTS:
         QTest::newRow("stream 0") << encodeFrame(FrameType::Data, 0, "x") << "reserved";
         QTest::newRow("oversized data")
             << encodeFrame(FrameType::Data, 1, QByteArray(kMaxDataPayload + 1, 'x'))
-            << "carries 65537 bytes (at most 65536)";
+            << "carries 262145 bytes (at most 262144)";
         QTest::newRow("oversized open")
             << encodeFrame(FrameType::Open, 1, QByteArray(kMaxControlPayload + 1, 'x'))
             << "at most 4096";

@@ -40,8 +40,9 @@ public:
         QMetaObject::invokeMethod(
             this,
             [peer, frame] {
+                QByteArray received = frame;
                 if (peer && !peer->m_closed)
-                    Q_EMIT peer->frameReceived(frame);
+                    Q_EMIT peer->frameReceived(received);
             },
             Qt::QueuedConnection);
     }
@@ -58,7 +59,7 @@ public:
         }
     }
     // Delivers a frame to this end as if the peer had sent it.
-    void inject(const QByteArray &frame) { Q_EMIT frameReceived(frame); }
+    void inject(QByteArray frame) { Q_EMIT frameReceived(frame); }
 
 private:
     QPointer<LoopbackTransport> m_peer;
