@@ -8,6 +8,12 @@
 #include <QSet>
 #include <cstdlib>
 #include <cstring>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 namespace coder::server::agent {
@@ -36,14 +42,78 @@ void readTable(const QString &path, QMap<quint64, quint16> &listening)
     }
 }
 
+// Listening sockets of one address family from the kernel's sock_diag netlink interface:
+// inode -> port. Asked for listeners only, the kernel walks its listening table alone, where a
+// read of /proc/net/tcp walks every bucket of the established table (about 11 ms of kernel time
+// per read on a machine here: half a percent of a core at one scan every 2 s). False when the
+// interface is not there (a kernel without it, a sandbox that denies netlink).
+bool dumpListening(int fd, int family, QMap<quint64, quint16> &listening)
+{
+    struct
+    {
+        nlmsghdr header;
+        inet_diag_req_v2 request;
+    } query{};
+    query.header.nlmsg_len = sizeof query;
+    query.header.nlmsg_type = SOCK_DIAG_BY_FAMILY;
+    query.header.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+    query.request.sdiag_family = quint8(family);
+    query.request.sdiag_protocol = IPPROTO_TCP;
+    query.request.idiag_states = 1U << TCP_LISTEN;
+    if (::send(fd, &query, sizeof query, 0) != ssize_t(sizeof query))
+        return false;
+    // Walked by hand: the NLMSG_* macros cast the C way.
+    constexpr qsizetype kHeader = (sizeof(nlmsghdr) + NLMSG_ALIGNTO - 1) & ~(NLMSG_ALIGNTO - 1);
+    char buffer[32 * 1024];
+    for (;;) {
+        const ssize_t length = ::recv(fd, buffer, sizeof buffer, 0);
+        if (length <= 0)
+            return false;
+        for (qsizetype at = 0; at + qsizetype(sizeof(nlmsghdr)) <= length;) {
+            nlmsghdr message;
+            std::memcpy(&message, buffer + at, sizeof message);
+            if (message.nlmsg_len < sizeof message || at + qsizetype(message.nlmsg_len) > length)
+                return false;
+            if (message.nlmsg_type == NLMSG_DONE)
+                return true;
+            if (message.nlmsg_type == NLMSG_ERROR)
+                return false;
+            if (message.nlmsg_len >= kHeader + sizeof(inet_diag_msg)) {
+                inet_diag_msg socket;
+                std::memcpy(&socket, buffer + at + kHeader, sizeof socket);
+                if (socket.idiag_inode != 0)
+                    listening.insert(socket.idiag_inode, ntohs(socket.id.idiag_sport));
+            }
+            at +=
+                (qsizetype(message.nlmsg_len) + NLMSG_ALIGNTO - 1) & ~qsizetype(NLMSG_ALIGNTO - 1);
+        }
+    }
+}
+
+// Every listening TCP socket (IPv4 and IPv6): through sock_diag, else the /proc tables.
+QMap<quint64, quint16> listeningSockets(const QString &procRoot)
+{
+    QMap<quint64, quint16> listening;
+    const int fd = ::socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+    if (fd >= 0) {
+        const bool dumped =
+            dumpListening(fd, AF_INET, listening) && dumpListening(fd, AF_INET6, listening);
+        ::close(fd);
+        if (dumped)
+            return listening;
+        listening.clear();
+    }
+    readTable(procRoot + QStringLiteral("/net/tcp"), listening);
+    readTable(procRoot + QStringLiteral("/net/tcp6"), listening);
+    return listening;
+}
+
 } // namespace
 
 QList<core::WorkspaceAgentListeningPort> PortScanner::scan()
 {
     const QString &procRoot = m_procRoot;
-    QMap<quint64, quint16> listening;
-    readTable(procRoot + QStringLiteral("/net/tcp"), listening);
-    readTable(procRoot + QStringLiteral("/net/tcp6"), listening);
+    const QMap<quint64, quint16> listening = listeningSockets(procRoot);
     if (listening == m_lastListening)
         return m_lastPorts;
     m_lastListening = listening;
