@@ -10,7 +10,6 @@
 namespace coder::core::tunnel {
 
 using namespace core::websocket;
-namespace websocket = core::websocket;
 
 namespace {
 // No message is larger than a full DATA frame: a bigger one is refused (close code 1009) instead

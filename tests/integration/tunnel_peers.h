@@ -4,6 +4,8 @@
 // test's own (so that the measuring side never depends on the code under test): an echo service
 // for TCP and one for UDP, and transfers through a forward checked by SHA-256.
 
+#include "tests/support/loopback_socket.h"
+
 #include <QByteArray>
 #include <QByteArrayView>
 #include <QCryptographicHash>
@@ -24,20 +26,6 @@ namespace coder::test {
 using namespace Qt::StringLiterals;
 
 // ---- blocking sockets (threads of the test only) ----
-
-inline int connectTo(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
 
 inline quint16 freePort()
 {

@@ -6,6 +6,7 @@
 #include "core/tunnel/stream_pipe.h"
 #include "core/tunnel/tcp_channel.h"
 #include "core/tunnel/tunnel_session.h"
+#include "tests/support/loopback_socket.h"
 #include "tunnel_test_support.h"
 
 #include <QCryptographicHash>
@@ -22,6 +23,7 @@
 
 using namespace coder::core::tunnel;
 using coder::core::tunnel::test::LoopbackTransport;
+using coder::test::connectTo;
 
 namespace {
 
@@ -36,20 +38,6 @@ protected:
 };
 
 // Blocking helpers for the client and service threads.
-int connectTo(quint16 port)
-{
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 bool sendAll(int fd, const QByteArray &bytes)
 {
     qsizetype at = 0;

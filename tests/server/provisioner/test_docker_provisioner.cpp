@@ -10,6 +10,7 @@
 #include "tests/support/unavailable.h"
 
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -720,6 +721,32 @@ private Q_SLOTS:
         auto containers = m_client->listContainers({label}, false);
         QVERIFY(containers.ok());
         QCOMPARE(containers->size(), 1); // running
+
+        // The template names no agent command: the container runs `coder agent` from the bundle
+        // (on an image with no libc), which connects, runs the startup script and ships its
+        // output.
+        const auto agent = [&] {
+            const QJsonObject current =
+                api.get(u"/api/v2/workspaces/"_qs + workspaceId, token).json();
+            for (const QJsonValue &resource : current[u"latest_build"][u"resources"].toArray())
+                for (const QJsonValue &a : resource[u"agents"].toArray())
+                    return a.toObject();
+            return QJsonObject();
+        };
+        const auto ready = [&] {
+            const QJsonObject a = agent();
+            return a.value(u"status").toString() == u"connected"_qs &&
+                   a.value(u"lifecycle_state").toString() == u"ready"_qs;
+        };
+        QElapsedTimer waited;
+        waited.start();
+        while (waited.elapsed() < 60'000 && !ready())
+            QThread::msleep(200);
+        QVERIFY2(ready(), QJsonDocument(agent()).toJson(QJsonDocument::Compact).constData());
+        const QString agentId = agent().value(u"id").toString();
+        QTRY_VERIFY_WITH_TIMEOUT(api.get(u"/api/v2/workspaceagents/%1/logs"_qs.arg(agentId), token)
+                                     .body.contains("Workspace boxed of admin is up."),
+                                 10000);
         auto volumes = m_client->listVolumes({label});
         QVERIFY(volumes.ok());
         QCOMPARE(volumes->size(), 1);
