@@ -74,12 +74,9 @@ void WebSocketDialer::onReadyRead()
     case ResponseReader::State::Malformed:
         fail(m_reader->problem());
         return;
-    case ResponseReader::State::Refused: {
-        const ApiError error = m_reader->refusal();
-        release();
-        Q_EMIT refused(error);
+    case ResponseReader::State::Refused:
+        refuse();
         return;
-    }
     case ResponseReader::State::Upgraded: {
         QTcpSocket *socket = m_socket;
         m_done = true;
@@ -101,12 +98,9 @@ void WebSocketDialer::onDisconnected()
     if (m_done)
         return;
     switch (m_reader->finish()) {
-    case ResponseReader::State::Refused: {
-        const ApiError error = m_reader->refusal();
-        release();
-        Q_EMIT refused(error);
+    case ResponseReader::State::Refused:
+        refuse();
         return;
-    }
     case ResponseReader::State::Upgraded: // a 101 and then nothing: a tunnel that closed at once
     case ResponseReader::State::NeedMore:
     case ResponseReader::State::Malformed:
@@ -114,6 +108,13 @@ void WebSocketDialer::onDisconnected()
                                            : m_reader->problem());
         return;
     }
+}
+
+void WebSocketDialer::refuse()
+{
+    const ApiError error = m_reader->refusal();
+    release();
+    Q_EMIT refused(error);
 }
 
 void WebSocketDialer::fail(const QString &reason)

@@ -39,6 +39,7 @@ private:
     void onConnected();
     void onReadyRead();
     void onDisconnected();
+    void refuse();
     void fail(const QString &reason);
     void release();
 
