@@ -65,10 +65,11 @@ void TcpChannel::onReadable()
     const qint64 room = kChunk - m_in.size();
     if (room <= 0)
         return;
-    // Read into one scratch buffer and keep it when the read filled it, else an exact-size copy:
-    // a big buffer truncated to what a read brought would keep its capacity, and a peer sending
-    // a byte at a time would make each one cost a whole chunk. The scratch buffer has a frame's
-    // room in front, so a full read goes into the tunnel as a frame without a copy.
+    // Read into one scratch buffer and keep it when the read filled a quarter of it or more,
+    // else an exact-size copy: a big buffer truncated to what a read brought keeps its capacity,
+    // and a peer sending a byte at a time would make each one cost a whole chunk. The scratch
+    // buffer has a frame's room in front, so a big read goes into the tunnel as a frame without
+    // a copy.
     if (m_scratch.size() != kFrameRoom + room)
         m_scratch = QByteArray(kFrameRoom + room, Qt::Uninitialized);
     const ssize_t got = ::read(m_fd, m_scratch.data() + kFrameRoom, size_t(room));
@@ -83,10 +84,11 @@ void TcpChannel::onReadable()
         Q_EMIT readFinished();
         return;
     }
-    if (got == room) {
-        QByteArray full = std::exchange(m_scratch, {});
-        full.remove(0, kFrameRoom); // moves the start: the room stays in front
-        m_in.append(std::move(full));
+    if (got >= room / 4) {
+        QByteArray kept = std::exchange(m_scratch, {});
+        kept.truncate(kFrameRoom + qsizetype(got));
+        kept.remove(0, kFrameRoom); // moves the start: the room stays in front
+        m_in.append(std::move(kept));
     } else {
         m_in.append(QByteArray(m_scratch.constData() + kFrameRoom, qsizetype(got)));
     }

@@ -8,6 +8,10 @@
 
 namespace coder::core::tunnel {
 
+namespace {
+constexpr qint64 kOwnFrameBytes = 16 * 1024;
+} // namespace
+
 TunnelStream::TunnelStream(TunnelSession *session, quint32 id, bool dialed)
     : QIODevice(session), m_session(session), m_id(id), m_state(State::Opening), m_accepted(dialed),
       m_receiveWindow(kInitialWindow), m_sendCredit(kInitialWindow)
@@ -137,7 +141,11 @@ void TunnelStream::pump()
         return;
     qint64 sent = 0;
     while (!m_pending.isEmpty() && m_sendCredit > 0) {
-        const qint64 n = std::min<qint64>({m_sendCredit, kMaxDataPayload, m_pending.size()});
+        qint64 n = std::min<qint64>({m_sendCredit, kMaxDataPayload, m_pending.size()});
+        // A big chunk goes as a frame of its own, uncopied; small ones are gathered into one.
+        const qint64 front = m_pending.front().size();
+        if (front >= kOwnFrameBytes && front < n)
+            n = front;
         QByteArray frame;
         if (m_pending.front().size() == n) {
             frame = dataFrameAround(m_id, m_pending.take(n)); // a whole chunk: shared

@@ -4,8 +4,10 @@
 #include "tunnel_frame.h"
 
 #include <QRandomGenerator>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QtEndian>
+#include <sys/socket.h>
 
 namespace coder::core::tunnel {
 
@@ -22,6 +24,7 @@ WebSocketTransport::WebSocketTransport(QTcpSocket *socket, Role role, QObject *p
 {
     socket->setParent(this);
     socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_plainSocket = qobject_cast<QSslSocket *>(socket) == nullptr;
     connect(socket, &QTcpSocket::readyRead, this, &WebSocketTransport::onReadyRead);
     connect(socket, &QTcpSocket::disconnected, this, &WebSocketTransport::onDisconnected);
     connect(&m_keepAlive, &QTimer::timeout, this, &WebSocketTransport::onKeepAlive);
@@ -103,8 +106,13 @@ void WebSocketTransport::onReadyRead()
         }
         const websocket::FrameHeader &header = std::get<websocket::FrameHeader>(decoded);
         const qint64 frameBytes = header.headerSize + qint64(header.payloadSize);
-        if (m_socket->bytesAvailable() < frameBytes)
-            return; // at most one message's worth waits in the socket's buffer
+        if (m_socket->bytesAvailable() < frameBytes) {
+            // At most one message's worth waits in the socket's buffer. The kernel is asked to
+            // wake this thread only once the rest of the frame is there, not for each segment.
+            setWakeThreshold(frameBytes - m_socket->bytesAvailable());
+            return;
+        }
+        setWakeThreshold(1);
         m_socket->skip(header.headerSize);
         // The room in front lets a relay prepend its own header to the payload without a copy.
         QByteArray payload(kTransportHeadroom + qsizetype(header.payloadSize), Qt::Uninitialized);
@@ -115,6 +123,19 @@ void WebSocketTransport::onReadyRead()
         m_lastHeard.start();
         onFrame(header.opcode, header.fin, std::move(payload));
     }
+}
+
+void WebSocketTransport::setWakeThreshold(qint64 bytes)
+{
+    // SO_RCVLOWAT counts the bytes on the wire: for TLS those are not the ones Qt counts.
+    if (!m_plainSocket)
+        return;
+    const int threshold = int(std::min<qint64>(bytes, kMaxWakeThreshold));
+    if (threshold == m_wakeThreshold)
+        return;
+    m_wakeThreshold = threshold;
+    ::setsockopt(int(m_socket->socketDescriptor()), SOL_SOCKET, SO_RCVLOWAT, &threshold,
+                 sizeof threshold);
 }
 
 void WebSocketTransport::onFrame(Opcode opcode, bool fin, QByteArray payload)

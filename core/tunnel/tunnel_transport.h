@@ -63,6 +63,7 @@ private:
     void onCloseFrame(const QByteArray &payload);
     void send(websocket::Opcode opcode, QByteArray payload);
     void sendClose(quint16 code, const QString &reason);
+    void setWakeThreshold(qint64 bytes);
     void fail(quint16 code, const QString &reason);
     void drop(const QString &reason);
     void onDisconnected();
@@ -76,6 +77,9 @@ private:
     QTimer m_closeWait; // after our close frame: how long the peer has to end the connection
     QElapsedTimer m_lastHeard;
     QString m_closeReason; // of the first close frame, sent or received
+    bool m_plainSocket = true;
+    int m_wakeThreshold = 1; // SO_RCVLOWAT
+    static constexpr qint64 kMaxWakeThreshold = 128 * 1024;
     bool m_closeSent = false;
     bool m_closed = false;
 };

@@ -2,8 +2,8 @@
 // what a hostile dialer could send. The input is a sequence of messages, each a 3-byte
 // big-endian length (at most a few bytes past a full DATA frame) and that many bytes, and one
 // action byte after it that makes the agent's side do what it may: accept or refuse the streams
-// asked for, read, write, half-close, reset. Whatever arrives, nothing crashes and no stream holds more than
-// its window of unread bytes.
+// asked for, read, write, half-close, reset. Whatever arrives, nothing crashes and no stream holds
+// more than its window of unread bytes.
 #include "core/tunnel/tunnel_frame.h"
 #include "core/tunnel/tunnel_session.h"
 #include "core/tunnel/tunnel_transport.h"
@@ -61,9 +61,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     size_t at = 0;
     while (at + 3 <= size && !session->isClosed()) {
-        const size_t length = std::min<size_t>(
-            (size_t(data[at]) << 16) | (size_t(data[at + 1]) << 8) | data[at + 2],
-            size_t(kFrameHeaderBytes + kMaxDataPayload + 16));
+        const size_t length =
+            std::min<size_t>((size_t(data[at]) << 16) | (size_t(data[at + 1]) << 8) | data[at + 2],
+                             size_t(kFrameHeaderBytes + kMaxDataPayload + 16));
         at += 3;
         const size_t take = std::min(length, size - at);
         transport->inject(QByteArray(reinterpret_cast<const char *>(data + at), qsizetype(take)));
