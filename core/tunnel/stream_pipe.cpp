@@ -39,35 +39,41 @@ StreamPipe::~StreamPipe()
 
 void StreamPipe::pumpUp()
 {
-    if (m_done || m_upClosed || !m_stream)
+    if (m_done)
         return;
-    // Each write may end the pipe (a failure reported at once): checked every turn.
-    while (!m_done && m_channel->bytesAvailable() > 0 && m_stream->bytesToWrite() < kAhead) {
-        QByteArray chunk = m_channel->read(kChunk);
-        m_up += chunk.size();
-        m_stream->writeChunk(std::move(chunk));
-    }
-    if (!m_done && m_channel->atEnd()) {
-        m_upClosed = true;
-        m_stream->closeWrite();
+    if (!m_upClosed && m_stream) {
+        // Each write may end the pipe (a failure reported at once): checked every turn.
+        while (!m_done && m_channel->bytesAvailable() > 0 && m_stream->bytesToWrite() < kAhead) {
+            QByteArray chunk = m_channel->read(kChunk);
+            m_up += chunk.size();
+            m_stream->writeChunk(std::move(chunk));
+        }
+        if (!m_done && m_channel->atEnd()) {
+            m_upClosed = true;
+            m_stream->closeWrite();
+        }
     }
     checkDone();
 }
 
 void StreamPipe::pumpDown()
 {
-    if (m_done || m_downClosed || !m_stream)
+    if (m_done)
         return;
-    while (!m_done && m_stream && m_stream->bytesAvailable() > 0 &&
-           m_channel->bytesToWrite() < kAhead) {
-        const QByteArray chunk = m_stream->readChunk(kChunk);
-        m_channel->write(chunk);
-        m_down += chunk.size();
+    if (!m_downClosed && m_stream) {
+        while (!m_done && m_stream && m_stream->bytesAvailable() > 0 &&
+               m_channel->bytesToWrite() < kAhead) {
+            const QByteArray chunk = m_stream->readChunk(kChunk);
+            m_channel->write(chunk);
+            m_down += chunk.size();
+        }
+        if (!m_done && m_stream && m_stream->atEnd()) {
+            m_downClosed = true;
+            m_channel->closeWrite();
+        }
     }
-    if (!m_done && m_stream && m_stream->atEnd()) {
-        m_downClosed = true;
-        m_channel->closeWrite();
-    }
+    // Also after both ends closed: the channel writing out the last of it is what finishes the
+    // pipe then.
     checkDone();
 }
 

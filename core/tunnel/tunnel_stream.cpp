@@ -147,7 +147,7 @@ void TunnelStream::pump()
         if (front >= kOwnFrameBytes && front < n)
             n = front;
         QByteArray frame;
-        if (m_pending.front().size() == n) {
+        if (front == n) {
             frame = dataFrameAround(m_id, m_pending.take(n)); // a whole chunk: shared
         } else {
             frame = frameWithRoom(FrameType::Data, m_id, qsizetype(n));
