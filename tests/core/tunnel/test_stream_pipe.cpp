@@ -92,7 +92,8 @@ class TestStreamPipe : public QObject
     RawServer m_service;                     // the workspace's service
     QList<QPointer<StreamPipe>> m_pipes;
     QStringList m_pipeErrors;
-    std::vector<int> m_serviceFds; // the service's ends of the connections it accepted
+    std::vector<int> m_serviceFds;  // the service's ends of the connections it accepted
+    bool m_smallSendBuffer = false; // for the forward's accepted connections
 
     // A client connected through the forward, and the service's end of its connection.
     std::pair<int, int> connectThroughForward()
@@ -137,8 +138,13 @@ private Q_SLOTS:
         // The client's side: each connection to the forward gets a stream.
         QVERIFY(m_forward.listen(QHostAddress::LocalHost));
         m_forward.onAccepted = [this](int fd) {
+            if (m_smallSendBuffer) {
+                const int bytes = 4096;
+                ::setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof bytes);
+            }
             track(new StreamPipe(new TcpChannel(fd), m_client->open("{}"), this));
         };
+        m_smallSendBuffer = false;
     }
     void cleanup()
     {
@@ -185,6 +191,46 @@ private Q_SLOTS:
         QTRY_COMPARE(m_pipeErrors, (QStringList{QString(), QString()}));
         QCOMPARE(m_client->streamCount(), 0);
         QCOMPARE(m_agent->streamCount(), 0);
+    }
+
+    // Both ends have closed while the answer still waits to be written to a client that reads
+    // late: the pipe finishes once its last byte went out, not before and not never.
+    void aPipeFinishesWhenItsLastBytesAreWritten()
+    {
+        m_smallSendBuffer = true;
+        const int client = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        const int small = 4096;
+        ::setsockopt(client, SOL_SOCKET, SO_RCVBUF, &small, sizeof small);
+        sockaddr_in address{};
+        address.sin_family = AF_INET;
+        address.sin_port = htons(m_forward.serverPort());
+        address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        QCOMPARE(::connect(client, reinterpret_cast<sockaddr *>(&address), sizeof address), 0);
+        ::shutdown(client, SHUT_WR); // the request: nothing
+        QTRY_VERIFY(!m_serviceFds.empty());
+        // A 1 MiB answer fits the stream's window and the channel's queue, not the sockets.
+        const QByteArray body = pattern(1024 * 1024, 5);
+        bool sent = false;
+        QThread *service = QThread::create([&sent, fd = m_serviceFds.front(), &body] {
+            sent = sendAll(fd, body);
+            ::close(fd);
+        });
+        service->start();
+        QTRY_VERIFY_WITH_TIMEOUT(service->isFinished(), 30000);
+        delete service;
+        QVERIFY(sent);
+        // The agent's side ends once the client's side has taken every byte from the stream:
+        // they now wait in the client's side, which has closed both ways too.
+        QTRY_COMPARE(m_pipeErrors, QStringList{QString()});
+        QCOMPARE(m_pipeErrors.size(), 1);
+        QByteArray answer;
+        QThread *reader = QThread::create([&answer, client] { answer = readToEnd(client); });
+        reader->start();
+        QTRY_VERIFY_WITH_TIMEOUT(reader->isFinished(), 30000);
+        delete reader;
+        ::close(client);
+        QVERIFY(answer == body);
+        QTRY_COMPARE(m_pipeErrors, (QStringList{QString(), QString()}));
     }
 
     void aResetConnectionResetsTheOtherEnd()
