@@ -28,8 +28,7 @@ ScriptRunner::~ScriptRunner()
     if (m_process.state() != QProcess::NotRunning) {
         m_process.disconnect(this);
         killGroup();
-        // blocking ok: only as the agent ends (its event loop is done), for a group just killed
-        m_process.waitForFinished(1000);
+        m_process.waitForFinished(1000); // blocking ok: the agent is ending, its group killed
     }
 }
 
