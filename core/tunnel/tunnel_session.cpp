@@ -133,8 +133,7 @@ void TunnelSession::onFrame(QByteArray &message)
     case FrameType::OpenErr:
         stream->onOpenErr(openErrMessage(frame));
         break;
-    case FrameType::Data:
-        stream->onData(frame.payload);
+    case FrameType::Data: // taken above, without copying the payload
         break;
     case FrameType::Window:
         stream->onWindow(windowCredit(frame));
