@@ -5,6 +5,7 @@
 #include "provisioning_store_fixture.h"
 
 #include <QtTest>
+#include <algorithm>
 #include <atomic>
 
 using namespace coder::server;
@@ -32,8 +33,12 @@ private Q_SLOTS:
         const TemplateVersion second = importedVersion(u"v2"_s, f.file.id, f.tmpl.id);
         const auto all = must(m_store->templates().versionsWithJobs(f.tmpl.id), "list");
         QCOMPARE(all.size(), 2);
-        QCOMPARE(all.at(1).version.id, second.id);
-        QCOMPARE(all.at(1).job.id, second.jobId);
+        // Both may carry the same created_at millisecond; the id then breaks the tie.
+        const auto listed = std::find_if(all.cbegin(), all.cend(), [&](const VersionWithJob &v) {
+            return v.version.id == second.id;
+        });
+        QVERIFY(listed != all.cend());
+        QCOMPARE(listed->job.id, second.jobId);
         QCOMPARE(m_store->templates().versionWithJob(QUuid::createUuid()).error().kind,
                  StoreError::NotFound);
     }
