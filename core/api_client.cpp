@@ -1,7 +1,5 @@
 #include "api_client.h"
 
-#include "core/log_follower.h"
-
 #include <QJsonArray>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -481,11 +479,6 @@ void ApiClient::jobLogs(const QString &logsPath, qint64 after,
     get(logsPath, decodeList<ProvisionerJobLog>(std::move(done)), params);
 }
 
-LogFollower *ApiClient::followLogs(const QString &logsPath, qint64 after)
-{
-    auto *follower = new LogFollower(m_baseUrl, m_sessionToken, this);
-    follower->start(logsPath, after);
-    return follower;
-}
-
 } // namespace coder::core
+
+#include "moc_api_client.cpp"

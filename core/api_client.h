@@ -19,8 +19,6 @@ class QNetworkReply;
 
 namespace coder::core {
 
-class LogFollower;
-
 // Asynchronous client of coderd's /api/v2. Every call completes exactly once with a value or
 // an ApiError: non-2xx answers become ApiError::fromResponse, transport failures an ApiError
 // with status 0 and a message that names the deployment ("cannot reach http://...: connection
@@ -114,9 +112,8 @@ public:
     static QString workspaceBuildLogsPath(const QUuid &buildId);
     // The logs so far (no follow); logs with an id larger than `after`.
     void jobLogs(const QString &logsPath, qint64 after, Callback<QList<ProvisionerJobLog>> done);
-    // Starts following a job's logs over a WebSocket with this client's URL and token. The
-    // follower is a child of the client; delete it (or let the client go) when done.
-    LogFollower *followLogs(const QString &logsPath, qint64 after = 0);
+    // Following a job's logs live: LogFollower::follow(client, path) (in its own file, so a
+    // program that never follows logs does not link QtWebSockets).
 
     // A request whose body is one of the API types, in the one wire format.
     template <typename Body>

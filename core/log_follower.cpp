@@ -1,5 +1,7 @@
 #include "log_follower.h"
 
+#include "core/api_client.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkRequest>
@@ -9,6 +11,13 @@
 #include <QWebSocket>
 
 namespace coder::core {
+
+LogFollower *LogFollower::follow(ApiClient &client, const QString &path, qint64 after)
+{
+    auto *follower = new LogFollower(client.baseUrl(), client.sessionToken(), &client);
+    follower->start(path, after);
+    return follower;
+}
 
 LogFollower::LogFollower(QUrl baseUrl, QString sessionToken, QObject *parent)
     : QObject(parent), m_baseUrl(std::move(baseUrl)), m_sessionToken(std::move(sessionToken))
@@ -156,3 +165,5 @@ void LogFollower::fail(const QString &message)
 }
 
 } // namespace coder::core
+
+#include "moc_log_follower.cpp"

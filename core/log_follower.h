@@ -10,6 +10,8 @@ class QWebSocket;
 
 namespace coder::core {
 
+class ApiClient;
+
 // Follows the logs of a provisioner job over coderd's WebSocket
 // (GET .../logs?follow&after=N, one ProvisionerJobLog JSON per message). Emits each log in
 // order; `finished` when the server closes the stream normally (the job completed and every
@@ -29,6 +31,10 @@ public:
     void start(const QString &path, qint64 after = 0);
     // Closes the stream; no signal follows.
     void stop();
+
+    // Starts following a job's logs with the client's URL and token. The follower is a child of
+    // the client; delete it (or let the client go) when done.
+    static LogFollower *follow(ApiClient &client, const QString &path, qint64 after = 0);
 
     // The WebSocket URL start() opens (for messages and tests).
     static QUrl streamUrl(const QUrl &baseUrl, const QString &path, qint64 after);

@@ -211,3 +211,5 @@ Result<SecretStore::Location, QString> SecretStore::writeFile(const QString &key
 }
 
 } // namespace coder::core
+
+#include "moc_secret_store.cpp"

@@ -50,3 +50,5 @@ void UnixSignalWatcher::drain()
 }
 
 } // namespace coder::core
+
+#include "moc_unix_signal_watcher.cpp"

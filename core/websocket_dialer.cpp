@@ -138,3 +138,5 @@ void WebSocketDialer::release()
 }
 
 } // namespace coder::core
+
+#include "moc_websocket_dialer.cpp"

@@ -140,3 +140,5 @@ void WorkPool::threadFinished()
 }
 
 } // namespace coder::core
+
+#include "moc_work_pool.cpp"

@@ -35,7 +35,7 @@ void JobWatcher::watch(const ProvisionerJob &job, std::function<void(JobResult)>
         return complete(ApiError{0, QStringLiteral("the API client is gone"), {}, {}});
     if (job.isCompleted())
         return drainAndFinish(job);
-    m_follower = m_client->followLogs(m_logsPath, 0);
+    m_follower = LogFollower::follow(*m_client, m_logsPath, 0);
     connect(m_follower, &LogFollower::log, this, [this](const ProvisionerJobLog &log) {
         m_lastLogId = std::max(m_lastLogId, log.id);
         m_printer.add(log);

@@ -69,3 +69,5 @@ void DatagramStream::onReadyRead()
 }
 
 } // namespace coder::core::tunnel
+
+#include "moc_datagram_stream.cpp"

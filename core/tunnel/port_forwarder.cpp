@@ -283,3 +283,5 @@ void PortForwarder::connectThrough(int id, int descriptor)
 }
 
 } // namespace coder::core::tunnel
+
+#include "moc_port_forwarder.cpp"

@@ -103,3 +103,5 @@ void StreamPipe::fail(const QString &error)
 }
 
 } // namespace coder::core::tunnel
+
+#include "moc_stream_pipe.cpp"

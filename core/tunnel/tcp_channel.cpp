@@ -154,3 +154,5 @@ void TcpChannel::closeDescriptor()
 }
 
 } // namespace coder::core::tunnel
+
+#include "moc_tcp_channel.cpp"

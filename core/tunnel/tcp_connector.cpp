@@ -96,3 +96,5 @@ void TcpConnector::finish()
 }
 
 } // namespace coder::core::tunnel
+
+#include "moc_tcp_connector.cpp"

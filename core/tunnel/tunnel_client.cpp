@@ -102,3 +102,5 @@ void TunnelClient::scheduleRetry(const QString &reason)
 }
 
 } // namespace coder::core::tunnel
+
+#include "moc_tunnel_client.cpp"

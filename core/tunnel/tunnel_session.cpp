@@ -150,3 +150,5 @@ void TunnelSession::onFrame(QByteArray &message)
 }
 
 } // namespace coder::core::tunnel
+
+#include "moc_tunnel_session.cpp"

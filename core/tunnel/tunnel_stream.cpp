@@ -249,3 +249,5 @@ void TunnelStream::maybeFinish()
 }
 
 } // namespace coder::core::tunnel
+
+#include "moc_tunnel_stream.cpp"

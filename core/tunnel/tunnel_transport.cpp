@@ -248,3 +248,5 @@ void WebSocketTransport::onDisconnected()
 }
 
 } // namespace coder::core::tunnel
+
+#include "moc_tunnel_transport.cpp"

@@ -54,8 +54,14 @@ int runAgent(const Options &options)
 
 void registerAgentCommand(CLI::App &app)
 {
+    defineAgentCommand(
+        *app.add_subcommand("agent", "Run the workspace agent (inside a workspace)"));
+}
+
+void defineAgentCommand(CLI::App &app)
+{
     auto options = std::make_shared<Options>();
-    CLI::App *command = app.add_subcommand("agent", "Run the workspace agent (inside a workspace)");
+    CLI::App *command = &app;
     command->add_option("--url", options->url, "URL of the deployment (coderd)")
         ->envname("CODER_AGENT_URL")
         ->required();

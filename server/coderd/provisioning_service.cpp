@@ -6,6 +6,7 @@
 #include "provisioner_job_server.h"
 #include "server/database/store.h"
 #include "server/provisioner/agent_bundle.h"
+#include "server/provisioner/agent_program.h"
 #include "server/provisioner/docker_provisioner.h"
 #include "server/provisioner/job_daemons.h"
 #include "server/provisioner/process_provisioner.h"
@@ -56,11 +57,14 @@ ProvisioningService::prepare(Store &store, const CoderdConfig &config, const QSt
         return QStringLiteral("cannot create %1").arg(workDirectory);
     // The agent bundle is made only where a Docker daemon is there to use it.
     if (config.provisionerDaemons > 0 && QFileInfo::exists(dockerSocket(config))) {
-        AgentBundle bundle(QCoreApplication::applicationFilePath(),
-                           config.dataDir + QStringLiteral("/agent-bundles"));
-        if (auto made = bundle.prepare())
+        const AgentProgram agent = AgentProgram::installed();
+        AgentBundle bundle(agent.path, config.dataDir + QStringLiteral("/agent-bundles"));
+        if (auto made = bundle.prepare()) {
             prepared.bundleDirectory = *made;
-        else
+            prepared.bundleCommand = QStringList{DockerProvisioner::bundleMountPath() +
+                                                 AgentBundle::startScript(agent.path)} +
+                                     agent.arguments;
+        } else
             qCWarning(lcJobServer)
                 << "no agent bundle for Docker workspaces:" << made.error().message;
     }
@@ -88,11 +92,12 @@ void ProvisioningService::start(const Prepared &prepared)
     process.sandbox =
         ProcessSandbox::resolve(m_config.processSandbox, m_config.allowUnsandboxedRoot).name;
     process.sandboxHiddenPaths = {m_config.dataDir};
-    process.agentCommand = {QCoreApplication::applicationFilePath(), QStringLiteral("agent")};
+    process.agentCommand = AgentProgram::installed().command();
     m_provisioners.push_back(std::make_unique<ProcessProvisioner>(process));
     DockerProvisionerOptions docker;
     docker.socketPath = m_config.dockerHost;
     docker.bundleDirectory = prepared.bundleDirectory;
+    docker.bundleCommand = prepared.bundleCommand;
     m_provisioners.push_back(std::make_unique<DockerProvisioner>(docker));
 
     QHash<QString, Provisioner *> byName;

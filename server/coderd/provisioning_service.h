@@ -49,7 +49,8 @@ public:
     struct Prepared
     {
         QList<ProvisionerDaemon> daemons;
-        QString bundleDirectory; // empty: no Docker daemon here, or no bundle could be made
+        QString bundleDirectory;   // empty: no Docker daemon here, or no bundle could be made
+        QStringList bundleCommand; // the agent's command in a container, from the bundle
     };
     static core::Result<Prepared, QString> prepare(Store &store, const CoderdConfig &config,
                                                    const QString &instanceName);

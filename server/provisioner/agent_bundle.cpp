@@ -19,30 +19,30 @@ using core::Result;
 namespace {
 
 // Changes whenever the bundle's layout changes, so old caches are not reused.
-constexpr auto kLayoutVersion = "1";
+constexpr auto kLayoutVersion = "2";
 constexpr int kListTimeoutMs = 30000;
 
-// The start script. @LOADER@ is the loader's file name, @ARGV0@ the option that keeps $0 as
-// the program's argv[0] (empty when the loader is too old to have --argv0).
+// The start script. @NAME@ is the binary's file name, @LOADER@ the loader's file name, @ARGV0@ the
+// option that keeps $0 as the program's argv[0] (empty when the loader is too old to have --argv0).
 constexpr auto kDynamicScript = R"(#!/bin/sh
-# coder agent bundle: runs coder.real with the loader and shared libraries shipped beside it,
+# coder agent bundle: runs @NAME@.real with the loader and shared libraries shipped beside it,
 # so it needs neither Qt nor a compatible libc in the image. Works wherever the bundle is.
 case $0 in
 */*) self=$0 ;;
 *) self=$(command -v -- "$0") || { echo "coder: cannot find the agent bundle from $0" >&2; exit 127; } ;;
 esac
 bundle=$(cd -P -- "${self%/*}/.." && pwd) || exit 127
-exec "$bundle/lib/@LOADER@" --library-path "$bundle/lib" @ARGV0@"$bundle/bin/coder.real" "$@"
+exec "$bundle/lib/@LOADER@" --library-path "$bundle/lib" @ARGV0@"$bundle/bin/@NAME@.real" "$@"
 )";
 
 constexpr auto kStaticScript = R"(#!/bin/sh
-# coder agent bundle: coder.real is statically linked and runs as it is.
+# coder agent bundle: @NAME@.real is statically linked and runs as it is.
 case $0 in
 */*) self=$0 ;;
 *) self=$(command -v -- "$0") || { echo "coder: cannot find the agent bundle from $0" >&2; exit 127; } ;;
 esac
 bundle=$(cd -P -- "${self%/*}/.." && pwd) || exit 127
-exec "$bundle/bin/coder.real" "$@"
+exec "$bundle/bin/@NAME@.real" "$@"
 )";
 
 // Qt finds qt.conf next to the running executable, which is the loader in lib/.
@@ -102,6 +102,13 @@ bool loaderHasArgv0(const QString &loader)
 }
 
 // Shared libraries some plugin loads with dlopen() by name, not through DT_NEEDED.
+// A start script for the binary at binaryPath (@NAME@: its file name).
+QByteArray startScriptText(const char *script, const QString &binaryPath)
+{
+    return QByteArray(script).replace("@NAME@",
+                                      QFile::encodeName(QFileInfo(binaryPath).fileName()));
+}
+
 QString findLibrary(const QString &name, const QStringList &directories)
 {
     for (const QString &directory : directories) {
@@ -194,6 +201,11 @@ Result<QStringList, AgentBundleError> AgentBundle::dependencies(const QString &b
     return libraries;
 }
 
+QString AgentBundle::startScript(const QString &binaryPath)
+{
+    return QStringLiteral("/bin/") + QFileInfo(binaryPath).fileName();
+}
+
 Result<QString, AgentBundleError> AgentBundle::prepare() const
 {
     const QFileInfo binary(m_binaryPath);
@@ -212,7 +224,7 @@ Result<QString, AgentBundleError> AgentBundle::prepare() const
         QStringLiteral("coder-%1-v%2")
             .arg(QString::fromLatin1(digest->left(16)), QString::fromLatin1(kLayoutVersion));
     const QString target = QDir(QFileInfo(m_cacheDirectory).absoluteFilePath()).filePath(key);
-    if (QFileInfo::exists(QDir(target).filePath(QStringLiteral("bin/coder"))))
+    if (QFileInfo::exists(target + startScript(m_binaryPath)))
         return target;
     return build(target, key);
 }
@@ -243,13 +255,13 @@ Result<QString, AgentBundleError> AgentBundle::build(const QString &target,
     if (!loader)
         return fail(loader.error().message);
 
-    QString error =
-        copyFile(binaryPath, root.filePath(QStringLiteral("bin/coder.real")), kExecutable);
+    const QString script = root.path() + startScript(binaryPath);
+    QString error = copyFile(binaryPath, script + QStringLiteral(".real"), kExecutable);
     if (!error.isEmpty())
         return fail(error);
 
     if (loader->isEmpty()) {
-        error = writeFile(root.filePath(QStringLiteral("bin/coder")), kStaticScript, kExecutable);
+        error = writeFile(script, startScriptText(kStaticScript, binaryPath), kExecutable);
         if (!error.isEmpty())
             return fail(error);
     } else {
@@ -314,10 +326,10 @@ Result<QString, AgentBundleError> AgentBundle::build(const QString &target,
         if (!error.isEmpty())
             return fail(error);
 
-        QByteArray script(kDynamicScript);
-        script.replace("@LOADER@", QFile::encodeName(loaderName));
-        script.replace("@ARGV0@", loaderHasArgv0(*loader) ? "--argv0 \"$0\" " : "");
-        error = writeFile(root.filePath(QStringLiteral("bin/coder")), script, kExecutable);
+        QByteArray text = startScriptText(kDynamicScript, binaryPath);
+        text.replace("@LOADER@", QFile::encodeName(loaderName));
+        text.replace("@ARGV0@", loaderHasArgv0(*loader) ? "--argv0 \"$0\" " : "");
+        error = writeFile(script, text, kExecutable);
         if (!error.isEmpty())
             return fail(error);
     }
@@ -325,7 +337,7 @@ Result<QString, AgentBundleError> AgentBundle::build(const QString &target,
     // Another daemon may have finished the same bundle meanwhile: then use that one.
     if (!QDir().rename(temporary, target)) {
         root.removeRecursively();
-        if (!QFileInfo::exists(QDir(target).filePath(QStringLiteral("bin/coder"))))
+        if (!QFileInfo::exists(target + startScript(binaryPath)))
             return AgentBundleError{
                 QStringLiteral("cannot build the agent bundle %1: cannot move it into %2")
                     .arg(key, target)};

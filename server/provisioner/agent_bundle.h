@@ -16,8 +16,9 @@ struct AgentBundleError
 // image with no Qt and possibly another libc or none: the binary, every shared library it needs
 // and the system's dynamic loader, started through that loader by a POSIX sh script:
 //
-//   <bundle>/bin/coder         the start script (computes <bundle> from $0)
-//   <bundle>/bin/coder.real    the binary
+//   <bundle>/bin/NAME          the start script (computes <bundle> from $0), NAME being the
+//                              binary's file name (coder-agent)
+//   <bundle>/bin/NAME.real     the binary
 //   <bundle>/lib/              the libraries and the loader (ld-linux-x86-64.so.2 ...)
 //   <bundle>/plugins/tls/      Qt's TLS backends, so the agent can reach an https:// coderd
 //   <bundle>/lib/qt.conf       points Qt at those plugins
@@ -33,6 +34,9 @@ public:
     // Builds the bundle unless it exists; returns its directory (absolute). Blocks (it runs the
     // system loader and copies files): call it on a pool thread, never on an event loop.
     core::Result<QString, AgentBundleError> prepare() const;
+
+    // The start script's path inside a bundle of binaryPath: "/bin/" + its file name.
+    static QString startScript(const QString &binaryPath);
 
     // The shared libraries binaryPath needs, as resolved by the system loader in list mode
     // (absolute paths, the loader excluded), or why they cannot be resolved.

@@ -365,9 +365,8 @@ DockerProvisioner::Job::createContainer(const core::TemplateResource &resource,
 
         if (!agent->command.isEmpty()) {
             spec.entrypoint = agent->command;
-        } else if (!m_options.bundleDirectory.isEmpty()) {
-            spec.entrypoint = {DockerProvisioner::bundleMountPath() + QStringLiteral("/bin/coder"),
-                               QStringLiteral("agent")};
+        } else if (!m_options.bundleDirectory.isEmpty() && !m_options.bundleCommand.isEmpty()) {
+            spec.entrypoint = m_options.bundleCommand;
         } else {
             return failure(QStringLiteral("agent %1 of %2 has no command, and this docker "
                                           "provisioner has no agent bundle to run")

@@ -14,6 +14,9 @@ struct DockerProvisionerOptions
     // Host path of a prepared AgentBundle, bind-mounted read-only at /opt/coder in every
     // container. Empty: nothing is mounted, and every agent needs a command of its own.
     QString bundleDirectory;
+    // The agent's command inside the container when the bundle is mounted and the template gives
+    // none (the bundle's start script, e.g. /opt/coder/bin/coder-agent, and its arguments).
+    QStringList bundleCommand;
     // "host" (the default) lets CODER_AGENT_URL=http://127.0.0.1:PORT reach coderd from the
     // container; empty: the daemon's default network.
     QString networkMode = QStringLiteral("host");

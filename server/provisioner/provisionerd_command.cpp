@@ -1,5 +1,6 @@
 #include "provisionerd_command.h"
 
+#include "agent_program.h"
 #include "core/unix_signal_watcher.h"
 #include "docker_provisioner.h"
 #include "job_daemons.h"
@@ -89,8 +90,7 @@ int runDaemon(const Options &options)
                              qPrintable(ProcessSandbox::unsandboxedWarning(dataDir)));
             process.sandbox = sandbox.name;
             process.sandboxHiddenPaths = {dataDir};
-            process.agentCommand = {QCoreApplication::applicationFilePath(),
-                                    QStringLiteral("agent")};
+            process.agentCommand = AgentProgram::installed().command();
             provisioners.push_back(std::make_unique<ProcessProvisioner>(process));
         } else if (type == "docker") {
             DockerProvisionerOptions docker;

@@ -54,7 +54,7 @@ AGENT_PID=""
 for env in /proc/[0-9]*/environ; do
   pid=$(basename "$(dirname "$env")")
   if { tr '\0' '\n' <"$env"; } 2>/dev/null | grep -qx "CODER_AGENT_URL=$URL" &&
-    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q ' agent'; then
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -qE 'coder-agent | agent '; then
     AGENT_PID=$pid
   fi
 done

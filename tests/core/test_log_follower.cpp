@@ -97,7 +97,7 @@ void TestLogFollower::followsUntilNormalClose()
                        logJson(3, "Starting workspace", "three")};
     ApiClient client(stream.baseUrl());
     client.setSessionToken(QStringLiteral("session-secret"));
-    LogFollower *follower = client.followLogs(ApiClient::workspaceBuildLogsPath(kBuild));
+    LogFollower *follower = LogFollower::follow(client, ApiClient::workspaceBuildLogsPath(kBuild));
     QSignalSpy logs(follower, &LogFollower::log);
     QSignalSpy finished(follower, &LogFollower::finished);
     QSignalSpy failed(follower, &LogFollower::failed);

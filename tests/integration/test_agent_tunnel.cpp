@@ -56,8 +56,8 @@ class TestAgentTunnel : public QObject
         return m_coderd.dataDir() + u"/workspaces/"_s + m_workspaceId + u"/home"_s;
     }
 
-    // The workspace's agent process, found as coderd's provisioner started it (the sandbox
-    // gives it a pid of its own inside).
+    // The workspace's agent process (coder-agent, or `coder agent`), found as coderd's
+    // provisioner started it (the sandbox gives it a pid of its own inside).
     pid_t agentPid() const
     {
         const QByteArray url = "CODER_AGENT_URL=" + m_coderd.url().toString().toUtf8();
@@ -67,8 +67,9 @@ class TestAgentTunnel : public QObject
             if (!cmdline.open(QIODevice::ReadOnly) || !environ.open(QIODevice::ReadOnly))
                 continue;
             const QList<QByteArray> argv = cmdline.readAll().split('\0');
-            if (argv.size() >= 2 && argv[1] == "agent" &&
-                environ.readAll().split('\0').contains(url))
+            const bool agent =
+                argv[0].endsWith("/coder-agent") || (argv.size() >= 2 && argv[1] == "agent");
+            if (agent && environ.readAll().split('\0').contains(url))
                 return pid_t(entry.toInt());
         }
         return 0;

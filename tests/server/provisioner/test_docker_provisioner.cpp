@@ -26,10 +26,10 @@ namespace {
 
 const QString kImage = QStringLiteral("coder-test-busybox:latest");
 
-// The agent command of the tests' template: records the bundled coder's version and each start
+// The agent command of the tests' template: records the bundled agent's version and each start
 // in the home volume, then idles (and ends at once on SIGTERM, so stops are quick).
 const QString kAgentScript =
-    QStringLiteral("/opt/coder/bin/coder --version > /home/coder/version.txt 2>&1; "
+    QStringLiteral("/opt/coder/bin/coder-agent --version > /home/coder/version.txt 2>&1; "
                    "echo started >> /home/coder/starts.log; "
                    "trap 'exit 0' TERM; sleep 100000 & wait");
 
@@ -88,7 +88,13 @@ private:
         DockerProvisionerOptions options;
         options.socketPath = m_socket;
         options.bundleDirectory = m_bundle;
+        options.bundleCommand = {QStringLiteral("/opt/coder/bin/coder-agent")};
         return options;
+    }
+
+    static QString agentBinary()
+    {
+        return QFileInfo(qEnvironmentVariable("CODER_BINARY")).dir().filePath(u"coder-agent"_qs);
     }
 
     static coder::core::TemplateManifest manifest(const QString &image = kImage,
@@ -261,15 +267,18 @@ private Q_SLOTS:
         auto imported = m_client->imageImport(tar.readAllStandardOutput(), kImage);
         QVERIFY2(imported.ok(), qPrintable(imported.ok() ? QString() : imported.error().message));
 
-        // The bundle of the coder binary this build made, and the version it must print.
+        // The bundle of the agent binary this build made (coder-agent beside coder), and the
+        // version it must print: coder's.
         const QString coder = qEnvironmentVariable("CODER_BINARY");
         QVERIFY2(QFileInfo(coder).isExecutable(), "CODER_BINARY must name the coder binary");
+        QVERIFY(QFileInfo(agentBinary()).isExecutable());
         QProcess version;
         version.start(coder, {QStringLiteral("--version")});
         QVERIFY(version.waitForFinished(30000));
         m_coderVersion = QString::fromUtf8(version.readAllStandardOutput()).trimmed();
         QVERIFY(!m_coderVersion.isEmpty());
-        auto bundle = AgentBundle(coder, m_temp.filePath(QStringLiteral("bundles"))).prepare();
+        auto bundle =
+            AgentBundle(agentBinary(), m_temp.filePath(QStringLiteral("bundles"))).prepare();
         QVERIFY2(bundle.ok(), qPrintable(bundle.ok() ? QString() : bundle.error().message));
         m_bundle = *bundle;
     }
@@ -303,12 +312,12 @@ private Q_SLOTS:
 
     void bundleIsCachedAndRunsOnTheHost()
     {
-        const QString coder = qEnvironmentVariable("CODER_BINARY");
-        auto again = AgentBundle(coder, m_temp.filePath(QStringLiteral("bundles"))).prepare();
+        auto again =
+            AgentBundle(agentBinary(), m_temp.filePath(QStringLiteral("bundles"))).prepare();
         QVERIFY(again.ok());
         QCOMPARE(*again, m_bundle);
-        QVERIFY(QFileInfo(m_bundle + QStringLiteral("/bin/coder")).isExecutable());
-        QVERIFY(QFileInfo(m_bundle + QStringLiteral("/bin/coder.real")).isExecutable());
+        QVERIFY(QFileInfo(m_bundle + QStringLiteral("/bin/coder-agent")).isExecutable());
+        QVERIFY(QFileInfo(m_bundle + QStringLiteral("/bin/coder-agent.real")).isExecutable());
         QVERIFY(QFileInfo(m_bundle + QStringLiteral("/lib/ld-linux-x86-64.so.2")).isExecutable());
         QVERIFY(QFileInfo::exists(m_bundle + QStringLiteral("/lib/libQt6Core.so.6")));
         QVERIFY(QFileInfo::exists(m_bundle + QStringLiteral("/lib/libc.so.6")));
@@ -319,7 +328,8 @@ private Q_SLOTS:
         QVERIFY(QFile::link(m_bundle, link + QStringLiteral("/bundle")));
         QProcess process;
         process.setWorkingDirectory(QDir::rootPath());
-        process.start(link + QStringLiteral("/bundle/bin/coder"), {QStringLiteral("--version")});
+        process.start(link + QStringLiteral("/bundle/bin/coder-agent"),
+                      {QStringLiteral("--version")});
         QVERIFY(process.waitForFinished(30000));
         QCOMPARE(process.exitCode(), 0);
         QCOMPARE(QString::fromUtf8(process.readAllStandardOutput()).trimmed(), m_coderVersion);
