@@ -29,6 +29,29 @@ QByteArray encodeHeader(Opcode opcode, quint64 payloadSize, std::optional<quint3
     return QByteArray(header, size);
 }
 
+namespace {
+
+// Masking is a pass over every byte a tunnel carries, a visible share of a relay's CPU, so it
+// runs 32 bytes at a time with GCC's vector extension: AVX2 where the CPU has it (chosen at load
+// time), two SSE2 operations otherwise. Returns how many bytes it masked (a multiple of 32).
+using MaskBlock = quint64 __attribute__((vector_size(32)));
+
+__attribute__((target_clones("avx2", "default"))) qsizetype maskBlocks(char *data, qsizetype length,
+                                                                       quint64 word)
+{
+    const MaskBlock key = {word, word, word, word};
+    qsizetype i = 0;
+    for (; i + qsizetype(sizeof(MaskBlock)) <= length; i += qsizetype(sizeof(MaskBlock))) {
+        MaskBlock block;
+        std::memcpy(&block, data + i, sizeof block);
+        block ^= key;
+        std::memcpy(data + i, &block, sizeof block);
+    }
+    return i;
+}
+
+} // namespace
+
 void applyMask(char *data, qsizetype length, quint32 maskKey, quint64 offset)
 {
     uchar key[4];
@@ -39,7 +62,8 @@ void applyMask(char *data, qsizetype length, quint32 maskKey, quint64 offset)
         rotated[i] = key[(offset + quint64(i)) % 4];
     quint64 word;
     std::memcpy(&word, rotated, sizeof word);
-    qsizetype i = 0;
+    // 32 is a multiple of the key's 4 bytes: every block starts where the rotated key does.
+    qsizetype i = maskBlocks(data, length, word);
     for (; i + 8 <= length; i += 8) {
         quint64 chunk;
         std::memcpy(&chunk, data + i, sizeof chunk);

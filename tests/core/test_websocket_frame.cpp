@@ -79,7 +79,8 @@ private Q_SLOTS:
         const quint32 key = 0x12345678;
         const uchar keyBytes[4] = {0x12, 0x34, 0x56, 0x78};
         for (quint64 offset = 0; offset < 8; ++offset) {
-            for (const qsizetype length : {0, 1, 7, 8, 9, 15, 16, 17, 999}) {
+            for (const qsizetype length :
+                 {0, 1, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 999}) {
                 QByteArray masked = data.left(length);
                 applyMask(masked.data(), masked.size(), key, offset);
                 for (qsizetype i = 0; i < length; ++i)
