@@ -11,6 +11,9 @@
 #include <QNetworkDatagram>
 #include <QPointer>
 #include <QUdpSocket>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 namespace coder::server::agent {
 
@@ -18,7 +21,31 @@ Q_LOGGING_CATEGORY(lcStreams, "coder.agent.streams")
 
 using namespace core::tunnel;
 
-StreamServer::StreamServer(QObject *parent) : QObject(parent) {}
+StreamServer::StreamServer(QObject *parent) : QObject(parent)
+{
+    m_idleTrim.setSingleShot(true);
+    connect(&m_idleTrim, &QTimer::timeout, this, [] {
+#ifdef __GLIBC__
+        // glibc keeps freed heap pages for reuse; after a transfer that is megabytes of a
+        // 256 KiB frame's buffers. malloc_trim returns the free pages of every arena.
+        malloc_trim(0);
+#endif
+    });
+}
+
+void StreamServer::opened(const QString &kind)
+{
+    m_stats.openByKind[kind] += 1;
+    ++m_open;
+    m_idleTrim.stop();
+}
+
+void StreamServer::ended(const QString &kind)
+{
+    m_stats.openByKind[kind] -= 1;
+    if (--m_open == 0)
+        m_idleTrim.start(kIdleTrimMs);
+}
 
 void StreamServer::serve(TunnelSession *session)
 {
@@ -59,9 +86,9 @@ void StreamServer::serveTcp(TunnelStream *stream, quint16 port)
         }
         guarded->accept();
         auto *pipe = new StreamPipe(channel, guarded, this);
-        m_stats.openByKind[QStringLiteral("tcp")] += 1;
+        opened(QStringLiteral("tcp"));
         connect(pipe, &StreamPipe::finished, this, [this, pipe](const QString &error) {
-            m_stats.openByKind[QStringLiteral("tcp")] -= 1;
+            ended(QStringLiteral("tcp"));
             m_stats.bytesIn += pipe->bytesDown();
             m_stats.bytesOut += pipe->bytesUp();
             if (!error.isEmpty())
@@ -100,9 +127,9 @@ void StreamServer::serveUdp(TunnelStream *stream, quint16 port)
                 flow->send(datagram.data());
         }
     });
-    m_stats.openByKind[QStringLiteral("udp")] += 1;
+    opened(QStringLiteral("udp"));
     connect(flow, &DatagramStream::finished, this, [this, socket, flow] {
-        m_stats.openByKind[QStringLiteral("udp")] -= 1;
+        ended(QStringLiteral("udp"));
         m_stats.bytesIn += flow->bytesReceived();
         m_stats.bytesOut += flow->bytesSent();
         socket->deleteLater();

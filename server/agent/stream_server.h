@@ -2,6 +2,7 @@
 
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
 namespace coder::core::tunnel {
 class TunnelSession;
@@ -14,7 +15,9 @@ namespace coder::server::agent {
 // a connection to that port on the workspace's loopback (connected without waiting; a port
 // nobody listens on is refused with the reason, which the user sees); a `udp` stream carries
 // datagrams to and from a socket connected to that port. Kinds not served yet are refused by
-// name. Counts what it serves, for the agent's stats.
+// name. Counts what it serves, for the agent's stats. Once the last stream has ended and none
+// followed for a few seconds, it hands the memory its buffers used back to the system: an idle
+// agent in every workspace should stay small.
 class StreamServer : public QObject
 {
     Q_OBJECT
@@ -36,8 +39,13 @@ private:
     void onStreamRequested(core::tunnel::TunnelStream *stream, const QByteArray &target);
     void serveTcp(core::tunnel::TunnelStream *stream, quint16 port);
     void serveUdp(core::tunnel::TunnelStream *stream, quint16 port);
+    void opened(const QString &kind);
+    void ended(const QString &kind);
 
+    static constexpr int kIdleTrimMs = 5000;
     Stats m_stats;
+    int m_open = 0;
+    QTimer m_idleTrim;
 };
 
 } // namespace coder::server::agent
