@@ -1,8 +1,8 @@
 // The tunnel over a real WebSocket on loopback (core/tunnel/tunnel_transport.h, core/
 // websocket_dialer.h): the dialer's handshake against a server that answers as coderd does,
 // streams carrying megabytes both ways, protocol errors reaching the other end as the close
-// reason, a refusal's status and message, and our client framing read by an independent
-// implementation (QtWebSockets' server echoing back).
+// reason, a refusal's status and message, our client framing read by an independent
+// implementation (QtWebSockets' server echoing back), and the same tunnel over TLS (wss://).
 
 #include "core/tunnel/tunnel_session.h"
 #include "core/tunnel/tunnel_transport.h"
@@ -11,10 +11,15 @@
 #include "core/websocket_handshake.h"
 #include "tunnel_test_support.h"
 
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 #include <QWebSocketServer>
@@ -26,6 +31,28 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// Accepts TCP connections, or TLS ones as coderd's HTTPS listener does (QSslSocket, server
+// encryption started at once) when given a configuration.
+class Listener : public QTcpServer
+{
+public:
+    std::optional<QSslConfiguration> tls;
+
+protected:
+    void incomingConnection(qintptr descriptor) override
+    {
+        if (!tls) {
+            QTcpServer::incomingConnection(descriptor);
+            return;
+        }
+        auto *socket = new QSslSocket(this);
+        socket->setSslConfiguration(*tls);
+        QVERIFY(socket->setSocketDescriptor(descriptor));
+        socket->startServerEncryption();
+        addPendingConnection(socket);
+    }
+};
+
 // The server's end as coderd has it: the handshake answered by hand (or refused), then the
 // socket handed over.
 class HandshakeServer : public QObject
@@ -35,15 +62,20 @@ public:
     QByteArray refusal; // set: answered instead of the upgrade
     std::function<void(QTcpSocket *)> upgraded;
 
-    HandshakeServer()
+    explicit HandshakeServer(std::optional<QSslConfiguration> tls = std::nullopt)
     {
+        m_server.tls = std::move(tls);
         QVERIFY(m_server.listen(QHostAddress::LocalHost));
         connect(&m_server, &QTcpServer::newConnection, this, [this] {
             QTcpSocket *socket = m_server.nextPendingConnection();
             connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onRequest(socket); });
         });
     }
-    QUrl url() const { return QUrl(u"ws://127.0.0.1:%1/tunnel"_s.arg(m_server.serverPort())); }
+    QUrl url() const
+    {
+        return QUrl(u"%1://127.0.0.1:%2/tunnel"_s.arg(m_server.tls ? u"wss"_s : u"ws"_s)
+                        .arg(m_server.serverPort()));
+    }
 
 private:
     void onRequest(QTcpSocket *socket)
@@ -66,7 +98,7 @@ private:
         upgraded(socket);
     }
 
-    QTcpServer m_server;
+    Listener m_server;
 };
 
 // Runs a dialer to its end; returns the upgraded socket or null, and what it said otherwise.
@@ -95,6 +127,43 @@ QTcpSocket *dial(const QUrl &url, QString *failure = nullptr, ApiError *refusal 
     return socket;
 }
 
+// Starts an echo service on every tunnel the server upgrades: each stream sends back what it gets,
+// and closes after.
+void serveEcho(HandshakeServer &server, std::unique_ptr<TunnelSession> &listener)
+{
+    server.upgraded = [&listener](QTcpSocket *socket) {
+        listener = std::make_unique<TunnelSession>(
+            new WebSocketTransport(socket, WebSocketTransport::Role::Server),
+            TunnelSession::Side::Listener);
+        QObject::connect(listener.get(), &TunnelSession::streamRequested, listener.get(),
+                         [](TunnelStream *stream, const QByteArray &) {
+                             stream->accept();
+                             QObject::connect(stream, &QIODevice::readyRead, stream,
+                                              [stream] { stream->write(stream->readAll()); });
+                             QObject::connect(stream, &QIODevice::readChannelFinished, stream,
+                                              [stream] { stream->closeWrite(); });
+                         });
+    };
+}
+
+// Sends bulk through an echo stream of dialer and checks that all of it comes back.
+void echoRoundTrip(TunnelSession &dialer, qsizetype bytes)
+{
+    QByteArray bulk(bytes, Qt::Uninitialized);
+    for (qsizetype i = 0; i < bulk.size(); ++i)
+        bulk[i] = char(i * 31 + i / 65536);
+    QPointer<TunnelStream> stream = dialer.open(R"({"target":"tcp","port":1})");
+    QVERIFY(stream);
+    QSignalSpy opened(stream.data(), &TunnelStream::opened);
+    stream->write(bulk);
+    stream->closeWrite();
+    const QByteArray received = coder::core::tunnel::test::readFully(stream, bulk.size());
+    QCOMPARE(opened.size(), 1);
+    QVERIFY(received == bulk);
+    QTRY_VERIFY(!stream); // finished both ways, deleted by its session
+    QCOMPARE(dialer.streamCount(), 0);
+}
+
 } // namespace
 
 class TestTunnelWebSocket : public QObject
@@ -110,20 +179,7 @@ private Q_SLOTS:
     void init()
     {
         m_server = std::make_unique<HandshakeServer>();
-        m_server->upgraded = [this](QTcpSocket *socket) {
-            m_listener = std::make_unique<TunnelSession>(
-                new WebSocketTransport(socket, WebSocketTransport::Role::Server),
-                TunnelSession::Side::Listener);
-            // An echo service: every stream sends back what it gets, and closes after.
-            connect(m_listener.get(), &TunnelSession::streamRequested, this,
-                    [](TunnelStream *stream, const QByteArray &) {
-                        stream->accept();
-                        connect(stream, &QIODevice::readyRead, stream,
-                                [stream] { stream->write(stream->readAll()); });
-                        connect(stream, &QIODevice::readChannelFinished, stream,
-                                [stream] { stream->closeWrite(); });
-                    });
-        };
+        serveEcho(*m_server, m_listener);
         QString failure;
         QTcpSocket *socket = dial(m_server->url(), &failure);
         QVERIFY2(socket, qPrintable(failure));
@@ -140,21 +196,51 @@ private Q_SLOTS:
         m_server.reset();
     }
 
-    void megabytesGoThereAndBack()
+    void megabytesGoThereAndBack() { echoRoundTrip(*m_dialer, 8 * 1024 * 1024); }
+
+    // wss:// as against an HTTPS coderd: an untrusted certificate fails the dial with the reason;
+    // trusted, the tunnel carries megabytes both ways (Qt's TLS socket, no SO_RCVLOWAT).
+    void aTunnelOverTlsCarriesMegabytes()
     {
-        QByteArray bulk(8 * 1024 * 1024, Qt::Uninitialized);
-        for (qsizetype i = 0; i < bulk.size(); ++i)
-            bulk[i] = char(i * 31 + i / 65536);
-        QPointer<TunnelStream> stream = m_dialer->open(R"({"target":"tcp","port":1})");
-        QVERIFY(stream);
-        QSignalSpy opened(stream.data(), &TunnelStream::opened);
-        stream->write(bulk);
-        stream->closeWrite();
-        const QByteArray received = coder::core::tunnel::test::readFully(stream, bulk.size());
-        QCOMPARE(opened.size(), 1);
-        QVERIFY(received == bulk);
-        QTRY_VERIFY(!stream); // finished both ways, deleted by its session
-        QCOMPARE(m_dialer->streamCount(), 0);
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(u"cert.pem"_s);
+        const QString key = dir.filePath(u"key.pem"_s);
+        QProcess openssl;
+        openssl.start(u"openssl"_s,
+                      {u"req"_s, u"-x509"_s, u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s,
+                       u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s, u"-days"_s, u"1"_s,
+                       u"-subj"_s, u"/CN=127.0.0.1"_s, u"-addext"_s,
+                       u"subjectAltName=IP:127.0.0.1"_s, u"-keyout"_s, key, u"-out"_s, cert});
+        QVERIFY2(openssl.waitForFinished(30000) && openssl.exitCode() == 0, // blocking ok: test
+                 openssl.readAllStandardError().constData());
+        QSslConfiguration serverTls = QSslConfiguration::defaultConfiguration();
+        serverTls.setLocalCertificateChain(QSslCertificate::fromPath(cert));
+        QFile keyFile(key);
+        QVERIFY(keyFile.open(QIODevice::ReadOnly));
+        serverTls.setPrivateKey(QSslKey(keyFile.readAll(), QSsl::Ec));
+        QVERIFY(!serverTls.privateKey().isNull());
+
+        HandshakeServer server(serverTls);
+        std::unique_ptr<TunnelSession> listener;
+        serveEcho(server, listener);
+        QCOMPARE(server.url().scheme(), u"wss"_s);
+
+        QString failure;
+        QVERIFY(!dial(server.url(), &failure));
+        QVERIFY2(failure.contains(u"certificate"_s, Qt::CaseInsensitive), qPrintable(failure));
+
+        const QSslConfiguration previous = QSslConfiguration::defaultConfiguration();
+        QSslConfiguration trusting = previous;
+        trusting.setCaCertificates(QSslCertificate::fromPath(cert));
+        QSslConfiguration::setDefaultConfiguration(trusting);
+        QTcpSocket *socket = dial(server.url(), &failure);
+        QSslConfiguration::setDefaultConfiguration(previous);
+        QVERIFY2(socket, qPrintable(failure));
+        QVERIFY(qobject_cast<QSslSocket *>(socket));
+        TunnelSession dialer(new WebSocketTransport(socket, WebSocketTransport::Role::Client),
+                             TunnelSession::Side::Dialer);
+        QTRY_VERIFY(listener != nullptr);
+        echoRoundTrip(dialer, 8 * 1024 * 1024);
     }
 
     void aProtocolErrorReachesThePeerAsTheCloseReason()
