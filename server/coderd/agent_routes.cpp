@@ -27,6 +27,35 @@ HttpHandler asAgent(AgentService &agents, AgentHandler handler)
     };
 }
 
+// A user's tunnel to an agent: refused before the handshake unless the actor may connect to it;
+// asked again while the tunnel lives (the token, the user, the access to the workspace).
+RouteKit::SocketHandler clientTunnel(const RouteKit &kit, AgentService &agents,
+                                     const AgentRelay &relay)
+{
+    return [&kit, &agents, relay](HttpRequest &request, const Actor &actor) {
+        auto id = uuidParam(request, QStringLiteral("workspaceagent"));
+        if (!id)
+            return refuseUpgrade(id.error());
+        auto agent = agents.findToConnect(actor, *id);
+        if (!agent)
+            return refuseUpgrade(agent.error());
+        ClientLink::Access access;
+        access.check = [&kit, &agents, actor, id = *id]() -> std::optional<DomainError> {
+            Outcome<Actor> now = kit.reauthenticate(actor);
+            if (!now)
+                return now.error();
+            if (auto found = agents.findToConnect(*now, id); !found)
+                return found.error();
+            return std::nullopt;
+        };
+        access.pool = relay.pool;
+        access.intervalMs = relay.accessCheckMs;
+        return WebSocketDecision::acceptingFramed([relay, id = *id, access](QTcpSocket *socket) {
+            ClientLink::start(socket, id, *relay.registry, access);
+        });
+    };
+}
+
 } // namespace
 
 void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agents,
@@ -141,19 +170,8 @@ void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agen
                kit.withId(param, [&agents](const Actor &actor, const QUuid &id, HttpRequest &) {
                    return respond(agents.listeningPorts(actor, id));
                }));
-    router.addWebSocket(
-        path + QStringLiteral("/tunnel"),
-        kit.authenticatedWebSocket([&agents, relay](HttpRequest &request, const Actor &actor) {
-            auto id = uuidParam(request, QStringLiteral("workspaceagent"));
-            if (!id)
-                return refuseUpgrade(id.error());
-            auto agent = agents.findToConnect(actor, *id);
-            if (!agent)
-                return refuseUpgrade(agent.error());
-            return WebSocketDecision::acceptingFramed([relay, id = *id](QTcpSocket *socket) {
-                ClientLink::start(socket, id, *relay.registry);
-            });
-        }));
+    router.addWebSocket(path + QStringLiteral("/tunnel"),
+                        kit.authenticatedWebSocket(clientTunnel(kit, agents, relay)));
 }
 
 } // namespace coder::server

@@ -53,7 +53,18 @@ Outcome<Principal> Authenticator::authenticate(const HttpRequest &request)
     if (!token)
         return unauthorized(QStringLiteral("The session token is malformed."));
 
-    StoreResult<ApiKeyWithUser> found = m_store.users().apiKeyWithUser(token->id);
+    return validate(token->id, token->hashedSecret(), request.peerAddress.toString());
+}
+
+Outcome<Principal> Authenticator::revalidate(const Principal &principal, const QString &ipAddress)
+{
+    return validate(principal.key.id, principal.key.hashedSecret, ipAddress);
+}
+
+Outcome<Principal> Authenticator::validate(const QString &keyId, const QByteArray &hashedSecret,
+                                           const QString &ipAddress)
+{
+    StoreResult<ApiKeyWithUser> found = m_store.users().apiKeyWithUser(keyId);
     if (!found) {
         if (found.error().kind == StoreError::Unavailable)
             return DomainError::unavailable(QStringLiteral(
@@ -64,7 +75,7 @@ Outcome<Principal> Authenticator::authenticate(const HttpRequest &request)
     }
     ApiKey &key = found->key;
     const User &user = found->user;
-    if (!constantTimeEquals(key.hashedSecret, token->hashedSecret()))
+    if (!constantTimeEquals(key.hashedSecret, hashedSecret))
         return unauthorized(QStringLiteral("The session token is invalid or was revoked."));
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (key.expiresAt <= now)
@@ -73,11 +84,11 @@ Outcome<Principal> Authenticator::authenticate(const HttpRequest &request)
     if (user.status == QLatin1String("suspended"))
         return unauthorized(QStringLiteral("Your account has been suspended. Contact an "
                                            "administrator to reactivate it."));
-    recordUse(key, user, request);
+    recordUse(key, user, ipAddress);
     return Principal{user, key, subjectOf(user, key)};
 }
 
-void Authenticator::recordUse(ApiKey &key, const User &user, const HttpRequest &request)
+void Authenticator::recordUse(ApiKey &key, const User &user, const QString &ipAddress)
 {
     const QDateTime now = QDateTime::currentDateTimeUtc();
     if (key.lastUsed.isValid() && key.lastUsed.msecsTo(now) < usageWriteIntervalMs)
@@ -86,7 +97,7 @@ void Authenticator::recordUse(ApiKey &key, const User &user, const HttpRequest &
     if (key.loginType == QLatin1String("password"))
         key.expiresAt =
             now.addSecs(key.lifetimeSeconds > 0 ? key.lifetimeSeconds : sessionLifetimeSeconds);
-    key.ipAddress = request.peerAddress.toString();
+    key.ipAddress = ipAddress;
     if (!m_store.users().updateApiKeyUsage(key.id, key.lastUsed, key.expiresAt, key.ipAddress))
         qCWarning(lcAuth) << "could not record the use of api key" << key.id;
     if (!m_store.users().updateLastSeen(user.id, now))

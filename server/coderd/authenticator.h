@@ -22,12 +22,18 @@ public:
     // Unauthorized without a valid token; Forbidden for a change the cookie alone authenticates
     // without a JSON content type; Unavailable when the database does not answer.
     Outcome<Principal> authenticate(const HttpRequest &request);
+    // The same checks again for a principal authenticated earlier, as a long-lived connection
+    // (a tunnel) makes them now and then: its key still there, unexpired, its user not
+    // suspended; the roles as they are now. A use of the key, as a request is.
+    Outcome<Principal> revalidate(const Principal &principal, const QString &ipAddress);
 
     // The RBAC subject of a request made by user with key (roles, and the key's scope).
     static Subject subjectOf(const User &user, const ApiKey &key);
 
 private:
-    void recordUse(ApiKey &key, const User &user, const HttpRequest &request);
+    Outcome<Principal> validate(const QString &keyId, const QByteArray &hashedSecret,
+                                const QString &ipAddress);
+    void recordUse(ApiKey &key, const User &user, const QString &ipAddress);
 
     Store &m_store;
 };

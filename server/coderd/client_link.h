@@ -2,14 +2,21 @@
 
 #include "agent_locator.h"
 #include "core/mailbox.h"
+#include "domain_error.h"
 #include "relay_stream.h"
 
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 #include <QUuid>
+#include <functional>
+#include <optional>
 
 class QTcpSocket;
 
+namespace coder::core {
+class WorkPool;
+}
 namespace coder::core::tunnel {
 class WebSocketTransport;
 }
@@ -20,12 +27,21 @@ namespace coder::server {
 // the event-loop thread that accepted it. It checks every frame the client sends, holds the
 // client's DATA to the credit the agent granted, and passes frames to wherever the locator says
 // the agent is; a stream opened while the agent is away is refused with the reason. Lives as
-// long as its socket.
+// long as its socket, or until its access check fails: the user's token revoked or expired, the
+// user suspended, the workspace gone or no longer theirs end the tunnel with the reason.
 class ClientLink : public QObject
 {
     Q_OBJECT
 public:
-    static void start(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator);
+    struct Access
+    {
+        // Blocking (SQL), run on pool: why the user may no longer use this tunnel, if so.
+        std::function<std::optional<DomainError>()> check;
+        core::WorkPool *pool = nullptr;
+        int intervalMs = 30000;
+    };
+    static void start(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator,
+                      Access access);
 
     // On this link's thread, from the agent's end: a frame of client stream clientStream.
     void fromAgent(quint32 clientStream, QByteArray frame);
@@ -37,8 +53,9 @@ private:
         RelayStream state; // polices the client's side
     };
 
-    ClientLink(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator);
+    ClientLink(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator, Access access);
     ~ClientLink() override;
+    void checkAccess();
     void onClientFrame(QByteArray &frame);
     void onClosed();
     void open(quint32 id, const QByteArray &frame);
@@ -49,6 +66,9 @@ private:
     QUuid m_agentId;
     AgentLocator &m_locator;
     const quint64 m_key;
+    Access m_access;
+    QTimer m_accessTimer;
+    bool m_checking = false;
     QHash<quint32, Stream> m_streams;
     core::Mailbox m_mailbox{this};
 };

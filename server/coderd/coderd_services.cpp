@@ -19,7 +19,8 @@ CoderdServices::CoderdServices(Store &store, Pubsub &pubsub, core::WorkPool &poo
                m_jobLogs),
       m_daemons(store, config.provisionerDaemonPsk),
       m_agents(store, pubsub), m_relay{&m_agentRegistry, core::SerialLane(pool),
-                                       config.agentHeartbeatIntervalMs},
+                                       config.agentHeartbeatIntervalMs, &pool,
+                                       config.tunnelAccessCheckIntervalMs},
       m_kit(m_authenticator), m_logStreaming{m_jobLogs, pool, pubsub}
 {}
 

@@ -66,6 +66,16 @@ WebSocketHandler RouteKit::authenticatedWebSocket(SocketHandler handler) const
     };
 }
 
+Outcome<Actor> RouteKit::reauthenticate(const Actor &actor) const
+{
+    Outcome<Principal> principal = m_authenticator.revalidate(actor.principal, actor.ipAddress);
+    if (!principal)
+        return principal.error();
+    Actor now = actor;
+    now.principal = std::move(*principal);
+    return now;
+}
+
 Actor RouteKit::actorOf(const HttpRequest &request, Principal principal)
 {
     Actor actor;

@@ -36,6 +36,9 @@ public:
     static HttpHandler anonymous(Handler handler);
     // The same as authenticated() for a WebSocket route: refused before the handshake.
     WebSocketHandler authenticatedWebSocket(SocketHandler handler) const;
+    // The actor of a long-lived connection, authenticated again now (Authenticator::revalidate).
+    // Blocking (SQL): on a pool thread.
+    Outcome<Actor> reauthenticate(const Actor &actor) const;
 
     // Who sent request, from where: its peer address, User-Agent and X-Request-Id (both cut to
     // a sane length, as they go into the audit log).

@@ -34,6 +34,7 @@ struct ServerOptions
     double heartbeatTimeoutSeconds = 60;
     double autobuildPollSeconds = 60;
     double agentHeartbeatSeconds = 15;
+    double tunnelAccessCheckSeconds = 30;
 };
 
 QString q(const std::string &s)
@@ -64,6 +65,7 @@ int runServer(const ServerOptions &options)
     config.provisionerHeartbeatTimeoutMs = int(options.heartbeatTimeoutSeconds * 1000);
     config.autobuildPollIntervalMs = int(options.autobuildPollSeconds * 1000);
     config.agentHeartbeatIntervalMs = int(options.agentHeartbeatSeconds * 1000);
+    config.tunnelAccessCheckIntervalMs = int(options.tunnelAccessCheckSeconds * 1000);
 
     std::signal(SIGPIPE, SIG_IGN);
     core::UnixSignalWatcher signalWatcher({SIGINT, SIGTERM});
@@ -171,6 +173,12 @@ void registerServerCommand(CLI::App &app)
                     "Seconds between pings of each agent's tunnel; an agent silent for two is "
                     "disconnected")
         ->envname("CODER_AGENT_HEARTBEAT_INTERVAL")
+        ->capture_default_str()
+        ->check(CLI::Range(0.2, 3600.0));
+    cmd->add_option("--tunnel-access-check-interval", options->tunnelAccessCheckSeconds,
+                    "Seconds between checks of an open tunnel's token and access to its "
+                    "workspace; a revoked token, a suspended user or lost access ends it")
+        ->envname("CODER_TUNNEL_ACCESS_CHECK_INTERVAL")
         ->capture_default_str()
         ->check(CLI::Range(0.2, 3600.0));
     cmd->callback([options] { throw CLI::RuntimeError(runServer(*options)); });

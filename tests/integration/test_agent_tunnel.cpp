@@ -123,7 +123,8 @@ private Q_SLOTS:
         QVERIFY(m_dir.isValid());
         // A fixed port, so the agent finds coderd again after a restart.
         CODER_START_CODERD(m_coderd, {u"--http-address"_s, u"127.0.0.1:%1"_s.arg(freePort()),
-                                      u"--agent-heartbeat-interval"_s, u"1"_s});
+                                      u"--agent-heartbeat-interval"_s, u"1"_s,
+                                      u"--tunnel-access-check-interval"_s, u"0.5"_s});
         m_owner = api().setupOwner();
         QVERIFY(!m_owner.isEmpty());
         m_cli = std::make_unique<CoderCli>(m_dir.path() + u"/cli"_s, m_coderd.url(), m_owner);
@@ -483,6 +484,43 @@ private Q_SLOTS:
             {u"port-forward"_s, u"admin/ws"_s, u"--tcp"_s, u"%1:80"_s.arg(freePort())}, {}, 30000);
         QCOMPARE(run.exitCode, 1);
         QVERIFY2(!run.out.contains(u"Forwarding"_s), qPrintable(run.describe()));
+    }
+
+    // An open tunnel checks its token and access again: a token deleted while a port-forward
+    // runs on it ends the tunnel with the reason, closes the connection open through it, and
+    // the CLI's reconnection is refused, so it stops and says why.
+    void aRevokedTokenEndsItsTunnel()
+    {
+        const ApiReply created = api().post(u"/api/v2/users/me/keys/tokens"_s,
+                                            {{u"token_name"_s, u"forward"_s}}, m_owner);
+        QCOMPARE(created.status, 201);
+        const QByteArray token = created.json().value(u"key").toString().toLatin1();
+        CoderCli cli(m_dir.path() + u"/revoked"_s, m_coderd.url(), token);
+        const quint16 port = freePort();
+        PortForward forward(cli, {u"ws"_s, u"--tcp"_s, u"%1:%2"_s.arg(port).arg(m_echo.port())});
+        QVERIFY(forward.waitForListeners(1));
+        QTcpSocket open;
+        open.connectToHost(QHostAddress::LocalHost, port);
+        QVERIFY(open.waitForConnected(5000)); // blocking ok: a test's client
+        open.write("still here");
+        QVERIFY(waitFor([&] { return open.waitForReadyRead(100) && open.bytesAvailable() > 0; },
+                        10000));
+        QCOMPARE(open.readAll(), QByteArray("still here"));
+
+        QCOMPARE(api()
+                     .del(u"/api/v2/users/me/keys/%1"_s.arg(QString::fromLatin1(token.left(10))),
+                          m_owner)
+                     .status,
+                 204);
+        QVERIFY(forward.process().waitForFinished(15000)); // blocking ok: a test's child
+        QCOMPARE(forward.process().exitCode(), 1);
+        const QByteArray said = forward.stderrText();
+        QVERIFY2(said.contains("Access to the workspace ended: The session token is invalid or "
+                               "was revoked.") &&
+                     said.contains("coderd refused the tunnel: 401"),
+                 said.constData());
+        QVERIFY(open.state() == QAbstractSocket::UnconnectedState ||
+                open.waitForDisconnected(5000)); // blocking ok: a test's client
     }
 
     void agentRestartIsPickedUp()
