@@ -34,7 +34,7 @@ StreamPipe::StreamPipe(TcpChannel *channel, TunnelStream *stream, QObject *paren
 StreamPipe::~StreamPipe()
 {
     if (!m_done && m_stream)
-        m_stream->reset(QStringLiteral("the forward was stopped"));
+        m_stream->abort(QStringLiteral("the forward was stopped"));
 }
 
 void StreamPipe::pumpUp()
@@ -96,7 +96,7 @@ void StreamPipe::fail(const QString &error)
         return;
     m_done = true;
     if (m_stream && m_stream->state() != TunnelStream::State::Finished)
-        m_stream->reset(error);
+        m_stream->abort(error);
     m_channel->disconnect(this);
     m_channel->deleteLater(); // closes the connection (it may be the one that reported)
     Q_EMIT finished(error);

@@ -46,7 +46,7 @@ void TunnelStream::closeWrite()
     schedulePump();
 }
 
-void TunnelStream::reset(const QString &reason)
+void TunnelStream::abort(const QString &reason)
 {
     if (m_state == State::Finished)
         return;
@@ -58,7 +58,7 @@ void TunnelStream::reset(const QString &reason)
 void TunnelStream::close()
 {
     if (m_state != State::Finished)
-        reset(QStringLiteral("closed"));
+        abort(QStringLiteral("closed"));
     QIODevice::close();
 }
 
@@ -182,11 +182,11 @@ void TunnelStream::onOpenErr(const QString &message)
 void TunnelStream::onData(QByteArray payload)
 {
     if (m_remoteClosed) {
-        reset(QStringLiteral("data after the peer's close"));
+        abort(QStringLiteral("data after the peer's close"));
         return;
     }
     if (payload.size() > m_receiveWindow) {
-        reset(QStringLiteral("data past the flow-control window"));
+        abort(QStringLiteral("data past the flow-control window"));
         return;
     }
     if (payload.isEmpty())
@@ -201,7 +201,7 @@ void TunnelStream::onWindow(quint32 credit)
     // An honest peer grants back only what it read of what was sent: the credit never
     // exceeds the initial window.
     if (m_sendCredit + credit > kInitialWindow) {
-        reset(QStringLiteral("credit past the flow-control window"));
+        abort(QStringLiteral("credit past the flow-control window"));
         return;
     }
     m_sendCredit += credit;

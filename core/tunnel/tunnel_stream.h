@@ -37,8 +37,9 @@ public:
     void refuse(const QString &message);
     // No more writes from this end: CLOSE goes out once what was written has been sent.
     void closeWrite();
-    // Ends the stream both ways now; the peer sees the reason.
-    void reset(const QString &reason);
+    // Ends the stream both ways now (a RESET frame); the peer sees the reason. Not named reset:
+    // QIODevice::reset() is a seek.
+    void abort(const QString &reason);
     bool isWriteClosed() const { return m_wantClose; }
     bool isReadFinished() const { return m_remoteClosed; }
 

@@ -101,14 +101,15 @@ bool loaderHasArgv0(const QString &loader)
     return process.readAllStandardOutput().contains("--argv0");
 }
 
-// Shared libraries some plugin loads with dlopen() by name, not through DT_NEEDED.
-// A start script for the binary at binaryPath (@NAME@: its file name).
+// A start script for the binary at binaryPath (@NAME@: its file name, which prepare() checked
+// is safe inside the script's double quotes).
 QByteArray startScriptText(const char *script, const QString &binaryPath)
 {
     return QByteArray(script).replace("@NAME@",
                                       QFile::encodeName(QFileInfo(binaryPath).fileName()));
 }
 
+// Shared libraries some plugin loads with dlopen() by name, not through DT_NEEDED.
 QString findLibrary(const QString &name, const QStringList &directories)
 {
     for (const QString &directory : directories) {
@@ -213,6 +214,12 @@ Result<QString, AgentBundleError> AgentBundle::prepare() const
         return AgentBundleError{
             QStringLiteral("the agent binary %1 does not exist or is not executable")
                 .arg(m_binaryPath)};
+    static const QRegularExpression plainName(QStringLiteral("^[A-Za-z0-9._-]+$"));
+    if (!plainName.match(binary.fileName()).hasMatch())
+        return AgentBundleError{
+            QStringLiteral("the agent binary's name %1 has characters other than letters, digits, "
+                           "'.', '_' and '-'")
+                .arg(binary.fileName())};
     if (!QDir().mkpath(m_cacheDirectory))
         return AgentBundleError{
             QStringLiteral("cannot create the agent bundle directory %1").arg(m_cacheDirectory)};

@@ -93,7 +93,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 break;
             case 5:
                 if (action & 0x80)
-                    stream->reset(QStringLiteral("reset"));
+                    stream->abort(QStringLiteral("reset"));
                 break;
             }
         }

@@ -163,7 +163,7 @@ private Q_SLOTS:
         qint64 writeAfterReset = 0;
         connect(dialed.data(), &TunnelStream::failed, this,
                 [&] { writeAfterReset = dialed->write("x"); });
-        answered->reset(QStringLiteral("agent restarting"));
+        answered->abort(QStringLiteral("agent restarting"));
         QVERIFY(!answered || answered->state() == TunnelStream::State::Finished);
         QTRY_COMPARE(failed.size(), 1);
         QCOMPARE(failed.first().first().toString(), QStringLiteral("agent restarting"));

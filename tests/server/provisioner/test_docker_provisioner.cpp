@@ -322,6 +322,14 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(m_bundle + QStringLiteral("/lib/libQt6Core.so.6")));
         QVERIFY(QFileInfo::exists(m_bundle + QStringLiteral("/lib/libc.so.6")));
 
+        // A binary whose name would not stay a name inside the start script is refused.
+        const QString odd = m_temp.filePath(u"odd$(touch x)\"agent"_qs);
+        QVERIFY(QFile::copy(agentBinary(), odd));
+        const auto refused = AgentBundle(odd, m_temp.filePath(QStringLiteral("bundles"))).prepare();
+        QVERIFY(!refused.ok());
+        QVERIFY2(refused.error().message.contains(u"has characters other than"_qs),
+                 qPrintable(refused.error().message));
+
         // Started by another name, from another directory: the script finds its bundle.
         const QString link = m_temp.filePath(QStringLiteral("elsewhere"));
         QVERIFY(QDir().mkpath(link));
