@@ -6,6 +6,8 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 #include <utility>
@@ -21,6 +23,11 @@ constexpr qint64 kChunk = kMaxDataPayload; // one read fills one DATA frame
 TcpChannel::TcpChannel(int descriptor, QObject *parent) : QObject(parent), m_fd(descriptor)
 {
     ::fcntl(m_fd, F_SETFL, ::fcntl(m_fd, F_GETFL) | O_NONBLOCK);
+    // A forward re-segments what it carries: Nagle's algorithm here would hold back the second
+    // small write of a request the application sent at once (it set TCP_NODELAY itself, or
+    // wrote it whole), until the first is acknowledged. Go, and so Coder, turns it off too.
+    const int noDelay = 1;
+    ::setsockopt(m_fd, IPPROTO_TCP, TCP_NODELAY, &noDelay, sizeof noDelay);
     m_readNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Read, this);
     m_writeNotifier = new QSocketNotifier(m_fd, QSocketNotifier::Write, this);
     m_writeNotifier->setEnabled(false);

@@ -18,6 +18,7 @@
 #include <cerrno>
 #include <memory>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -154,6 +155,18 @@ private Q_SLOTS:
         m_agent.reset();
         m_forward.close();
         m_service.close();
+    }
+
+    // Both ends of a forward send small writes at once: Nagle's algorithm is off on them.
+    void aChannelDoesNotDelaySmallWrites()
+    {
+        const int fd = connectTo(m_service.serverPort());
+        QVERIFY(fd >= 0);
+        TcpChannel channel(fd);
+        int noDelay = 0;
+        socklen_t size = sizeof noDelay;
+        QCOMPARE(::getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &noDelay, &size), 0);
+        QCOMPARE(noDelay, 1);
     }
 
     void theServiceAnswersAfterTheClientsFin()
