@@ -34,10 +34,11 @@ constexpr qsizetype kTransportHeadroom = 14;
 // What a payload needs free in front of it to become a frame on the wire in place.
 constexpr qsizetype kFrameRoom = kTransportHeadroom + kFrameHeaderBytes;
 // The credit each side starts with for each stream, in both directions. It bounds the bytes in
-// flight between a stream's two ends, across the relay and three processes' scheduling: 1 MiB
-// left bulk transfers waiting for WINDOW frames (about 600 MB/s here), 4 MiB does not (about
-// 700-860 MB/s), and 8 MiB gained nothing more. OpenSSH's channel window is 2 MiB.
-constexpr quint32 kInitialWindow = 4 * 1024 * 1024;
+// flight between a stream's two ends, across the relay and three processes' scheduling, and so
+// what the relay may hold for a slow reader: 1 MiB left bulk transfers waiting for WINDOW
+// frames (about 600 MB/s here); 4 MiB did not, but let coderd grow past 8 MiB for one echo
+// stream read slowly (test_agent_tunnel). 2 MiB is OpenSSH's channel window too.
+constexpr quint32 kInitialWindow = 2 * 1024 * 1024;
 
 struct Frame
 {

@@ -39,17 +39,10 @@ RouteKit::SocketHandler clientTunnel(const RouteKit &kit, AgentService &agents,
         auto agent = agents.findToConnect(actor, *id);
         if (!agent)
             return refuseUpgrade(agent.error());
-        ClientLink::Access access;
-        access.check = [&kit, &agents, actor, id = *id]() -> std::optional<DomainError> {
-            Outcome<Actor> now = kit.reauthenticate(actor);
-            if (!now)
-                return now.error();
-            if (auto found = agents.findToConnect(*now, id); !found)
-                return found.error();
-            return std::nullopt;
-        };
-        access.pool = relay.pool;
-        access.intervalMs = relay.accessCheckMs;
+        const AccessWatch::Options access =
+            kit.accessWatch(actor, [&agents, id = *id](const Actor &now) {
+                return refusalOf(agents.findToConnect(now, id));
+            });
         return WebSocketDecision::acceptingFramed([relay, id = *id, access](QTcpSocket *socket) {
             ClientLink::start(socket, id, *relay.registry, access);
         });
@@ -134,38 +127,43 @@ void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agen
         }));
     // Coder's follow: each message a JSON array of the logs since the last one, until the agent
     // can send no more (a newer build, or the end of its stop).
-    router.addWebSocket(
-        path + QStringLiteral("/logs"),
-        kit.authenticatedWebSocket([&agents, streaming](HttpRequest &request, const Actor &actor) {
-            auto id = uuidParam(request, QStringLiteral("workspaceagent"));
-            if (!id)
-                return refuseUpgrade(id.error());
-            auto agent = agents.findToRead(actor, *id);
-            if (!agent)
-                return refuseUpgrade(agent.error());
-            auto after = logsAfter(request);
-            if (!after)
-                return refuseUpgrade(after.error());
-            LogStream::Source source{
-                channels::workspace(agent->workspaceId),
-                [&agents, id = *id](qint64 after) -> Outcome<LogStream::Batch> {
-                    auto batch = agents.logBatch(id, after);
-                    if (!batch)
-                        return batch.error();
-                    LogStream::Batch out;
-                    if (!batch->logs.isEmpty()) {
-                        out.messages.append(core::json::toJson(batch->logs));
-                        out.last = batch->logs.last().id;
-                    }
-                    out.ended = batch->ended;
-                    return out;
-                },
-                QStringLiteral("the agent's logs are complete")};
-            return WebSocketDecision::accepting(
-                [streaming, source, after = *after](QWebSocket *socket) {
-                    LogStream::start(streaming.pool, streaming.pubsub, socket, source, after);
-                });
-        }));
+    router.addWebSocket(path + QStringLiteral("/logs"),
+                        kit.authenticatedWebSocket([&kit, &agents, streaming](HttpRequest &request,
+                                                                              const Actor &actor) {
+                            auto id = uuidParam(request, QStringLiteral("workspaceagent"));
+                            if (!id)
+                                return refuseUpgrade(id.error());
+                            auto agent = agents.findToRead(actor, *id);
+                            if (!agent)
+                                return refuseUpgrade(agent.error());
+                            auto after = logsAfter(request);
+                            if (!after)
+                                return refuseUpgrade(after.error());
+                            LogStream::Source source{
+                                channels::workspace(agent->workspaceId),
+                                [&agents, id = *id](qint64 after) -> Outcome<LogStream::Batch> {
+                                    auto batch = agents.logBatch(id, after);
+                                    if (!batch)
+                                        return batch.error();
+                                    LogStream::Batch out;
+                                    if (!batch->logs.isEmpty()) {
+                                        out.messages.append(core::json::toJson(batch->logs));
+                                        out.last = batch->logs.last().id;
+                                    }
+                                    out.ended = batch->ended;
+                                    return out;
+                                },
+                                QStringLiteral("the agent's logs are complete")};
+                            const AccessWatch::Options access =
+                                kit.accessWatch(actor, [&agents, id = *id](const Actor &now) {
+                                    return refusalOf(agents.findToRead(now, id));
+                                });
+                            return WebSocketDecision::accepting(
+                                [streaming, source, after = *after, access](QWebSocket *socket) {
+                                    LogStream::start(streaming.pool, streaming.pubsub, socket,
+                                                     source, after, access);
+                                });
+                        }));
     router.add("GET", path + QStringLiteral("/listening-ports"),
                kit.withId(param, [&agents](const Actor &actor, const QUuid &id, HttpRequest &) {
                    return respond(agents.listeningPorts(actor, id));

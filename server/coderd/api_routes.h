@@ -31,8 +31,6 @@ struct AgentRelay
     AgentRegistry *registry = nullptr;
     core::SerialLane lane; // connection writes, in order
     int heartbeatMs = 15000;
-    core::WorkPool *pool = nullptr; // where a client tunnel's access is checked again
-    int accessCheckMs = 30000;      // how often
 };
 
 // Each registers one area of the API on the router (Coder's route names), handing each request

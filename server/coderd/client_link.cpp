@@ -2,7 +2,6 @@
 
 #include "core/tunnel/tunnel_session.h"
 #include "core/tunnel/tunnel_transport.h"
-#include "core/work_pool.h"
 
 #include <QLoggingCategory>
 #include <QSet>
@@ -27,47 +26,29 @@ void ClientPort::deliver(quint32 clientStream, QByteArray frame) const
 }
 
 void ClientLink::start(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator,
-                       Access access)
+                       AccessWatch::Options access)
 {
     new ClientLink(socket, agentId, locator, std::move(access));
 }
 
 ClientLink::ClientLink(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator,
-                       Access access)
+                       AccessWatch::Options access)
     : m_transport(new WebSocketTransport(socket, WebSocketTransport::Role::Server, this)),
-      m_agentId(agentId), m_locator(locator), m_key(nextClientKey++), m_access(std::move(access))
+      m_agentId(agentId), m_locator(locator), m_key(nextClientKey++)
 {
     connect(m_transport, &TunnelTransport::frameReceived, this, &ClientLink::onClientFrame);
     connect(m_transport, &TunnelTransport::closed, this, &ClientLink::onClosed);
-    if (m_access.check && m_access.pool) {
-        connect(&m_accessTimer, &QTimer::timeout, this, &ClientLink::checkAccess);
-        m_accessTimer.start(m_access.intervalMs);
-    }
+    new AccessWatch(
+        std::move(access),
+        [this](const DomainError &refusal) {
+            qCInfo(lcRelay) << "client tunnel to agent" << m_agentId << "ended:" << refusal.message;
+            m_transport->close(
+                false, QStringLiteral("Access to the workspace ended: %1").arg(refusal.message));
+        },
+        this);
 }
 
 ClientLink::~ClientLink() = default;
-
-void ClientLink::checkAccess()
-{
-    if (m_checking)
-        return; // the last check has not come back (a slow database): no pile-up
-    m_checking = true;
-    m_access.pool->run(m_mailbox.address(), m_access.check,
-                       [this](std::optional<DomainError> refusal) {
-                           m_checking = false;
-                           if (!refusal)
-                               return;
-                           // A database that does not answer (or fails) ends no tunnel.
-                           if (refusal->is(DomainError::Kind::Unavailable) ||
-                               refusal->is(DomainError::Kind::Internal))
-                               return;
-                           qCInfo(lcRelay) << "client tunnel to agent" << m_agentId
-                                           << "ended:" << refusal->message;
-                           m_transport->close(false, QStringLiteral("Access to the workspace "
-                                                                    "ended: %1")
-                                                         .arg(refusal->message));
-                       });
-}
 
 ClientPort ClientLink::port() const
 {
@@ -163,7 +144,6 @@ void ClientLink::resetBoth(quint32 id, const QString &reason)
 
 void ClientLink::onClosed()
 {
-    m_accessTimer.stop();
     m_mailbox.close();
     QSet<AgentEndpoint *> told;
     for (const Stream &stream : std::as_const(m_streams)) {

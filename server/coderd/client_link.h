@@ -1,22 +1,16 @@
 #pragma once
 
+#include "access_watch.h"
 #include "agent_locator.h"
 #include "core/mailbox.h"
-#include "domain_error.h"
 #include "relay_stream.h"
 
 #include <QHash>
 #include <QObject>
-#include <QTimer>
 #include <QUuid>
-#include <functional>
-#include <optional>
 
 class QTcpSocket;
 
-namespace coder::core {
-class WorkPool;
-}
 namespace coder::core::tunnel {
 class WebSocketTransport;
 }
@@ -33,15 +27,8 @@ class ClientLink : public QObject
 {
     Q_OBJECT
 public:
-    struct Access
-    {
-        // Blocking (SQL), run on pool: why the user may no longer use this tunnel, if so.
-        std::function<std::optional<DomainError>()> check;
-        core::WorkPool *pool = nullptr;
-        int intervalMs = 30000;
-    };
     static void start(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator,
-                      Access access);
+                      AccessWatch::Options access);
 
     // On this link's thread, from the agent's end: a frame of client stream clientStream.
     void fromAgent(quint32 clientStream, QByteArray frame);
@@ -53,9 +40,9 @@ private:
         RelayStream state; // polices the client's side
     };
 
-    ClientLink(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator, Access access);
+    ClientLink(QTcpSocket *socket, const QUuid &agentId, AgentLocator &locator,
+               AccessWatch::Options access);
     ~ClientLink() override;
-    void checkAccess();
     void onClientFrame(QByteArray &frame);
     void onClosed();
     void open(quint32 id, const QByteArray &frame);
@@ -66,9 +53,6 @@ private:
     QUuid m_agentId;
     AgentLocator &m_locator;
     const quint64 m_key;
-    Access m_access;
-    QTimer m_accessTimer;
-    bool m_checking = false;
     QHash<quint32, Stream> m_streams;
     core::Mailbox m_mailbox{this};
 };

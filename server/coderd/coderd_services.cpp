@@ -19,9 +19,9 @@ CoderdServices::CoderdServices(Store &store, Pubsub &pubsub, core::WorkPool &poo
                m_jobLogs),
       m_daemons(store, config.provisionerDaemonPsk),
       m_agents(store, pubsub), m_relay{&m_agentRegistry, core::SerialLane(pool),
-                                       config.agentHeartbeatIntervalMs, &pool,
-                                       config.tunnelAccessCheckIntervalMs},
-      m_kit(m_authenticator), m_logStreaming{m_jobLogs, pool, pubsub}
+                                       config.agentHeartbeatIntervalMs},
+      m_kit(m_authenticator, pool, config.tunnelAccessCheckIntervalMs), m_logStreaming{m_jobLogs,
+                                                                                       pool, pubsub}
 {}
 
 std::shared_ptr<Router> CoderdServices::router()

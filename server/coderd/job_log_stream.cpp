@@ -9,7 +9,7 @@ namespace coder::server {
 
 WebSocketHandler LogStreaming::route(const RouteKit &kit, const QString &param, JobOf jobOf) const
 {
-    return kit.authenticatedWebSocket([streaming = *this, param, jobOf = std::move(jobOf)](
+    return kit.authenticatedWebSocket([&kit, streaming = *this, param, jobOf = std::move(jobOf)](
                                           HttpRequest &request, const Actor &actor) {
         auto id = uuidParam(request, param);
         if (!id)
@@ -35,9 +35,11 @@ WebSocketHandler LogStreaming::route(const RouteKit &kit, const QString &param, 
                 return out;
             },
             QStringLiteral("job completed")};
+        const AccessWatch::Options access = kit.accessWatch(
+            actor, [jobOf, id = *id](const Actor &now) { return refusalOf(jobOf(now, id)); });
         return WebSocketDecision::accepting(
-            [streaming, source, after = *after](QWebSocket *socket) {
-                LogStream::start(streaming.pool, streaming.pubsub, socket, source, after);
+            [streaming, source, after = *after, access](QWebSocket *socket) {
+                LogStream::start(streaming.pool, streaming.pubsub, socket, source, after, access);
             });
     });
 }

@@ -10,16 +10,25 @@ namespace coder::server {
 Q_DECLARE_LOGGING_CATEGORY(lcApi)
 
 void LogStream::start(core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket, Source source,
-                      qint64 after)
+                      qint64 after, AccessWatch::Options access)
 {
-    new LogStream(pool, pubsub, socket, std::move(source), after); // parented to the socket
+    // parented to the socket
+    new LogStream(pool, pubsub, socket, std::move(source), after, std::move(access));
 }
 
 LogStream::LogStream(core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket, Source source,
-                     qint64 after)
+                     qint64 after, AccessWatch::Options access)
     : QObject(socket), m_pool(pool), m_socket(socket), m_source(std::move(source)), m_after(after)
 {
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    new AccessWatch(
+        std::move(access),
+        [this](const DomainError &refusal) {
+            m_subscription.reset();
+            m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                            QStringLiteral("Access ended: %1").arg(refusal.message));
+        },
+        this);
     // Listening before the first read, so no log stored in between is missed.
     auto subscription = pubsub.listen(
         m_source.channel, this, [this](const QByteArray &) { pump(); },

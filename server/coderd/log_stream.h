@@ -1,5 +1,6 @@
 #pragma once
 
+#include "access_watch.h"
 #include "core/mailbox.h"
 #include "domain_error.h"
 #include "server/database/pubsub.h"
@@ -18,8 +19,9 @@ namespace coder::server {
 
 // Follows logs over a WebSocket (`.../logs?follow`): whatever a fetch finds after the last log
 // sent, then again each time the source's channel fires, as text messages; a normal close with
-// the source's end reason once a fetch says no more will come. Lives as long as its socket, on
-// the socket's event-loop thread; fetches run on the pool. Provisioner jobs and agents use it.
+// the source's end reason once a fetch says no more will come; a policy close (1008) with the
+// reason once its access check fails. Lives as long as its socket, on the socket's event-loop
+// thread; fetches run on the pool. Provisioner jobs and agents use it.
 class LogStream : public QObject
 {
     Q_OBJECT
@@ -38,11 +40,11 @@ public:
     };
 
     static void start(core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket, Source source,
-                      qint64 after);
+                      qint64 after, AccessWatch::Options access);
 
 private:
-    LogStream(core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket, Source source,
-              qint64 after);
+    LogStream(core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket, Source source, qint64 after,
+              AccessWatch::Options access);
     void pump();
 
     core::WorkPool &m_pool;

@@ -66,14 +66,21 @@ WebSocketHandler RouteKit::authenticatedWebSocket(SocketHandler handler) const
     };
 }
 
-Outcome<Actor> RouteKit::reauthenticate(const Actor &actor) const
+AccessWatch::Options RouteKit::accessWatch(const Actor &actor, StillAllowed stillAllowed) const
 {
-    Outcome<Principal> principal = m_authenticator.revalidate(actor.principal, actor.ipAddress);
-    if (!principal)
-        return principal.error();
-    Actor now = actor;
-    now.principal = std::move(*principal);
-    return now;
+    AccessWatch::Options options;
+    options.check = [&authenticator = m_authenticator, actor,
+                     stillAllowed = std::move(stillAllowed)]() -> std::optional<DomainError> {
+        Outcome<Principal> principal = authenticator.revalidate(actor.principal, actor.ipAddress);
+        if (!principal)
+            return principal.error();
+        Actor now = actor;
+        now.principal = std::move(*principal);
+        return stillAllowed(now);
+    };
+    options.pool = &m_pool;
+    options.intervalMs = m_accessCheckMs;
+    return options;
 }
 
 Actor RouteKit::actorOf(const HttpRequest &request, Principal principal)

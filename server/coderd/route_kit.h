@@ -1,5 +1,6 @@
 #pragma once
 
+#include "access_watch.h"
 #include "actor.h"
 #include "api_errors.h"
 #include "core/json_mapping.h"
@@ -9,6 +10,11 @@
 
 #include <QJsonObject>
 #include <functional>
+#include <optional>
+
+namespace coder::core {
+class WorkPool;
+}
 
 namespace coder::server {
 
@@ -21,7 +27,10 @@ class Authenticator;
 class RouteKit
 {
 public:
-    explicit RouteKit(Authenticator &authenticator) : m_authenticator(authenticator) {}
+    // pool and accessCheckMs: where and how often long-lived connections are checked again.
+    RouteKit(Authenticator &authenticator, core::WorkPool &pool, int accessCheckMs)
+        : m_authenticator(authenticator), m_pool(pool), m_accessCheckMs(accessCheckMs)
+    {}
 
     using Handler = std::function<HttpResponse(HttpRequest &, const Actor &)>;
     using SocketHandler = std::function<WebSocketDecision(HttpRequest &, const Actor &)>;
@@ -36,9 +45,11 @@ public:
     static HttpHandler anonymous(Handler handler);
     // The same as authenticated() for a WebSocket route: refused before the handshake.
     WebSocketHandler authenticatedWebSocket(SocketHandler handler) const;
-    // The actor of a long-lived connection, authenticated again now (Authenticator::revalidate).
-    // Blocking (SQL): on a pool thread.
-    Outcome<Actor> reauthenticate(const Actor &actor) const;
+    // How a long-lived connection that actor opened is checked again (AccessWatch): the token
+    // authenticated again (Authenticator::revalidate), then stillAllowed(the actor as it is now)
+    // asks the service what the upgrade asked it. Both run on the pool.
+    using StillAllowed = std::function<std::optional<DomainError>(const Actor &now)>;
+    AccessWatch::Options accessWatch(const Actor &actor, StillAllowed stillAllowed) const;
 
     // Who sent request, from where: its peer address, User-Agent and X-Request-Id (both cut to
     // a sane length, as they go into the audit log).
@@ -46,6 +57,8 @@ public:
 
 private:
     Authenticator &m_authenticator;
+    core::WorkPool &m_pool;
+    int m_accessCheckMs;
 };
 
 // ---- reading a request ----

@@ -83,20 +83,25 @@ void registerWorkspaceRoutes(Router &router, const RouteKit &kit, WorkspaceServi
                 workspaces.extend(actor, id, deadline),
                 QStringLiteral("Deadline updated to %1.").arg(core::formatApiTime(deadline)));
         }));
-    router.addWebSocket(workspace + QStringLiteral("/watch-ws"),
-                        kit.authenticatedWebSocket([&workspaces, &pool, &pubsub](
-                                                       HttpRequest &request, const Actor &actor) {
-                            auto id = uuidParam(request, QStringLiteral("workspace"));
-                            if (!id)
-                                return refuseUpgrade(id.error());
-                            auto view = workspaces.find(actor, *id, Action::Read);
-                            if (!view)
-                                return refuseUpgrade(view.error());
-                            return WebSocketDecision::accepting([&workspaces, &pool, &pubsub, actor,
-                                                                 id = *id](QWebSocket *socket) {
-                                WorkspaceWatch::start(workspaces, pool, pubsub, socket, actor, id);
-                            });
-                        }));
+    router.addWebSocket(
+        workspace + QStringLiteral("/watch-ws"),
+        kit.authenticatedWebSocket(
+            [&kit, &workspaces, &pool, &pubsub](HttpRequest &request, const Actor &actor) {
+                auto id = uuidParam(request, QStringLiteral("workspace"));
+                if (!id)
+                    return refuseUpgrade(id.error());
+                auto view = workspaces.find(actor, *id, Action::Read);
+                if (!view)
+                    return refuseUpgrade(view.error());
+                const AccessWatch::Options access =
+                    kit.accessWatch(actor, [&workspaces, id = *id](const Actor &now) {
+                        return refusalOf(workspaces.find(now, id, Action::Read));
+                    });
+                return WebSocketDecision::accepting(
+                    [&workspaces, &pool, &pubsub, actor, id = *id, access](QWebSocket *socket) {
+                        WorkspaceWatch::start(workspaces, pool, pubsub, socket, actor, id, access);
+                    });
+            }));
 }
 
 } // namespace coder::server

@@ -13,17 +13,29 @@ namespace coder::server {
 Q_DECLARE_LOGGING_CATEGORY(lcApi)
 
 void WorkspaceWatch::start(WorkspaceService &workspaces, core::WorkPool &pool, Pubsub &pubsub,
-                           QWebSocket *socket, const Actor &actor, const QUuid &workspaceId)
+                           QWebSocket *socket, const Actor &actor, const QUuid &workspaceId,
+                           AccessWatch::Options access)
 {
-    new WorkspaceWatch(workspaces, pool, pubsub, socket, actor, workspaceId); // parented to it
+    // parented to the socket
+    new WorkspaceWatch(workspaces, pool, pubsub, socket, actor, workspaceId, std::move(access));
 }
 
 WorkspaceWatch::WorkspaceWatch(WorkspaceService &workspaces, core::WorkPool &pool, Pubsub &pubsub,
-                               QWebSocket *socket, const Actor &actor, const QUuid &workspaceId)
+                               QWebSocket *socket, const Actor &actor, const QUuid &workspaceId,
+                               AccessWatch::Options access)
     : QObject(socket), m_workspaces(workspaces), m_pool(pool), m_socket(socket), m_actor(actor),
       m_workspaceId(workspaceId)
 {
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+    new AccessWatch(
+        std::move(access),
+        [this](const DomainError &refusal) {
+            m_subscription.reset();
+            m_coalesce.stop();
+            m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                            QStringLiteral("Access ended: %1").arg(refusal.message));
+        },
+        this);
     m_coalesce.setSingleShot(true);
     m_coalesce.setInterval(50);
     connect(&m_coalesce, &QTimer::timeout, this, &WorkspaceWatch::refresh);

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "access_watch.h"
 #include "actor.h"
 #include "core/mailbox.h"
 #include "server/database/pubsub.h"
@@ -22,17 +23,20 @@ class WorkspaceService;
 // GET /workspaces/{id}/watch-ws: sends the workspace's JSON at once and again after every
 // change (builds, job progress, settings), one text message each. Changes that come in a burst
 // are sent once, 50 ms later. Lives as long as its socket, on the socket's event-loop thread;
-// the workspace is read on the pool, as the actor who opened the watch may see it.
+// the workspace is read on the pool, as the actor who opened the watch may see it. A policy
+// close (1008) with the reason once its access check fails.
 class WorkspaceWatch : public QObject
 {
     Q_OBJECT
 public:
     static void start(WorkspaceService &workspaces, core::WorkPool &pool, Pubsub &pubsub,
-                      QWebSocket *socket, const Actor &actor, const QUuid &workspaceId);
+                      QWebSocket *socket, const Actor &actor, const QUuid &workspaceId,
+                      AccessWatch::Options access);
 
 private:
     WorkspaceWatch(WorkspaceService &workspaces, core::WorkPool &pool, Pubsub &pubsub,
-                   QWebSocket *socket, const Actor &actor, const QUuid &workspaceId);
+                   QWebSocket *socket, const Actor &actor, const QUuid &workspaceId,
+                   AccessWatch::Options access);
     void refresh();
     void send(const QByteArray &json);
 

@@ -486,9 +486,10 @@ private Q_SLOTS:
         QVERIFY2(!run.out.contains(u"Forwarding"_s), qPrintable(run.describe()));
     }
 
-    // An open tunnel checks its token and access again: a token deleted while a port-forward
-    // runs on it ends the tunnel with the reason, closes the connection open through it, and
-    // the CLI's reconnection is refused, so it stops and says why.
+    // Long-lived connections check their token and access again: a token deleted while a
+    // port-forward runs on it ends the tunnel with the reason, closes the connection open through
+    // it, and the CLI's reconnection is refused, so it stops and says why; the agent's logs
+    // followed and the workspace watched with it are closed (1008) with the reason.
     void aRevokedTokenEndsItsTunnel()
     {
         const ApiReply created = api().post(u"/api/v2/users/me/keys/tokens"_s,
@@ -512,6 +513,26 @@ private Q_SLOTS:
             },
             10000));
         QCOMPARE(echoed, QByteArray("still here"));
+        const auto follow = [&](const QString &path, const QString &query) {
+            auto socket = std::make_unique<QWebSocket>();
+            QUrl url = m_coderd.url();
+            url.setScheme(u"ws"_s);
+            url.setPath(path);
+            url.setQuery(query);
+            QNetworkRequest request(url);
+            request.setRawHeader("Coder-Session-Token", token);
+            socket->open(request);
+            return socket;
+        };
+        const auto logs = follow(
+            u"/api/v2/workspaceagents/%1/logs"_s.arg(agent().value(u"id").toString()), u"follow"_s);
+        const auto watch = follow(u"/api/v2/workspaces/%1/watch-ws"_s.arg(m_workspaceId), {});
+        QVERIFY(QTest::qWaitFor(
+            [&] {
+                return logs->state() == QAbstractSocket::ConnectedState &&
+                       watch->state() == QAbstractSocket::ConnectedState;
+            },
+            10000));
 
         QCOMPARE(api()
                      .del(u"/api/v2/users/me/keys/%1"_s.arg(QString::fromLatin1(token.left(10))),
@@ -527,6 +548,13 @@ private Q_SLOTS:
                  said.constData());
         QVERIFY(open.state() == QAbstractSocket::UnconnectedState ||
                 open.waitForDisconnected(5000)); // blocking ok: a test's client
+        for (QWebSocket *socket : {logs.get(), watch.get()}) {
+            QVERIFY(QTest::qWaitFor(
+                [&] { return socket->state() == QAbstractSocket::UnconnectedState; }, 10000));
+            QCOMPARE(socket->closeCode(), QWebSocketProtocol::CloseCodePolicyViolated);
+            QVERIFY2(socket->closeReason().contains(u"revoked"_s),
+                     qPrintable(socket->closeReason()));
+        }
     }
 
     void agentRestartIsPickedUp()
