@@ -31,8 +31,9 @@ struct CoderdConfig
     // Agents: coderd pings each agent's tunnel this often and drops one silent for two
     // intervals; a connected agent's last_connected_at moves on as often.
     int agentHeartbeatIntervalMs = 15000;
-    // A user's open tunnel to a workspace checks its token and access again this often: one
-    // revoked, expired or suspended, or access lost, ends it.
+    // Long-lived connections (tunnels, log follows, workspace watches) check their token and
+    // access again this often (AccessWatch): revoked, expired or suspended, or access lost, ends
+    // them.
     int tunnelAccessCheckIntervalMs = 30000;
 };
 

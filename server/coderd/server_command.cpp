@@ -176,8 +176,9 @@ void registerServerCommand(CLI::App &app)
         ->capture_default_str()
         ->check(CLI::Range(0.2, 3600.0));
     cmd->add_option("--tunnel-access-check-interval", options->tunnelAccessCheckSeconds,
-                    "Seconds between checks of an open tunnel's token and access to its "
-                    "workspace; a revoked token, a suspended user or lost access ends it")
+                    "Seconds between checks of the token and access of open tunnels, log "
+                    "follows and watches; a revoked token, a suspended user or lost access "
+                    "ends them")
         ->envname("CODER_TUNNEL_ACCESS_CHECK_INTERVAL")
         ->capture_default_str()
         ->check(CLI::Range(0.2, 3600.0));
