@@ -67,8 +67,11 @@ AgentLink::AgentLink(QTcpSocket *socket, const AgentPlacement &agent, AgentServi
     // While the tunnel is up, its connection time moves on: another replica, or this one after
     // a crash, sees a silent agent as disconnected.
     connect(&m_heartbeat, &QTimer::timeout, this, [this, version, interval] {
-        m_lane.post([&agents = m_agents, agent = m_agent, version, interval] {
-            agents.heartbeat(agent, version, interval);
+        m_lane.post([&agents = m_agents, agent = m_agent, version, interval,
+                     link = m_mailbox.address(), self = this] {
+            auto done = agents.heartbeat(agent, version, interval);
+            if (!done && done.error().is(DomainError::Kind::Unauthorized))
+                link.post([self, reason = done.error().message] { self->close(reason); });
         });
     });
     m_heartbeat.start(options.heartbeatMs);

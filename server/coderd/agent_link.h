@@ -24,8 +24,9 @@ class AgentService;
 // The agent's end of the relay: its tunnel WebSocket, on the event-loop thread that accepted it.
 // Client streams are opened on the agent under ids of its own (coderd dials, odd ids), frames
 // are passed on with ids rewritten on the receiving thread, and the agent's DATA is held to the
-// credit the client granted. Registered as the agent's tunnel while it lives; its connection,
-// heartbeats and disconnection are written in order, off this thread.
+// credit the client granted. Ends once a later build replaced the agent (its heartbeat finds
+// out, as the agent's token is refused then). Registered as the agent's tunnel while it lives;
+// its connection, heartbeats and disconnection are written in order, off this thread.
 class AgentLink : public QObject
 {
     Q_OBJECT

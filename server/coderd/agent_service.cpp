@@ -211,6 +211,16 @@ Outcome<core::Ok> AgentService::connected(const AgentPlacement &agent, const QSt
 Outcome<core::Ok> AgentService::heartbeat(const AgentPlacement &agent, const QString &version,
                                           int heartbeatMs)
 {
+    // A build since the tunnel came up may have replaced the agent: its token is refused from
+    // then on, and so is the tunnel it holds.
+    auto now = m_store.agents().byId(agent.agent.id);
+    if (!now) {
+        if (now.error().kind == StoreError::NotFound)
+            return tokenRefused();
+        return DomainError::fromStore(now.error(), kAgent);
+    }
+    if (!isCurrent(*now))
+        return tokenRefused();
     auto done = m_store.agents().markConnected(agent.agent.id, QDateTime::currentDateTimeUtc(),
                                                version.left(64), heartbeatMs);
     if (!done)

@@ -44,7 +44,8 @@ public:
     // says the tunnel is still up.
     Outcome<core::Ok> connected(const AgentPlacement &agent, const QString &version,
                                 int heartbeatMs);
-    // The tunnel is still up (its connection time moves on); nothing to announce.
+    // The tunnel is still up (its connection time moves on); nothing to announce. Unauthorized
+    // once a later build replaced the agent: its tunnel must end.
     Outcome<core::Ok> heartbeat(const AgentPlacement &agent, const QString &version,
                                 int heartbeatMs);
     Outcome<core::Ok> disconnected(const AgentPlacement &agent);

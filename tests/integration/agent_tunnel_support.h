@@ -19,6 +19,7 @@
 #include <QWebSocket>
 #include <QtTest>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace coder::test {
@@ -122,6 +123,20 @@ inline QString readFile(const QString &path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? QString::fromUtf8(file.readAll()).trimmed() : QString();
+}
+
+// A WebSocket to coderd's path?query with token, opening (wait for its state).
+inline std::unique_ptr<QWebSocket> openWebSocket(QUrl url, const QString &path,
+                                                 const QString &query, const QByteArray &token)
+{
+    auto socket = std::make_unique<QWebSocket>();
+    url.setScheme(url.scheme() == u"https" ? u"wss"_s : u"ws"_s);
+    url.setPath(path);
+    url.setQuery(query);
+    QNetworkRequest request(url);
+    request.setRawHeader("Coder-Session-Token", token);
+    socket->open(request);
+    return socket;
 }
 
 // One end of a tunnel spoken frame by frame (the test as a client, or as an agent).

@@ -513,20 +513,12 @@ private Q_SLOTS:
             },
             10000));
         QCOMPARE(echoed, QByteArray("still here"));
-        const auto follow = [&](const QString &path, const QString &query) {
-            auto socket = std::make_unique<QWebSocket>();
-            QUrl url = m_coderd.url();
-            url.setScheme(u"ws"_s);
-            url.setPath(path);
-            url.setQuery(query);
-            QNetworkRequest request(url);
-            request.setRawHeader("Coder-Session-Token", token);
-            socket->open(request);
-            return socket;
-        };
-        const auto logs = follow(
-            u"/api/v2/workspaceagents/%1/logs"_s.arg(agent().value(u"id").toString()), u"follow"_s);
-        const auto watch = follow(u"/api/v2/workspaces/%1/watch-ws"_s.arg(m_workspaceId), {});
+        const auto logs =
+            openWebSocket(m_coderd.url(),
+                          u"/api/v2/workspaceagents/%1/logs"_s.arg(agent().value(u"id").toString()),
+                          u"follow"_s, token);
+        const auto watch = openWebSocket(
+            m_coderd.url(), u"/api/v2/workspaces/%1/watch-ws"_s.arg(m_workspaceId), {}, token);
         QVERIFY(QTest::qWaitFor(
             [&] {
                 return logs->state() == QAbstractSocket::ConnectedState &&
@@ -725,6 +717,25 @@ private Q_SLOTS:
                                         {{u"transition"_s, u"delete"_s}}, m_owner);
         QCOMPARE(removed.status, 201);
         waitForBuild(api(), m_owner, removed.json().value(u"id").toString());
+    }
+
+    // A tunnel held with an agent's token ends once a later build replaced that agent, as the
+    // token does: a fake agent in place of the killed real one is closed after the stop.
+    void aReplacedAgentsTunnelEnds()
+    {
+        const QByteArray token = agentToken();
+        QCOMPARE(::kill(agentPid(), SIGKILL), 0);
+        QVERIFY(waitForAgent(u"disconnected"_s, {}, 10000));
+        QUrl url = m_coderd.url();
+        url.setScheme(u"ws"_s);
+        url.setPath(u"/api/v2/workspaceagents/me/tunnel"_s);
+        RawTunnel fakeAgent(url, token);
+        QVERIFY(fakeAgent.waitConnected());
+        QVERIFY(waitForAgent(u"connected"_s, {}, 10000));
+        QVERIFY(build(u"stop"_s));
+        QVERIFY(fakeAgent.waitClosed());
+        QVERIFY(build(u"start"_s)); // left as it was for the tests after this one
+        QVERIFY(waitForAgent(u"connected"_s, u"ready"_s));
     }
 
     void aTokenEndsWithItsBuild()
