@@ -107,6 +107,22 @@ class TestAgentTunnel : public QObject
         return reached;
     }
 
+    // The test in the real agent's place: the agent killed, its token's tunnel held frame by
+    // frame and connected. Null if that did not work.
+    std::unique_ptr<RawTunnel> fakeAgentInPlace()
+    {
+        const QByteArray token = agentToken();
+        if (::kill(agentPid(), SIGKILL) != 0 || !waitForAgent(u"disconnected"_s, {}, 10000))
+            return nullptr;
+        QUrl url = m_coderd.url();
+        url.setScheme(u"ws"_s);
+        url.setPath(u"/api/v2/workspaceagents/me/tunnel"_s);
+        auto fake = std::make_unique<RawTunnel>(url, token);
+        if (!fake->waitConnected() || !waitForAgent(u"connected"_s, {}, 10000))
+            return nullptr;
+        return fake;
+    }
+
     bool build(const QString &transition)
     {
         const auto reply = api().post(u"/api/v2/workspaces/%1/builds"_s.arg(m_workspaceId),
@@ -614,17 +630,11 @@ private Q_SLOTS:
     {
         using namespace coder::core::tunnel;
         const QString agentId = agent().value(u"id").toString();
-        const QByteArray token = agentToken();
-        const pid_t pid = agentPid();
-        QCOMPARE(::kill(pid, SIGKILL), 0);
-        QVERIFY(waitForAgent(u"disconnected"_s, {}, 10000));
-
+        const auto fake = fakeAgentInPlace();
+        QVERIFY(fake);
+        RawTunnel &fakeAgent = *fake;
         QUrl url = m_coderd.url();
         url.setScheme(u"ws"_s);
-        url.setPath(u"/api/v2/workspaceagents/me/tunnel"_s);
-        RawTunnel fakeAgent(url, token);
-        QVERIFY(fakeAgent.waitConnected());
-        QVERIFY(waitForAgent(u"connected"_s, {}, 10000));
         url.setPath(u"/api/v2/workspaceagents/%1/tunnel"_s.arg(agentId));
         RawTunnel client(url, m_owner);
         QVERIFY(client.waitConnected());
@@ -723,17 +733,10 @@ private Q_SLOTS:
     // token does: a fake agent in place of the killed real one is closed after the stop.
     void aReplacedAgentsTunnelEnds()
     {
-        const QByteArray token = agentToken();
-        QCOMPARE(::kill(agentPid(), SIGKILL), 0);
-        QVERIFY(waitForAgent(u"disconnected"_s, {}, 10000));
-        QUrl url = m_coderd.url();
-        url.setScheme(u"ws"_s);
-        url.setPath(u"/api/v2/workspaceagents/me/tunnel"_s);
-        RawTunnel fakeAgent(url, token);
-        QVERIFY(fakeAgent.waitConnected());
-        QVERIFY(waitForAgent(u"connected"_s, {}, 10000));
+        const auto fakeAgent = fakeAgentInPlace();
+        QVERIFY(fakeAgent);
         QVERIFY(build(u"stop"_s));
-        QVERIFY(fakeAgent.waitClosed());
+        QVERIFY(fakeAgent->waitClosed());
         QVERIFY(build(u"start"_s)); // left as it was for the tests after this one
         QVERIFY(waitForAgent(u"connected"_s, u"ready"_s));
     }
