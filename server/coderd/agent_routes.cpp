@@ -27,28 +27,6 @@ HttpHandler asAgent(AgentService &agents, AgentHandler handler)
     };
 }
 
-// A user's tunnel to an agent: refused before the handshake unless the actor may connect to it;
-// asked again while the tunnel lives (the token, the user, the access to the workspace).
-RouteKit::SocketHandler clientTunnel(const RouteKit &kit, AgentService &agents,
-                                     const AgentRelay &relay)
-{
-    return [&kit, &agents, relay](HttpRequest &request, const Actor &actor) {
-        auto id = uuidParam(request, QStringLiteral("workspaceagent"));
-        if (!id)
-            return refuseUpgrade(id.error());
-        auto agent = agents.findToConnect(actor, *id);
-        if (!agent)
-            return refuseUpgrade(agent.error());
-        const AccessWatch::Options access =
-            kit.accessWatch(actor, [&agents, id = *id](const Actor &now) {
-                return refusalOf(agents.findToConnect(now, id));
-            });
-        return WebSocketDecision::acceptingFramed([relay, id = *id, access](QTcpSocket *socket) {
-            ClientLink::start(socket, id, *relay.registry, access);
-        });
-    };
-}
-
 } // namespace
 
 void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agents,
@@ -127,49 +105,55 @@ void registerAgentRoutes(Router &router, const RouteKit &kit, AgentService &agen
         }));
     // Coder's follow: each message a JSON array of the logs since the last one, until the agent
     // can send no more (a newer build, or the end of its stop).
-    router.addWebSocket(path + QStringLiteral("/logs"),
-                        kit.authenticatedWebSocket([&kit, &agents, streaming](HttpRequest &request,
-                                                                              const Actor &actor) {
-                            auto id = uuidParam(request, QStringLiteral("workspaceagent"));
-                            if (!id)
-                                return refuseUpgrade(id.error());
-                            auto agent = agents.findToRead(actor, *id);
-                            if (!agent)
-                                return refuseUpgrade(agent.error());
-                            auto after = logsAfter(request);
-                            if (!after)
-                                return refuseUpgrade(after.error());
-                            LogStream::Source source{
-                                channels::workspace(agent->workspaceId),
-                                [&agents, id = *id](qint64 after) -> Outcome<LogStream::Batch> {
-                                    auto batch = agents.logBatch(id, after);
-                                    if (!batch)
-                                        return batch.error();
-                                    LogStream::Batch out;
-                                    if (!batch->logs.isEmpty()) {
-                                        out.messages.append(core::json::toJson(batch->logs));
-                                        out.last = batch->logs.last().id;
-                                    }
-                                    out.ended = batch->ended;
-                                    return out;
-                                },
-                                QStringLiteral("the agent's logs are complete")};
-                            const AccessWatch::Options access =
-                                kit.accessWatch(actor, [&agents, id = *id](const Actor &now) {
-                                    return refusalOf(agents.findToRead(now, id));
-                                });
-                            return WebSocketDecision::accepting(
-                                [streaming, source, after = *after, access](QWebSocket *socket) {
-                                    LogStream::start(streaming.pool, streaming.pubsub, socket,
-                                                     source, after, access);
-                                });
-                        }));
+    router.addWebSocket(
+        path + QStringLiteral("/logs"),
+        kit.watchedWebSocket<AgentPlacement>(
+            param,
+            [&agents](const Actor &actor, const QUuid &id) { return agents.findToRead(actor, id); },
+            [&agents, streaming](HttpRequest &request, const Actor &, const AgentPlacement &agent,
+                                 AccessWatch::Options access) {
+                auto after = logsAfter(request);
+                if (!after)
+                    return refuseUpgrade(after.error());
+                LogStream::Source source{
+                    channels::workspace(agent.workspaceId),
+                    [&agents, id = agent.agent.id](qint64 after) -> Outcome<LogStream::Batch> {
+                        auto batch = agents.logBatch(id, after);
+                        if (!batch)
+                            return batch.error();
+                        LogStream::Batch out;
+                        if (!batch->logs.isEmpty()) {
+                            out.messages.append(core::json::toJson(batch->logs));
+                            out.last = batch->logs.last().id;
+                        }
+                        out.ended = batch->ended;
+                        return out;
+                    },
+                    QStringLiteral("the agent's logs are complete")};
+                return WebSocketDecision::accepting(
+                    [streaming, source, after = *after, access](QWebSocket *socket) {
+                        LogStream::start(streaming.pool, streaming.pubsub, socket, source, after,
+                                         access);
+                    });
+            }));
     router.add("GET", path + QStringLiteral("/listening-ports"),
                kit.withId(param, [&agents](const Actor &actor, const QUuid &id, HttpRequest &) {
                    return respond(agents.listeningPorts(actor, id));
                }));
+    // A user's tunnel to an agent; its access asked again while it lives.
     router.addWebSocket(path + QStringLiteral("/tunnel"),
-                        kit.authenticatedWebSocket(clientTunnel(kit, agents, relay)));
+                        kit.watchedWebSocket<AgentPlacement>(
+                            param,
+                            [&agents](const Actor &actor, const QUuid &id) {
+                                return agents.findToConnect(actor, id);
+                            },
+                            [relay](HttpRequest &, const Actor &, const AgentPlacement &agent,
+                                    AccessWatch::Options access) {
+                                return WebSocketDecision::acceptingFramed(
+                                    [relay, id = agent.agent.id, access](QTcpSocket *socket) {
+                                        ClientLink::start(socket, id, *relay.registry, access);
+                                    });
+                            }));
 }
 
 } // namespace coder::server

@@ -33,15 +33,9 @@ bool isCurrent(const AgentPlacement &p)
            p.latestBuildTransition != QLatin1String("start") && !p.latestBuildCompleted;
 }
 
-} // namespace
-
-Outcome<AgentPlacement> AgentService::authenticate(const QByteArray &token)
+// A placement read by token or by id, refused unless its agent is still current.
+Outcome<AgentPlacement> current(StoreResult<AgentPlacement> placement)
 {
-    if (token.isEmpty())
-        return DomainError::unauthorized(
-            QStringLiteral("No agent token was given (header Coder-Session-Token)."));
-    auto placement =
-        m_store.agents().byTokenHash(QCryptographicHash::hash(token, QCryptographicHash::Sha256));
     if (!placement) {
         if (placement.error().kind == StoreError::NotFound)
             return tokenRefused();
@@ -49,7 +43,18 @@ Outcome<AgentPlacement> AgentService::authenticate(const QByteArray &token)
     }
     if (!isCurrent(*placement))
         return tokenRefused();
-    return *placement;
+    return std::move(*placement);
+}
+
+} // namespace
+
+Outcome<AgentPlacement> AgentService::authenticate(const QByteArray &token)
+{
+    if (token.isEmpty())
+        return DomainError::unauthorized(
+            QStringLiteral("No agent token was given (header Coder-Session-Token)."));
+    return current(
+        m_store.agents().byTokenHash(QCryptographicHash::hash(token, QCryptographicHash::Sha256)));
 }
 
 core::AgentManifest AgentService::manifest(const AgentPlacement &p) const
@@ -213,14 +218,8 @@ Outcome<core::Ok> AgentService::heartbeat(const AgentPlacement &agent, const QSt
 {
     // A build since the tunnel came up may have replaced the agent: its token is refused from
     // then on, and so is the tunnel it holds.
-    auto now = m_store.agents().byId(agent.agent.id);
-    if (!now) {
-        if (now.error().kind == StoreError::NotFound)
-            return tokenRefused();
-        return DomainError::fromStore(now.error(), kAgent);
-    }
-    if (!isCurrent(*now))
-        return tokenRefused();
+    if (auto now = current(m_store.agents().byId(agent.agent.id)); !now)
+        return now.error();
     auto done = m_store.agents().markConnected(agent.agent.id, QDateTime::currentDateTimeUtc(),
                                                version.left(64), heartbeatMs);
     if (!done)

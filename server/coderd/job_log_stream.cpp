@@ -9,39 +9,33 @@ namespace coder::server {
 
 WebSocketHandler LogStreaming::route(const RouteKit &kit, const QString &param, JobOf jobOf) const
 {
-    return kit.authenticatedWebSocket([&kit, streaming = *this, param, jobOf = std::move(jobOf)](
-                                          HttpRequest &request, const Actor &actor) {
-        auto id = uuidParam(request, param);
-        if (!id)
-            return refuseUpgrade(id.error());
-        auto job = jobOf(actor, *id);
-        if (!job)
-            return refuseUpgrade(job.error());
-        auto after = logsAfter(request);
-        if (!after)
-            return refuseUpgrade(after.error());
-        LogStream::Source source{
-            channels::jobLogs(*job),
-            [&logs = streaming.logs, jobId = *job](qint64 after) -> Outcome<LogStream::Batch> {
-                auto batch = logs.batch(jobId, after);
-                if (!batch)
-                    return batch.error();
-                LogStream::Batch out;
-                for (const core::ProvisionerJobLog &log : std::as_const(batch->logs)) {
-                    out.messages.append(core::json::toJson(log));
-                    out.last = log.id;
-                }
-                out.ended = batch->ended;
-                return out;
-            },
-            QStringLiteral("job completed")};
-        const AccessWatch::Options access = kit.accessWatch(
-            actor, [jobOf, id = *id](const Actor &now) { return refusalOf(jobOf(now, id)); });
-        return WebSocketDecision::accepting(
-            [streaming, source, after = *after, access](QWebSocket *socket) {
+    return kit.watchedWebSocket<QUuid>(
+        param, std::move(jobOf),
+        [streaming = *this](HttpRequest &request, const Actor &, const QUuid &job,
+                            AccessWatch::Options access) {
+            auto after = logsAfter(request);
+            if (!after)
+                return refuseUpgrade(after.error());
+            LogStream::Source source{
+                channels::jobLogs(job),
+                [&logs = streaming.logs, jobId = job](qint64 after) -> Outcome<LogStream::Batch> {
+                    auto batch = logs.batch(jobId, after);
+                    if (!batch)
+                        return batch.error();
+                    LogStream::Batch out;
+                    for (const core::ProvisionerJobLog &log : std::as_const(batch->logs)) {
+                        out.messages.append(core::json::toJson(log));
+                        out.last = log.id;
+                    }
+                    out.ended = batch->ended;
+                    return out;
+                },
+                QStringLiteral("job completed")};
+            return WebSocketDecision::accepting([streaming, source, after = *after,
+                                                 access](QWebSocket *socket) {
                 LogStream::start(streaming.pool, streaming.pubsub, socket, source, after, access);
             });
-    });
+        });
 }
 
 } // namespace coder::server

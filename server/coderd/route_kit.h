@@ -45,17 +45,30 @@ public:
     static HttpHandler anonymous(Handler handler);
     // The same as authenticated() for a WebSocket route: refused before the handshake.
     WebSocketHandler authenticatedWebSocket(SocketHandler handler) const;
-    // How a long-lived connection that actor opened is checked again (AccessWatch): the token
-    // authenticated again (Authenticator::revalidate), then stillAllowed(the actor as it is now)
-    // asks the service what the upgrade asked it. Both run on the pool.
-    using StillAllowed = std::function<std::optional<DomainError>(const Actor &now)>;
-    AccessWatch::Options accessWatch(const Actor &actor, StillAllowed stillAllowed) const;
+
+    template <typename Found>
+    using Find = std::function<Outcome<Found>(const Actor &, const QUuid &)>;
+    template <typename Found>
+    using WatchedHandler = std::function<WebSocketDecision(HttpRequest &, const Actor &,
+                                                           const Found &, AccessWatch::Options)>;
+    // authenticatedWebSocket() for a connection to one object that stays open (a tunnel, a log
+    // follow, a watch): the UUID of path parameter param read, find(actor, id) asked, and either
+    // error refused before the handshake; then handler(request, actor, found, access), where
+    // access (AccessWatch) asks find again, the token authenticated again, while it lives.
+    template <typename Found>
+    WebSocketHandler watchedWebSocket(const QString &param, Find<Found> find,
+                                      WatchedHandler<Found> handler) const;
 
     // Who sent request, from where: its peer address, User-Agent and X-Request-Id (both cut to
     // a sane length, as they go into the audit log).
     static Actor actorOf(const HttpRequest &request, Principal principal = {});
 
 private:
+    // The token authenticated again (Authenticator::revalidate), then stillAllowed(the actor as
+    // it is now); both on the pool, every m_accessCheckMs.
+    using StillAllowed = std::function<std::optional<DomainError>(const Actor &now)>;
+    AccessWatch::Options accessWatch(const Actor &actor, StillAllowed stillAllowed) const;
+
     Authenticator &m_authenticator;
     core::WorkPool &m_pool;
     int m_accessCheckMs;
@@ -109,5 +122,25 @@ HttpResponse respondMessage(const Outcome<core::Ok> &outcome, const QString &mes
 HttpResponse respondNoContent(const Outcome<core::Ok> &outcome);
 // A WebSocket upgrade refused with the error's response.
 WebSocketDecision refuseUpgrade(const DomainError &error);
+
+template <typename Found>
+WebSocketHandler RouteKit::watchedWebSocket(const QString &param, Find<Found> find,
+                                            WatchedHandler<Found> handler) const
+{
+    return authenticatedWebSocket(
+        [this, param, find = std::move(find), handler = std::move(handler)](HttpRequest &request,
+                                                                            const Actor &actor) {
+            const Outcome<QUuid> id = uuidParam(request, param);
+            if (!id)
+                return refuseUpgrade(id.error());
+            const Outcome<Found> found = find(actor, *id);
+            if (!found)
+                return refuseUpgrade(found.error());
+            return handler(request, actor, *found,
+                           accessWatch(actor, [find, id = *id](const Actor &now) {
+                               return refusalOf(find(now, id));
+                           }));
+        });
+}
 
 } // namespace coder::server

@@ -85,22 +85,18 @@ void registerWorkspaceRoutes(Router &router, const RouteKit &kit, WorkspaceServi
         }));
     router.addWebSocket(
         workspace + QStringLiteral("/watch-ws"),
-        kit.authenticatedWebSocket(
-            [&kit, &workspaces, &pool, &pubsub](HttpRequest &request, const Actor &actor) {
-                auto id = uuidParam(request, QStringLiteral("workspace"));
-                if (!id)
-                    return refuseUpgrade(id.error());
-                auto view = workspaces.find(actor, *id, Action::Read);
-                if (!view)
-                    return refuseUpgrade(view.error());
-                const AccessWatch::Options access =
-                    kit.accessWatch(actor, [&workspaces, id = *id](const Actor &now) {
-                        return refusalOf(workspaces.find(now, id, Action::Read));
-                    });
-                return WebSocketDecision::accepting(
-                    [&workspaces, &pool, &pubsub, actor, id = *id, access](QWebSocket *socket) {
-                        WorkspaceWatch::start(workspaces, pool, pubsub, socket, actor, id, access);
-                    });
+        kit.watchedWebSocket<WorkspaceView>(
+            QStringLiteral("workspace"),
+            [&workspaces](const Actor &actor, const QUuid &id) {
+                return workspaces.find(actor, id, Action::Read);
+            },
+            [&workspaces, &pool, &pubsub](HttpRequest &, const Actor &actor,
+                                          const WorkspaceView &view, AccessWatch::Options access) {
+                return WebSocketDecision::accepting([&workspaces, &pool, &pubsub, actor,
+                                                     id = view.workspace.id,
+                                                     access](QWebSocket *socket) {
+                    WorkspaceWatch::start(workspaces, pool, pubsub, socket, actor, id, access);
+                });
             }));
 }
 
