@@ -8,7 +8,7 @@
 namespace coder::server::agent {
 
 // The TCP ports listening in the workspace, from the kernel's sock_diag interface (/proc/net/tcp
-// and tcp6 where it is missing), with the name of the
+// and tcp6 where it is missing, or for a proc tree other than /proc), with the name of the
 // process holding each (found through /proc/<pid>/fd; "" where the agent may not look). The
 // agent's own sockets and ports below 9 are left out, as Coder leaves them out. The walk through
 // every process's descriptors happens only when the set of listening sockets changed: an idle
