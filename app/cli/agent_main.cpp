@@ -2,15 +2,14 @@
 // The same command as `coder agent`, in an executable that links only the agent, the tunnel and
 // core (no server, database, Docker or keychain libraries), so an idle agent stays small.
 #include "server/agent/agent_command.h"
+#include "unix_event_dispatcher.h"
 
 #include <CLI/CLI.hpp>
 #include <QCoreApplication>
 
 int main(int argc, char **argv)
 {
-    // As in `coder`: Qt's UNIX event dispatcher, not GLib's.
-    if (qEnvironmentVariableIsEmpty("QT_NO_GLIB"))
-        qputenv("QT_NO_GLIB", "1");
+    coder::app::preferUnixEventDispatcher();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("coder-agent"));
     CLI::App cli{"coder-agent: the workspace agent (inside a workspace)"};

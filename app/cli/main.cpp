@@ -2,16 +2,14 @@
 #include "server/agent/agent_command.h"
 #include "server/coderd/server_command.h"
 #include "server/provisioner/provisionerd_command.h"
+#include "unix_event_dispatcher.h"
 
 #include <CLI/CLI.hpp>
 #include <QCoreApplication>
 
 int main(int argc, char **argv)
 {
-    // Qt's own UNIX event dispatcher serves many sockets with less overhead than the GLib
-    // one, and nothing in the CLI needs GLib integration.
-    if (qEnvironmentVariableIsEmpty("QT_NO_GLIB"))
-        qputenv("QT_NO_GLIB", "1");
+    coder::app::preferUnixEventDispatcher();
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("coder"));
     CLI::App cli{"coder: self-hosted remote development environments"};
