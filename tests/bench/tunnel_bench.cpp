@@ -8,6 +8,10 @@
 //   tunnel_bench setup PORT COUNT        COUNT sequential connections each echoing one byte;
 //                                        prints median and p99 ms per connection
 //   tunnel_bench slowread PORT MBPS SECS reads a download at MBPS for SECS
+//   tunnel_bench relay PORT TARGET       forwards each connection on PORT to TARGET, copying
+//                                        with blocking reads and writes and nothing else: a
+//                                        chain of them is a zero-work relay with as many
+//                                        loopback hops as the coder path has
 //   tunnel_bench agents URL TOKENFILE    opens one agent tunnel per token in TOKENFILE and keeps
 //                                        them until killed (simulated agents; Qt's event loop
 //                                        answers coderd's pings)
@@ -107,7 +111,7 @@ void serveConnection(int fd)
     ::close(fd);
 }
 
-int serve(int port)
+int listenOn(int port)
 {
     const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
     const int one = 1;
@@ -119,12 +123,50 @@ int serve(int port)
     if (::bind(listener, reinterpret_cast<sockaddr *>(&address), sizeof address) != 0 ||
         ::listen(listener, 512) != 0) {
         std::perror("listen");
-        return 1;
+        std::exit(1);
     }
+    return listener;
+}
+
+int serve(int port)
+{
+    const int listener = listenOn(port);
     for (;;) {
         const int fd = ::accept(listener, nullptr, nullptr);
         if (fd >= 0)
             std::thread(serveConnection, fd).detach();
+    }
+}
+
+// One direction of a relayed connection, until its end; the FIN is passed on.
+void copyUntilEnd(int from, int to)
+{
+    std::vector<char> buffer(256 * 1024);
+    for (;;) {
+        const ssize_t n = ::recv(from, buffer.data(), buffer.size(), 0);
+        if (n <= 0 || !sendAll(to, buffer.data(), size_t(n)))
+            break;
+    }
+    ::shutdown(to, SHUT_WR);
+}
+
+int relay(int port, int target)
+{
+    const int listener = listenOn(port);
+    for (;;) {
+        const int in = ::accept(listener, nullptr, nullptr);
+        if (in < 0)
+            continue;
+        const int one = 1;
+        ::setsockopt(in, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        std::thread([in, target] {
+            const int out = connectTo(target);
+            std::thread back(copyUntilEnd, out, in);
+            copyUntilEnd(in, out);
+            back.join();
+            ::close(in);
+            ::close(out);
+        }).detach();
     }
 }
 
@@ -262,10 +304,12 @@ int main(int argc, char **argv)
         return setup(std::atoi(argv[2]), std::atoi(argv[3]));
     if (mode == "slowread" && argc == 5)
         return slowRead(std::atoi(argv[2]), std::atof(argv[3]), std::atof(argv[4]));
+    if (mode == "relay" && argc == 4)
+        return relay(std::atoi(argv[2]), std::atoi(argv[3]));
     if (mode == "agents" && argc == 4)
         return agents(argc, argv, QString::fromLocal8Bit(argv[2]), QString::fromLocal8Bit(argv[3]));
     std::fprintf(stderr, "usage: tunnel_bench serve PORT | upload PORT BYTES | download PORT "
-                         "BYTES | setup PORT COUNT | slowread PORT MBPS SECS | agents URL "
-                         "TOKENFILE\n");
+                         "BYTES | setup PORT COUNT | slowread PORT MBPS SECS | relay PORT "
+                         "TARGET | agents URL TOKENFILE\n");
     return 2;
 }

@@ -2,6 +2,8 @@
 # Benchmark of issue 12 (run by hand, not a test): the tunnel against its peers, in one run.
 #   - throughput: BYTES up and down to a service on this machine, directly (raw TCP), through a
 #     private sshd's `ssh -L`, and through `coder port-forward` (CLI -> coderd relay -> agent);
+#     also through a chain of three plain relays (relay4), which has the coder path's four
+#     loopback hops and does nothing but copy: the most any relay with those hops reaches here;
 #   - connection setup: SETUPS sequential connections, each echoing one byte, on the same three;
 #   - memory under a slow reader: a download read at 20 MB/s through the forward for 20 s, the
 #     RSS growth of the CLI, coderd and the agent;
@@ -66,6 +68,17 @@ FORWARD=$(free_port)
 CLI_PID=$!
 PIDS+=($CLI_PID)
 
+# ---- three plain relays in a row: four loopback hops, as client -> CLI -> coderd -> agent ->
+# service has ----
+NEXT=$SERVICE
+for _ in 1 2 3; do
+  HOP=$(free_port)
+  "$TB" relay "$HOP" "$NEXT" &
+  PIDS+=($!)
+  NEXT=$HOP
+done
+RELAY4=$NEXT
+
 # ---- a private sshd and its `ssh -L` ----
 mkdir -p "$WORK/ssh" /run/sshd
 ssh-keygen -q -t ed25519 -N '' -f "$WORK/ssh/host"
@@ -91,7 +104,7 @@ ssh -N -c aes128-gcm@openssh.com -p "$SSH_PORT" -i "$WORK/ssh/client" -o BatchMo
   -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null -o ExitOnForwardFailure=yes \
   -o LogLevel=ERROR -L "$SSH_FORWARD:127.0.0.1:$SERVICE" "$(id -un)@127.0.0.1" &
 PIDS+=($!)
-for port in "$FORWARD" "$SSH_FORWARD"; do
+for port in "$FORWARD" "$SSH_FORWARD" "$RELAY4"; do
   for _ in $(seq 100); do "$TB" setup "$port" 1 >/dev/null 2>&1 && break; sleep 0.1; done
 done
 
@@ -99,8 +112,10 @@ done
 echo "throughput, MB/s (median of $RUNS, $((BYTES / 1048576)) MiB each)"
 printf "%-14s %10s %10s\n" path upload download
 declare -A UP DOWN
-for path in raw ssh coder; do
-  case $path in raw) port=$SERVICE ;; ssh) port=$SSH_FORWARD ;; coder) port=$FORWARD ;; esac
+for path in raw ssh relay4 coder; do
+  case $path in
+    raw) port=$SERVICE ;; ssh) port=$SSH_FORWARD ;; relay4) port=$RELAY4 ;; coder) port=$FORWARD ;;
+  esac
   UP[$path]=$(for _ in $(seq "$RUNS"); do "$TB" upload "$port" "$BYTES"; done | median)
   DOWN[$path]=$(for _ in $(seq "$RUNS"); do "$TB" download "$port" "$BYTES"; done | median)
   printf "%-14s %10s %10s\n" "$path" "${UP[$path]}" "${DOWN[$path]}"
@@ -108,6 +123,8 @@ done
 ratio() { python3 -c "print(f'{$1 / $2:.2f}')"; }
 echo "coder/ssh: up $(ratio "${UP[coder]}" "${UP[ssh]}")x, down $(ratio "${DOWN[coder]}" "${DOWN[ssh]}")x (target >= 1.2x)"
 echo "coder/raw: up $(ratio "${UP[coder]}" "${UP[raw]}")x, down $(ratio "${DOWN[coder]}" "${DOWN[raw]}")x (target >= 0.30x)"
+echo "relay4/raw: up $(ratio "${UP[relay4]}" "${UP[raw]}")x, down $(ratio "${DOWN[relay4]}" "${DOWN[raw]}")x; relay4/ssh: up $(ratio "${UP[relay4]}" "${UP[ssh]}")x, down $(ratio "${DOWN[relay4]}" "${DOWN[ssh]}")x (the ceiling of four hops)"
+echo "coder/relay4: up $(ratio "${UP[coder]}" "${UP[relay4]}")x, down $(ratio "${DOWN[coder]}" "${DOWN[relay4]}")x (what the tunnel's work costs)"
 echo
 echo "connection setup, $SETUPS sequential (ms: median p99)"
 declare -A SETUP
