@@ -301,7 +301,7 @@ Outcome<AgentPlacement> AgentService::findToConnect(const Actor &actor, const QU
 
 void AgentService::announce(const AgentPlacement &agent)
 {
-    m_pubsub.publish(channels::workspace(agent.workspaceId), "agent");
+    channels::workspaceChanged(m_pubsub, agent.workspaceId, "agent");
 }
 
 } // namespace coder::server

@@ -18,6 +18,11 @@ QString workspace(const QUuid &workspaceId)
 {
     return QStringLiteral("workspace:") + workspaceId.toString(QUuid::WithoutBraces);
 }
+void workspaceChanged(Pubsub &pubsub, const QUuid &workspaceId, const QByteArray &what)
+{
+    pubsub.publish(workspace(workspaceId), what);
+    pubsub.publish(workspaces, workspaceId.toByteArray(QUuid::WithoutBraces));
+}
 } // namespace channels
 
 namespace {
@@ -299,7 +304,7 @@ void ProvisionerJobServer::jobChanged(const ProvisionerJob &job)
     if (!job.isActive())
         m_pubsub.publish(channels::jobLogs(job.id), "end");
     if (const QUuid workspace = workspaceIdOfJob(job); !workspace.isNull())
-        m_pubsub.publish(channels::workspace(workspace), "job");
+        channels::workspaceChanged(m_pubsub, workspace, "job");
 }
 
 } // namespace coder::server

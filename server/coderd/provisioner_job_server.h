@@ -15,6 +15,10 @@ namespace channels {
 inline const QString jobPosted = QStringLiteral("provisioner_jobs");
 QString jobLogs(const QUuid &jobId);         // payload "logs" | "end"
 QString workspace(const QUuid &workspaceId); // any change of the workspace or its builds
+// The same changes of every workspace, for the deployment-wide feed; payload: the workspace id.
+inline const QString workspaces = QStringLiteral("workspaces");
+// Posts a change of the workspace on both channels above (what: "job", "agent", "settings").
+void workspaceChanged(Pubsub &pubsub, const QUuid &workspaceId, const QByteArray &what);
 } // namespace channels
 
 // coderd's side of the provisioner daemon protocol (job_protocol.h), shared by built-in daemons

@@ -66,6 +66,20 @@ WebSocketHandler RouteKit::authenticatedWebSocket(SocketHandler handler) const
     };
 }
 
+WebSocketHandler RouteKit::watchedFeed(FeedHandler handler) const
+{
+    return authenticatedWebSocket(
+        [this, handler = std::move(handler)](HttpRequest &request, const Actor &actor) {
+            return handler(
+                request, actor, accessWatch(actor, [then = actor.subject()](const Actor &now) {
+                    std::optional<DomainError> refusal;
+                    if (now.subject().roles != then.roles || now.subject().scope != then.scope)
+                        refusal = DomainError::forbidden(QStringLiteral("Your roles changed."));
+                    return refusal;
+                }));
+        });
+}
+
 AccessWatch::Options RouteKit::accessWatch(const Actor &actor, StillAllowed stillAllowed) const
 {
     AccessWatch::Options options;

@@ -59,6 +59,13 @@ public:
     WebSocketHandler watchedWebSocket(const QString &param, Find<Found> find,
                                       WatchedHandler<Found> handler) const;
 
+    using FeedHandler =
+        std::function<WebSocketDecision(HttpRequest &, const Actor &, AccessWatch::Options)>;
+    // authenticatedWebSocket() for a connection that stays open on no one object (a feed of
+    // what the actor may see): access authenticates the token again and ends the connection
+    // once the actor's roles or the key's scope changed, as what it may see did.
+    WebSocketHandler watchedFeed(FeedHandler handler) const;
+
     // Who sent request, from where: its peer address, User-Agent and X-Request-Id (both cut to
     // a sane length, as they go into the audit log).
     static Actor actorOf(const HttpRequest &request, Principal principal = {});

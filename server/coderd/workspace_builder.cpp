@@ -136,6 +136,7 @@ Outcome<WorkspaceView> WorkspaceBuilder::createWorkspace(const NewWorkspace &req
         return DomainError::fromStore(inserted.error(), QStringLiteral("workspace"));
     }
     m_jobs.jobPosted();
+    m_jobs.jobChanged(job); // a new workspace is a change too (the deployment-wide feed)
     return *inserted;
 }
 

@@ -1,9 +1,10 @@
 // The /workspaces routes and /users/{user}/workspace(s): workspaces created, listed, read,
-// renamed, scheduled, extended and watched.
+// renamed, scheduled, extended and watched (one, or every one the user may see).
 #include "api_routes.h"
 #include "route_kit.h"
 #include "workspace_service.h"
 #include "workspace_watch.h"
+#include "workspaces_feed.h"
 
 namespace coder::server {
 
@@ -41,6 +42,16 @@ void registerWorkspaceRoutes(Router &router, const RouteKit &kit, WorkspaceServi
                    // app: one allocation for most pages.
                    return respond(listed, 200, listed ? listed->workspaces.size() * 3584 : 0);
                }));
+    // Our extension: every workspace the user may see, pushed as it changes (a dashboard's feed).
+    router.addWebSocket(
+        QStringLiteral("/api/v2/workspaces/watch-ws"),
+        kit.watchedFeed([&workspaces, &pool, &pubsub](HttpRequest &, const Actor &actor,
+                                                      AccessWatch::Options access) {
+            return WebSocketDecision::accepting(
+                [&workspaces, &pool, &pubsub, actor, access](QWebSocket *socket) {
+                    WorkspacesFeed::start(workspaces, pool, pubsub, socket, actor, access);
+                });
+        }));
     const QString workspace = QStringLiteral("/api/v2/workspaces/{workspace}");
     router.add("GET", workspace,
                kit.withId(param, [&workspaces, includeDeleted](const Actor &actor, const QUuid &id,

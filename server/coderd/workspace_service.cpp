@@ -65,7 +65,7 @@ Outcome<core::Workspace> WorkspaceService::shown(const WorkspaceView &view)
 
 void WorkspaceService::announce(const QUuid &workspaceId)
 {
-    m_pubsub.publish(channels::workspace(workspaceId), "settings");
+    channels::workspaceChanged(m_pubsub, workspaceId, "settings");
 }
 
 Outcome<core::Workspace> WorkspaceService::create(const Actor &actor, const QString &owner,
