@@ -24,6 +24,20 @@ ApiClient::ApiClient(QUrl baseUrl, QObject *parent)
 
 ApiClient::~ApiClient() = default;
 
+QUrl ApiClient::webSocketUrl(const QUrl &baseUrl, const QString &path)
+{
+    QUrl url = baseUrl;
+    url.setScheme(baseUrl.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
+    QString basePath = baseUrl.path(QUrl::FullyEncoded);
+    while (basePath.endsWith(u'/'))
+        basePath.chop(1);
+    url.setPath(basePath + path, QUrl::TolerantMode);
+    url.setQuery(QString());
+    url.setFragment({});
+    url.setUserInfo({});
+    return url;
+}
+
 QString ApiClient::segment(const QString &value)
 {
     return QString::fromLatin1(QUrl::toPercentEncoding(value));

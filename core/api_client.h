@@ -124,6 +124,8 @@ public:
              std::move(done));
     }
 
+    // The ws(s):// URL of a WebSocket route ("/api/v2/...") of the deployment at baseUrl.
+    static QUrl webSocketUrl(const QUrl &baseUrl, const QString &path);
     // Percent-encodes one path segment (a username may not contain '/', but a typo might).
     static QString segment(const QString &value);
 

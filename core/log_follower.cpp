@@ -30,19 +30,12 @@ LogFollower::~LogFollower()
 
 QUrl LogFollower::streamUrl(const QUrl &baseUrl, const QString &path, qint64 after)
 {
-    QUrl url = baseUrl;
-    url.setScheme(baseUrl.scheme() == u"https" ? QStringLiteral("wss") : QStringLiteral("ws"));
-    QString basePath = baseUrl.path(QUrl::FullyEncoded);
-    while (basePath.endsWith(u'/'))
-        basePath.chop(1);
-    url.setPath(basePath + path, QUrl::TolerantMode);
+    QUrl url = ApiClient::webSocketUrl(baseUrl, path);
     QUrlQuery query;
     query.addQueryItem(QStringLiteral("follow"), QString());
     if (after > 0)
         query.addQueryItem(QStringLiteral("after"), QString::number(after));
     url.setQuery(query);
-    url.setFragment({});
-    url.setUserInfo({});
     return url;
 }
 

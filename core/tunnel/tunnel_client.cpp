@@ -3,7 +3,6 @@
 #include "core/websocket_dialer.h"
 #include "tunnel_transport.h"
 
-#include <QRandomGenerator>
 #include <QTcpSocket>
 
 namespace coder::core::tunnel {
@@ -26,7 +25,7 @@ void TunnelClient::start()
     if (!m_stopped)
         return;
     m_stopped = false;
-    m_nextRetryMs = kFirstRetryMs;
+    m_backoff.reset();
     connectNow();
 }
 
@@ -79,7 +78,7 @@ void TunnelClient::onUpgraded(QTcpSocket *socket)
     auto *transport = new WebSocketTransport(socket, WebSocketTransport::Role::Client);
     transport->setKeepAlive(m_keepAliveMs);
     m_session = new TunnelSession(transport, m_side, this);
-    m_nextRetryMs = kFirstRetryMs;
+    m_backoff.reset();
     connect(m_session, &TunnelSession::closed, this, [this](const QString &reason) {
         if (m_session)
             m_session->deleteLater();
@@ -93,10 +92,7 @@ void TunnelClient::scheduleRetry(const QString &reason)
 {
     if (m_stopped)
         return;
-    // "Equal jitter": half the backoff for sure, the other half at random.
-    const int wait =
-        m_nextRetryMs / 2 + int(QRandomGenerator::global()->bounded(m_nextRetryMs / 2 + 1));
-    m_nextRetryMs = std::min(m_nextRetryMs * 2, kMaxRetryMs);
+    const int wait = m_backoff.next();
     m_retry.start(wait);
     Q_EMIT disconnected(reason, wait);
 }

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/retry_backoff.h"
 #include "tunnel_session.h"
 
 #include <QObject>
@@ -62,7 +63,7 @@ private:
     QPointer<WebSocketDialer> m_dialer; // while connecting
     QPointer<TunnelSession> m_session;
     QTimer m_retry;
-    int m_nextRetryMs = kFirstRetryMs;
+    RetryBackoff m_backoff{kFirstRetryMs, kMaxRetryMs};
     bool m_stopped = true;
 };
 
