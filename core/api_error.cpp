@@ -1,5 +1,7 @@
 #include "api_error.h"
 
+#include <QStringList>
+
 namespace coder::core {
 
 ApiError ApiError::notFound(const QString &message, const QString &detail)
@@ -23,6 +25,16 @@ ApiError ApiError::fromResponse(int status, const QByteArray &body)
         error.message = body.isEmpty() ? QStringLiteral("HTTP status %1").arg(status)
                                        : QString::fromUtf8(body.left(512)).trimmed();
     return error;
+}
+
+QString ApiError::describe() const
+{
+    QStringList lines{message};
+    if (!detail.isEmpty())
+        lines.append(detail);
+    for (const Validation &validation : validations)
+        lines.append(validation.field + QStringLiteral(": ") + validation.detail);
+    return lines.join(u'\n');
 }
 
 } // namespace coder::core

@@ -42,6 +42,10 @@ struct ApiError
     static ApiError notFound(const QString &message, const QString &detail = {});
     static ApiError internal(const QString &message, const QString &detail = {});
 
+    // Everything the server said, as one text for a dialog or a status line: the message, then
+    // the detail and each field's problem ("email: must be a valid address"), one per line.
+    QString describe() const;
+
     // Parses an error body; falls back to the raw text when it is not the JSON shape.
     static ApiError fromResponse(int status, const QByteArray &body);
 };

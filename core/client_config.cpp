@@ -56,4 +56,24 @@ QString ClientConfig::urlPath() const
     return m_directory + QStringLiteral("/url");
 }
 
+Result<QUrl, QString> ClientConfig::normalizeUrl(const QString &text)
+{
+    QString trimmed = text.trimmed();
+    if (trimmed.isEmpty())
+        return QStringLiteral("no deployment URL given");
+    if (!trimmed.contains(QStringLiteral("://")))
+        trimmed.prepend(QStringLiteral("https://"));
+    QUrl url(trimmed, QUrl::StrictMode);
+    if (!url.isValid() || url.host().isEmpty())
+        return QStringLiteral("invalid deployment URL \"%1\"").arg(text);
+    if (url.scheme() != u"http" && url.scheme() != u"https")
+        return QStringLiteral("invalid deployment URL \"%1\": the scheme must be http or https")
+            .arg(text);
+    url.setQuery(QString());
+    url.setFragment(QString());
+    if (url.path() == u"/")
+        url.setPath(QString());
+    return url;
+}
+
 } // namespace coder::core

@@ -18,6 +18,10 @@ public:
     explicit ClientConfig(QString directory);
 
     static QString defaultDirectory();
+    // A deployment URL as the user typed it, made canonical: https:// added when the scheme is
+    // missing (as Coder does), query, fragment and a lone "/" path dropped; an error that quotes
+    // the text otherwise. The CLI's login and the desktop app's both use it.
+    static Result<QUrl, QString> normalizeUrl(const QString &text);
 
     QString directory() const { return m_directory; }
     Result<Ok, QString> ensureDirectory() const;

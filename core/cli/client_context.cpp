@@ -50,31 +50,11 @@ SecretStore *ClientContext::secretStore()
     return m_secretStore;
 }
 
-Result<QUrl, QString> ClientContext::normalizeUrl(const QString &text)
-{
-    QString trimmed = text.trimmed();
-    if (trimmed.isEmpty())
-        return QStringLiteral("no deployment URL given");
-    if (!trimmed.contains(QStringLiteral("://")))
-        trimmed.prepend(QStringLiteral("https://"));
-    QUrl url(trimmed, QUrl::StrictMode);
-    if (!url.isValid() || url.host().isEmpty())
-        return QStringLiteral("invalid deployment URL \"%1\"").arg(text);
-    if (url.scheme() != u"http" && url.scheme() != u"https")
-        return QStringLiteral("invalid deployment URL \"%1\": the scheme must be http or https")
-            .arg(text);
-    url.setQuery(QString());
-    url.setFragment(QString());
-    if (url.path() == u"/")
-        url.setPath(QString());
-    return url;
-}
-
 void ClientContext::withClient(std::function<void(ApiClient *)> ready)
 {
     QUrl url;
     if (!urlFlag().isEmpty()) {
-        auto parsed = normalizeUrl(urlFlag());
+        auto parsed = ClientConfig::normalizeUrl(urlFlag());
         if (!parsed)
             return fail(parsed.error());
         url = parsed.value();

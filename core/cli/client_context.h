@@ -43,9 +43,6 @@ public:
     // printing why and exiting) when that variable is invalid.
     SecretStore *secretStore();
 
-    // The deployment URL: the --url flag, else the stored one. Adds https:// when the
-    // scheme is missing, as Coder does.
-    static Result<QUrl, QString> normalizeUrl(const QString &text);
     // Resolves URL and token (flags first, then the stored ones) and hands over a client
     // ready to call; when not logged in, prints the login hint and exits 1.
     void withClient(std::function<void(ApiClient *)> ready);

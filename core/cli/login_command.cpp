@@ -60,7 +60,7 @@ void LoginCommand::run()
                 QStringLiteral("no deployment URL given: use 'coder login <url>'"));
         urlText = stored.value()->toString();
     }
-    auto url = ClientContext::normalizeUrl(urlText);
+    auto url = ClientConfig::normalizeUrl(urlText);
     if (!url)
         return m_context->fail(url.error());
 

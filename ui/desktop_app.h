@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/secret_store.h"
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+class QSettings;
+
+namespace coder::ui {
+
+class DeploymentList;
+class MainWindow;
+class SessionManager;
+
+// The desktop app put together: its settings, the secret store for session tokens, the
+// remembered deployments, the session and the window. main() makes one; tests make one over
+// temporary directories.
+class DesktopApp : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QString settingsFile; // an INI file
+        QString dataDir;      // the token files when the keychain is not used, the local server
+        core::SecretStore::Mode secretMode = core::SecretStore::Mode::Auto;
+    };
+    // Where the app keeps its things for this user (XDG config and data dirs).
+    static Options defaultOptions();
+
+    explicit DesktopApp(Options options, QObject *parent = nullptr);
+    ~DesktopApp() override;
+
+    // Shows the window and opens the last deployment.
+    void start();
+    // Brings the window to the front (another launch asked).
+    void activate();
+
+    MainWindow &window() { return *m_window; }
+    SessionManager &sessions() { return *m_sessions; }
+    const Options &options() const { return m_options; }
+
+private:
+    Options m_options;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<core::SecretStore> m_secrets;
+    std::unique_ptr<DeploymentList> m_deployments;
+    std::unique_ptr<SessionManager> m_sessions;
+    std::unique_ptr<MainWindow> m_window;
+};
+
+} // namespace coder::ui
