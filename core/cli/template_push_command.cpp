@@ -2,10 +2,10 @@
 
 #include "core/cli/cli_format.h"
 #include "core/cli/client_context.h"
-#include "core/cli/job_watcher.h"
 #include "core/cli/templates_command.h"
 #include "core/cli/terminal_prompt.h"
 #include "core/template_archive.h"
+#include "core/template_pusher.h"
 
 #include <CLI/CLI.hpp>
 #include <QDir>
@@ -57,113 +57,60 @@ void TemplatePushCommand::run()
     if (!archive)
         return m_context->fail(
             QStringLiteral("cannot archive template directory %1: %2").arg(path, archive.error()));
-    if (archive->size() > maxArchiveBytes)
-        return m_context->fail(
-            QStringLiteral("the archive of %1 is %2 MiB; coderd accepts at most %3 MiB")
-                .arg(path)
-                .arg(archive->size() / (1024.0 * 1024.0), 0, 'f', 1)
-                .arg(maxArchiveBytes / (1024 * 1024)));
-
     m_context->withClient([this, archive = archive.value()](ApiClient *client) {
         client->templateByName(
             QString::fromStdString(m_organization), m_templateName,
             [this, client, archive](Result<Template, ApiError> found) {
-                if (found)
-                    return upload(client, archive, found.value());
-                if (found.error().status != 404)
+                if (!found && found.error().status != 404)
                     return m_context->fail(found.error());
                 // Asked only after the import succeeded; without a terminal, fail before any
                 // work is done.
-                if (!m_yes && !TerminalPrompt::stdinIsTerminal())
+                if (!found && !m_yes && !TerminalPrompt::stdinIsTerminal())
                     return m_context->fail(
                         QStringLiteral("template %1 does not exist; pass --yes (-y) to create it "
                                        "(stdin is not a terminal to ask)")
                             .arg(m_templateName));
-                upload(client, archive, std::nullopt);
+                push(client, archive);
             });
     });
 }
 
-void TemplatePushCommand::upload(ApiClient *client, const QByteArray &archive,
-                                 std::optional<Template> existing)
+void TemplatePushCommand::push(ApiClient *client, const QByteArray &archive)
 {
-    const qint64 size = archive.size();
-    client->uploadFile(archive, [this, client, existing, size](Result<QUuid, ApiError> file) {
-        if (!file)
-            return m_context->fail(file.error());
-        m_context->print(QStringLiteral("Uploaded the template archive (%1 KiB).")
-                             .arg(size / 1024.0, 0, 'f', 1));
-        CreateTemplateVersionRequest request;
-        request.name = QString::fromStdString(m_versionName);
-        request.message = QString::fromStdString(m_message);
-        request.templateId = existing ? existing->id : QUuid();
-        request.fileId = file.value();
-        request.tags = m_tagValues;
-        client->createTemplateVersion(
-            QString::fromStdString(m_organization), request,
-            [this, client, existing](Result<TemplateVersion, ApiError> version) {
-                if (!version)
-                    return m_context->fail(version.error());
-                const QUuid versionId = version->id;
-                auto fetch = [client, versionId](std::function<void(JobWatcher::JobResult)> done) {
-                    client->templateVersion(versionId,
-                                            [done](Result<TemplateVersion, ApiError> current) {
-                                                if (!current)
-                                                    return done(current.error());
-                                                done(current->job);
-                                            });
-                };
-                m_watcher = new JobWatcher(
-                    client, ApiClient::templateVersionLogsPath(versionId), fetch,
-                    [this](const QString &line) { m_context->print(line); },
-                    [this](const QString &line) { m_context->printError(line); }, m_context.get());
-                m_watcher->watch(version->job, [this, client, version = version.value(),
-                                                existing](JobWatcher::JobResult job) {
-                    if (!job)
-                        return m_context->fail(job.error());
-                    if (job->status != u"succeeded")
-                        return m_context->fail(m_watcher->failureReport(
-                            QStringLiteral("the import of template %1").arg(m_templateName),
-                            job.value()));
-                    imported(client, version, existing);
-                });
-            });
-    });
-}
-
-void TemplatePushCommand::imported(ApiClient *client, const TemplateVersion &version,
-                                   std::optional<Template> existing)
-{
-    if (existing) {
-        if (!m_activate) {
-            m_context->print(QStringLiteral("Template %1 has a new version %2 (uploaded at %3, "
-                                            "not active).")
-                                 .arg(m_templateName, version.name, CliFormat::timestamp()));
-            return m_context->finish(0);
+    TemplatePusher::Options options;
+    options.organization = QString::fromStdString(m_organization);
+    options.name = m_templateName;
+    options.message = QString::fromStdString(m_message);
+    options.versionName = QString::fromStdString(m_versionName);
+    options.tags = m_tagValues;
+    options.activate = m_activate;
+    options.confirmCreate = [this](const QString &name) {
+        return m_context->confirm(QStringLiteral("Create template %1?").arg(name), m_yes);
+    };
+    auto *pusher = new TemplatePusher(
+        client, options, [this](const QString &line) { m_context->print(line); },
+        [this](const QString &line) { m_context->printError(line); }, m_context.get());
+    pusher->push(archive, [this](Result<TemplatePusher::Pushed, TemplatePusher::Failure> pushed) {
+        if (!pushed) {
+            if (pushed.error().declined)
+                return; // confirm() said why and ended the command
+            if (pushed.error().api)
+                return m_context->fail(*pushed.error().api);
+            return m_context->fail(pushed.error().message);
         }
-        client->updateActiveVersion(existing->id, version.id, [this](Result<Ok, ApiError> done) {
-            if (!done)
-                return m_context->fail(done.error());
+        if (pushed->created)
+            m_context->print(QStringLiteral("Template %1 has been created at %2!")
+                                 .arg(pushed->created->name, CliFormat::timestamp()));
+        else if (pushed->activated)
             m_context->print(QStringLiteral("Template %1 has been updated at %2!")
                                  .arg(m_templateName, CliFormat::timestamp()));
-            m_context->finish(0);
-        });
-        return;
-    }
-    if (!m_context->confirm(QStringLiteral("Create template %1?").arg(m_templateName), m_yes))
-        return;
-    CreateTemplateRequest request;
-    request.name = m_templateName;
-    request.versionId = version.id;
-    client->createTemplate(QString::fromStdString(m_organization), request,
-                           [this](Result<Template, ApiError> created) {
-                               if (!created)
-                                   return m_context->fail(created.error());
-                               m_context->print(
-                                   QStringLiteral("Template %1 has been created at %2!")
-                                       .arg(created->name, CliFormat::timestamp()));
-                               m_context->finish(0);
-                           });
+        else
+            m_context->print(
+                QStringLiteral("Template %1 has a new version %2 (uploaded at %3, "
+                               "not active).")
+                    .arg(m_templateName, pushed->version.name, CliFormat::timestamp()));
+        m_context->finish(0);
+    });
 }
 
 } // namespace coder::core::cli

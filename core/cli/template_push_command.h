@@ -22,7 +22,6 @@ class ApiClient;
 namespace coder::core::cli {
 
 class ClientContext;
-class JobWatcher;
 
 // `coder templates push [NAME]`: archives a template directory, uploads it, imports it as a new
 // template version while showing the import's logs live, then creates the template (asking
@@ -30,18 +29,13 @@ class JobWatcher;
 class TemplatePushCommand
 {
 public:
-    // What coderd accepts in one upload (POST /api/v2/files).
-    static constexpr qint64 maxArchiveBytes = 10 * 1024 * 1024;
-
     static void add(CLI::App &templates, std::shared_ptr<ClientContext> context);
 
     explicit TemplatePushCommand(std::shared_ptr<ClientContext> context);
 
 private:
     void run();
-    void upload(ApiClient *client, const QByteArray &archive, std::optional<Template> existing);
-    void imported(ApiClient *client, const TemplateVersion &version,
-                  std::optional<Template> existing);
+    void push(ApiClient *client, const QByteArray &archive);
 
     std::shared_ptr<ClientContext> m_context;
     std::string m_name;
@@ -54,7 +48,6 @@ private:
     bool m_activate = true;
     QString m_templateName;
     QMap<QString, QString> m_tagValues;
-    JobWatcher *m_watcher = nullptr;
 };
 
 } // namespace coder::core::cli

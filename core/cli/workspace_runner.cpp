@@ -3,7 +3,7 @@
 #include "core/api_client.h"
 #include "core/cli/cli_format.h"
 #include "core/cli/client_context.h"
-#include "core/cli/job_watcher.h"
+#include "core/job_watcher.h"
 
 namespace coder::core::cli {
 

@@ -1,10 +1,10 @@
 #include "core/cli/cli_format.h"
-#include "core/cli/job_log_printer.h"
 #include "core/cli/parameter_resolver.h"
 #include "core/cli/schedule_command.h"
 #include "core/cli/show_command.h"
 #include "core/cli/templates_command.h"
 #include "core/cli/workspace_list_command.h"
+#include "core/job_log_printer.h"
 #include "core/template_parameters.h"
 
 #include <QtTest>

@@ -1,17 +1,15 @@
 #pragma once
 
 #include "core/api_client.h"
-#include "core/cli/job_log_printer.h"
+#include "core/job_log_printer.h"
 
 #include <QObject>
 #include <QPointer>
 #include <functional>
 
 namespace coder::core {
-class LogFollower;
-}
 
-namespace coder::core::cli {
+class LogFollower;
 
 // Watches a provisioner job to its end: follows its logs live over the WebSocket and shows
 // them with a JobLogPrinter, then fetches the job for its outcome. When the stream cannot be
@@ -52,4 +50,4 @@ private:
     qint64 m_lastLogId = 0;
 };
 
-} // namespace coder::core::cli
+} // namespace coder::core

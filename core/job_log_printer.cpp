@@ -1,6 +1,6 @@
 #include "job_log_printer.h"
 
-namespace coder::core::cli {
+namespace coder::core {
 
 namespace {
 
@@ -90,4 +90,4 @@ QString JobLogPrinter::formatElapsed(qint64 milliseconds)
     return QStringLiteral("%1m%2s").arg(seconds / 60).arg(seconds % 60);
 }
 
-} // namespace coder::core::cli
+} // namespace coder::core

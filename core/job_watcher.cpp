@@ -4,7 +4,7 @@
 
 #include <QTimer>
 
-namespace coder::core::cli {
+namespace coder::core {
 
 namespace {
 
@@ -141,4 +141,6 @@ void JobWatcher::complete(JobResult result)
     done(std::move(result));
 }
 
-} // namespace coder::core::cli
+} // namespace coder::core
+
+#include "moc_job_watcher.cpp"

@@ -8,7 +8,7 @@
 #include <QStringList>
 #include <functional>
 
-namespace coder::core::cli {
+namespace coder::core {
 
 // Shows a provisioner job's logs the way Coder's CLI does: a header when a stage begins
 // ("==> ⧗ Setting up"), each output line indented below it, a footer when it ends
@@ -46,4 +46,4 @@ private:
     bool m_ended = false;
 };
 
-} // namespace coder::core::cli
+} // namespace coder::core
