@@ -2,6 +2,8 @@
 
 #include "deployment_list.h"
 #include "deployment_session.h"
+#include "local_server.h"
+#include "local_server_page.h"
 #include "main_window.h"
 #include "session_manager.h"
 
@@ -34,18 +36,41 @@ DesktopApp::DesktopApp(Options options, QObject *parent)
     m_deployments = std::make_unique<DeploymentList>(*m_settings);
     m_sessions = std::make_unique<SessionManager>(*m_deployments, *m_secrets);
     m_window = std::make_unique<MainWindow>(*m_sessions, *m_settings);
+    m_localServer = std::make_unique<LocalServer>(*m_sessions, *m_settings, m_options.dataDir);
+    auto *page = new LocalServerPage(m_localServer->server());
+    m_window->setLocalServerPage(page);
+    connect(page, &LocalServerPage::startRequested, m_localServer.get(), &LocalServer::start);
+    connect(page, &LocalServerPage::stopRequested, m_localServer.get(), &LocalServer::stop);
+    connect(m_window.get(), &MainWindow::localServerRequested, this, [this] {
+        m_window->showLocalServerPage();
+        m_localServer->start();
+    });
+    connect(m_localServer.get(), &LocalServer::loginNeeded, this,
+            [this](const QUrl &url, const QString &message) {
+                m_window->showLogin(url, true, message);
+            });
+    connect(m_localServer.get(), &LocalServer::templateFailed, this, [this](const QString &why) {
+        m_window->showProblem(tr("The example template was not pushed"), why);
+    });
 }
 
 DesktopApp::~DesktopApp()
 {
     // The window first: it refers to the sessions and the settings.
     m_window.reset();
+    m_localServer.reset(); // a running server stops here (and waits: stop it first not to)
     m_sessions.reset();
 }
 
 void DesktopApp::start()
 {
     m_window->show();
+    const Deployment *last = m_deployments->find(m_deployments->currentId());
+    if (last && last->embedded) {
+        m_window->showLocalServerPage();
+        m_localServer->start(); // opens the deployment once it runs
+        return;
+    }
     m_sessions->restore();
 }
 

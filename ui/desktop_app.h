@@ -11,6 +11,7 @@ class QSettings;
 namespace coder::ui {
 
 class DeploymentList;
+class LocalServer;
 class MainWindow;
 class SessionManager;
 
@@ -33,13 +34,15 @@ public:
     explicit DesktopApp(Options options, QObject *parent = nullptr);
     ~DesktopApp() override;
 
-    // Shows the window and opens the last deployment.
+    // Shows the window and opens the last deployment (starting the local server first when
+    // that was it).
     void start();
     // Brings the window to the front (another launch asked).
     void activate();
 
     MainWindow &window() { return *m_window; }
     SessionManager &sessions() { return *m_sessions; }
+    LocalServer &localServer() { return *m_localServer; }
     const Options &options() const { return m_options; }
 
 private:
@@ -48,6 +51,7 @@ private:
     std::unique_ptr<core::SecretStore> m_secrets;
     std::unique_ptr<DeploymentList> m_deployments;
     std::unique_ptr<SessionManager> m_sessions;
+    std::unique_ptr<LocalServer> m_localServer;
     std::unique_ptr<MainWindow> m_window;
 };
 

@@ -100,6 +100,13 @@ void MainWindow::createActions()
     m_restart = action(tr("&Restart"), QStringLiteral("restart"),
                        QKeySequence(QStringLiteral("Ctrl+Shift+R")));
     m_delete = action(tr("&Delete…"), QStringLiteral("delete"), QKeySequence::Delete);
+    m_workspacesView = action(tr("&Workspaces"), QStringLiteral("showWorkspaces"),
+                              QKeySequence(QStringLiteral("Ctrl+1")));
+    m_localServerView = action(tr("&Local server"), QStringLiteral("showLocalServer"),
+                               QKeySequence(QStringLiteral("Ctrl+L")));
+    m_localServerView->setVisible(false); // until the app has a local server page
+    connect(m_workspacesView, &QAction::triggered, this, &MainWindow::showWorkspaces);
+    connect(m_localServerView, &QAction::triggered, this, &MainWindow::showLocalServerPage);
     m_start->setToolTip(tr("Start the selected workspace"));
     m_stop->setToolTip(tr("Stop the selected workspace"));
     m_restart->setToolTip(tr("Stop the selected workspace, then start it again"));
@@ -129,6 +136,8 @@ void MainWindow::createActions()
     m_switcher->setMinimumContentsLength(24);
     m_switcher->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     toolbar->addWidget(m_switcher);
+    toolbar->addAction(m_workspacesView);
+    toolbar->addAction(m_localServerView);
     toolbar->addSeparator();
     for (QAction *each : {m_start, m_stop, m_restart, m_delete})
         toolbar->addAction(each);
@@ -181,9 +190,28 @@ void MainWindow::onSessionChanged(DeploymentSession *session)
     showFeedState();
 }
 
+void MainWindow::setLocalServerPage(QWidget *page)
+{
+    m_localServerPage = page;
+    m_pages->addWidget(page);
+    m_localServerView->setVisible(true);
+}
+
+void MainWindow::showLocalServerPage()
+{
+    if (m_localServerPage)
+        m_pages->setCurrentWidget(m_localServerPage);
+}
+
+void MainWindow::showWorkspaces()
+{
+    m_pages->setCurrentWidget(m_session ? static_cast<QWidget *>(m_dashboard) : m_welcome);
+}
+
 void MainWindow::onNoSession(const QString &reason, const QUrl &url)
 {
-    m_pages->setCurrentWidget(m_welcome);
+    if (m_pages->currentWidget() != m_localServerPage)
+        m_pages->setCurrentWidget(m_welcome);
     m_welcome->setMessage(reason);
     setWindowTitle(tr("Coder"));
     if (!url.isEmpty())

@@ -39,6 +39,10 @@ public:
     QAction *restartAction() const { return m_restart; }
     QAction *deleteAction() const { return m_delete; }
     QComboBox *deploymentSwitcher() const { return m_switcher; }
+    // The local server's page, reached by the "Local server" action (Ctrl+L).
+    void setLocalServerPage(QWidget *page);
+    void showLocalServerPage();
+    void showProblem(const QString &title, const QString &message);
 
 Q_SIGNALS:
     void localServerRequested();
@@ -53,7 +57,7 @@ private:
     void refreshSwitcher();
     void updateActions();
     void confirmDelete();
-    void showProblem(const QString &title, const QString &message);
+    void showWorkspaces();
     void showFeedState();
 
     SessionManager &m_sessions;
@@ -71,6 +75,9 @@ private:
     QAction *m_stop = nullptr;
     QAction *m_restart = nullptr;
     QAction *m_delete = nullptr;
+    QAction *m_workspacesView = nullptr;
+    QAction *m_localServerView = nullptr;
+    QWidget *m_localServerPage = nullptr;
 };
 
 } // namespace coder::ui

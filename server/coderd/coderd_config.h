@@ -25,6 +25,9 @@ struct CoderdConfig
     QString processSandbox = QStringLiteral("auto");
     bool allowUnsandboxedRoot = false; // run workspaces as root without a sandbox
     QString dockerHost;                // unix socket of the Docker daemon; empty: default
+    // The workspace agent's executable (coder-agent) that provisioners start; empty: the one
+    // beside the running program (AgentProgram::installed()). The desktop app sets it.
+    QString agentProgram;
     int provisionerHeartbeatIntervalMs = 5000;
     int provisionerHeartbeatTimeoutMs = 60000; // a running job without heartbeat is failed
     int autobuildPollIntervalMs = 60000;       // how often autostart/autostop are checked

@@ -45,6 +45,10 @@ ProvisioningService::~ProvisioningService() = default;
 
 QString ProvisioningService::configProblem(const CoderdConfig &config)
 {
+    if (const QFileInfo agent(config.agentProgram);
+        !config.agentProgram.isEmpty() && (!agent.isFile() || !agent.isExecutable()))
+        return QStringLiteral("the workspace agent %1 is not an executable file")
+            .arg(config.agentProgram);
     return ProcessSandbox::resolve(config.processSandbox, config.allowUnsandboxedRoot).error;
 }
 
@@ -57,7 +61,7 @@ ProvisioningService::prepare(Store &store, const CoderdConfig &config, const QSt
         return QStringLiteral("cannot create %1").arg(workDirectory);
     // The agent bundle is made only where a Docker daemon is there to use it.
     if (config.provisionerDaemons > 0 && QFileInfo::exists(dockerSocket(config))) {
-        const AgentProgram agent = AgentProgram::installed();
+        const AgentProgram agent = AgentProgram::resolve(config.agentProgram);
         AgentBundle bundle(agent.path, config.dataDir + QStringLiteral("/agent-bundles"));
         if (auto made = bundle.prepare()) {
             prepared.bundleDirectory = *made;
@@ -92,7 +96,7 @@ void ProvisioningService::start(const Prepared &prepared)
     process.sandbox =
         ProcessSandbox::resolve(m_config.processSandbox, m_config.allowUnsandboxedRoot).name;
     process.sandboxHiddenPaths = {m_config.dataDir};
-    process.agentCommand = AgentProgram::installed().command();
+    process.agentCommand = AgentProgram::resolve(m_config.agentProgram).command();
     m_provisioners.push_back(std::make_unique<ProcessProvisioner>(process));
     DockerProvisionerOptions docker;
     docker.socketPath = m_config.dockerHost;

@@ -16,4 +16,11 @@ AgentProgram AgentProgram::installed()
     return {QCoreApplication::applicationFilePath(), {QStringLiteral("agent")}};
 }
 
+AgentProgram AgentProgram::resolve(const QString &path)
+{
+    if (path.isEmpty())
+        return installed();
+    return {QFileInfo(path).absoluteFilePath(), {}};
+}
+
 } // namespace coder::server

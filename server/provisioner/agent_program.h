@@ -14,6 +14,8 @@ struct AgentProgram
     QStringList arguments;
 
     static AgentProgram installed();
+    // path when set (a coder-agent executable), else installed().
+    static AgentProgram resolve(const QString &path);
     QStringList command() const { return QStringList{path} + arguments; }
 };
 
