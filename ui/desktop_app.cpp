@@ -41,10 +41,7 @@ DesktopApp::DesktopApp(Options options, QObject *parent)
     m_window->setLocalServerPage(page);
     connect(page, &LocalServerPage::startRequested, m_localServer.get(), &LocalServer::start);
     connect(page, &LocalServerPage::stopRequested, m_localServer.get(), &LocalServer::stop);
-    connect(m_window.get(), &MainWindow::localServerRequested, this, [this] {
-        m_window->showLocalServerPage();
-        m_localServer->start();
-    });
+    connect(m_window.get(), &MainWindow::localServerRequested, this, &DesktopApp::startLocalServer);
     connect(m_localServer.get(), &LocalServer::loginNeeded, this,
             [this](const QUrl &url, const QString &message) {
                 m_window->showLogin(url, true, message);
@@ -67,11 +64,16 @@ void DesktopApp::start()
     m_window->show();
     const Deployment *last = m_deployments->find(m_deployments->currentId());
     if (last && last->embedded) {
-        m_window->showLocalServerPage();
-        m_localServer->start(); // opens the deployment once it runs
+        startLocalServer(); // opens the deployment once it runs
         return;
     }
     m_sessions->restore();
+}
+
+void DesktopApp::startLocalServer()
+{
+    m_window->showLocalServerPage();
+    m_localServer->start();
 }
 
 void DesktopApp::activate()

@@ -39,6 +39,8 @@ public:
     void start();
     // Brings the window to the front (another launch asked).
     void activate();
+    // Shows the local server's page and starts it (the welcome page's button, --local-server).
+    void startLocalServer();
 
     MainWindow &window() { return *m_window; }
     SessionManager &sessions() { return *m_sessions; }

@@ -22,6 +22,11 @@ int main(int argc, char **argv)
         QStringLiteral("Coder desktop: your deployments, workspaces and port forwards."));
     parser.addHelpOption();
     parser.addVersionOption();
+    const QCommandLineOption localServer(
+        QStringLiteral("local-server"),
+        QStringLiteral("Start the local server (coderd on SQLite under the app's data folder) "
+                       "at launch."));
+    parser.addOption(localServer);
     parser.process(app);
 
     coder::ui::SingleInstance instance(QStringLiteral("coder-desktop"));
@@ -29,9 +34,11 @@ int main(int argc, char **argv)
     QObject::connect(&instance, &coder::ui::SingleInstance::secondary, &app, [] {
         QApplication::exit(0); // the running app shows its window instead
     });
-    QObject::connect(&instance, &coder::ui::SingleInstance::primary, &app, [&desktop] {
+    QObject::connect(&instance, &coder::ui::SingleInstance::primary, &app, [&] {
         desktop = std::make_unique<coder::ui::DesktopApp>(coder::ui::DesktopApp::defaultOptions());
         desktop->start();
+        if (parser.isSet(localServer))
+            desktop->startLocalServer();
     });
     QObject::connect(&instance, &coder::ui::SingleInstance::activationRequested, &app, [&desktop] {
         if (desktop)

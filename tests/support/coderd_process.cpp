@@ -4,12 +4,15 @@
 #include <QRegularExpression>
 #include <QtTest>
 #include <csignal>
+#include <sys/prctl.h>
 
 namespace coder::test {
 
 CoderdProcess::CoderdProcess()
 {
     m_process.setProcessChannelMode(QProcess::MergedChannels);
+    // A test that crashes (no destructor runs) takes its coderd with it.
+    m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGTERM); });
     QObject::connect(&m_process, &QProcess::readyRead, [this] { m_output += m_process.readAll(); });
 }
 
