@@ -35,7 +35,7 @@ WelcomePage::WelcomePage(DeploymentList &deployments, QWidget *parent)
     connect(m_connect, &QPushButton::clicked, this, &WelcomePage::connectRequested);
     connect(m_localServer, &QPushButton::clicked, this, &WelcomePage::localServerRequested);
 
-    auto *knownLabel = new QLabel(tr("Deployments you used:"), this);
+    m_knownLabel = new QLabel(tr("Deployments you used (double-click to open):"), this);
     m_known = new QListWidget(this);
     m_known->setObjectName(QStringLiteral("knownDeployments"));
     m_known->setAccessibleName(tr("Deployments you used"));
@@ -51,8 +51,9 @@ WelcomePage::WelcomePage(DeploymentList &deployments, QWidget *parent)
     column->addWidget(m_connect);
     column->addWidget(m_localServer);
     column->addSpacing(12);
-    column->addWidget(knownLabel);
+    column->addWidget(m_knownLabel);
     column->addWidget(m_known);
+    column->addStretch(1);
     auto *outer = new QHBoxLayout(this);
     outer->addStretch(1);
     outer->addLayout(column, 3);
@@ -80,6 +81,8 @@ void WelcomePage::refresh()
         item->setData(Qt::UserRole, deployment.id());
         item->setToolTip(deployment.url.toString());
     }
+    m_knownLabel->setVisible(m_known->count() > 0);
+    m_known->setVisible(m_known->count() > 0);
 }
 
 } // namespace coder::ui

@@ -34,6 +34,7 @@ private:
     QLabel *m_message;
     QPushButton *m_connect;
     QPushButton *m_localServer;
+    QLabel *m_knownLabel;
     QListWidget *m_known;
 };
 
