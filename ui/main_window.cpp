@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "create_workspace_dialog.h"
 #include "dashboard_page.h"
 #include "deployment_session.h"
 #include "login_dialog.h"
@@ -93,6 +94,9 @@ void MainWindow::createActions()
     m_connect = action(tr("&Add deployment…"), QStringLiteral("addDeployment"),
                        QKeySequence(QStringLiteral("Ctrl+O")));
     m_logOut = action(tr("Log &out"), QStringLiteral("logOut"), QKeySequence());
+    m_create = action(tr("&New workspace…"), QStringLiteral("create"), QKeySequence::New);
+    m_create->setToolTip(tr("Create a workspace from a template"));
+    connect(m_create, &QAction::triggered, this, &MainWindow::showCreate);
     m_start =
         action(tr("&Start"), QStringLiteral("start"), QKeySequence(QStringLiteral("Ctrl+Shift+S")));
     m_stop =
@@ -139,7 +143,7 @@ void MainWindow::createActions()
     toolbar->addAction(m_workspacesView);
     toolbar->addAction(m_localServerView);
     toolbar->addSeparator();
-    for (QAction *each : {m_start, m_stop, m_restart, m_delete})
+    for (QAction *each : {m_create, m_start, m_stop, m_restart, m_delete})
         toolbar->addAction(each);
     toolbar->addSeparator();
     toolbar->addAction(m_logOut);
@@ -273,6 +277,7 @@ void MainWindow::updateActions()
     m_restart->setEnabled(status == u"running");
     m_delete->setEnabled(settled);
     m_logOut->setEnabled(m_session != nullptr);
+    m_create->setEnabled(m_session != nullptr);
 }
 
 void MainWindow::confirmDelete()
@@ -298,6 +303,19 @@ void MainWindow::confirmDelete()
             session->deleteWorkspace(id);
     });
     box->open();
+}
+
+void MainWindow::showCreate()
+{
+    if (!m_session)
+        return;
+    auto *dialog = new CreateWorkspaceDialog(m_session->api(), this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &CreateWorkspaceDialog::created, this, [this](const core::Workspace &made) {
+        statusBar()->showMessage(tr("Creating %1…").arg(made.name), 10'000);
+        showWorkspaces();
+    });
+    dialog->open();
 }
 
 void MainWindow::showProblem(const QString &title, const QString &message)

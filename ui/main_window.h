@@ -34,6 +34,7 @@ public:
     DashboardPage *dashboard() const { return m_dashboard; }
     WelcomePage *welcome() const { return m_welcome; }
     QLabel *feedStatus() const { return m_feedStatus; }
+    QAction *createAction() const { return m_create; }
     QAction *startAction() const { return m_start; }
     QAction *stopAction() const { return m_stop; }
     QAction *restartAction() const { return m_restart; }
@@ -57,6 +58,7 @@ private:
     void refreshSwitcher();
     void updateActions();
     void confirmDelete();
+    void showCreate();
     void showWorkspaces();
     void showFeedState();
 
@@ -71,6 +73,7 @@ private:
     QLabel *m_feedStatus;
     QAction *m_connect = nullptr;
     QAction *m_logOut = nullptr;
+    QAction *m_create = nullptr;
     QAction *m_start = nullptr;
     QAction *m_stop = nullptr;
     QAction *m_restart = nullptr;

@@ -1,7 +1,7 @@
 #include "template_service.h"
 
 #include "audit_recorder.h"
-#include "field_rules.h"
+#include "core/field_rules.h"
 #include "provisioning_views.h"
 #include "server/database/store.h"
 
@@ -19,7 +19,7 @@ DomainError applySettings(Template &tmpl, const core::UpdateTemplateMeta &reques
     DomainError invalid = DomainError::invalid(QStringLiteral("Validation failed."));
     if (request.name) {
         tmpl.name = *request.name;
-        if (const QString problem = resourceNameProblem(tmpl.name); !problem.isEmpty())
+        if (const QString problem = core::resourceNameProblem(tmpl.name); !problem.isEmpty())
             invalid.withValidation(QStringLiteral("name"), problem);
     }
     if (request.displayName) {

@@ -4,7 +4,7 @@
 #include "api_token.h"
 #include "audit_recorder.h"
 #include "authenticator.h"
-#include "field_rules.h"
+#include "core/field_rules.h"
 #include "login_rate_limiter.h"
 #include "password_hasher.h"
 #include "server/database/store.h"
@@ -43,13 +43,14 @@ Outcome<User> UserService::newUser(const QString &email, const QString &username
                                    const QString &name, const QString &password)
 {
     DomainError invalid = DomainError::invalid(QStringLiteral("Validation failed."));
-    if (const QString problem = emailProblem(email); !problem.isEmpty())
+    if (const QString problem = core::emailProblem(email); !problem.isEmpty())
         invalid.withValidation(QStringLiteral("email"), problem);
-    if (const QString problem = usernameProblem(username); !problem.isEmpty())
+    if (const QString problem = core::usernameProblem(username); !problem.isEmpty())
         invalid.withValidation(QStringLiteral("username"), problem);
-    if (const QString problem = nameProblem(name); !problem.isEmpty())
+    if (const QString problem = core::nameProblem(name); !problem.isEmpty())
         invalid.withValidation(QStringLiteral("name"), problem);
-    if (const QString problem = passwordProblem(password, username, email); !problem.isEmpty())
+    if (const QString problem = core::passwordProblem(password, username, email);
+        !problem.isEmpty())
         invalid.withValidation(QStringLiteral("password"), problem);
     if (!invalid.validations.isEmpty())
         return invalid; // no hashing for a request that is refused anyway
@@ -257,7 +258,7 @@ Outcome<core::Ok> UserService::changePassword(const Actor &actor, const QString 
                                             {Resource::User, target->id, {}})
                             : guardAccountChange(actor, *target, Action::Update, {}))
         return *refused;
-    if (const QString problem = passwordProblem(password, target->username, target->email);
+    if (const QString problem = core::passwordProblem(password, target->username, target->email);
         !problem.isEmpty())
         return DomainError::invalidField(QStringLiteral("password"), problem);
     if (self && oldPassword.isEmpty())

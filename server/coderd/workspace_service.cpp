@@ -2,7 +2,7 @@
 
 #include "audit_recorder.h"
 #include "core/cron_schedule.h"
-#include "field_rules.h"
+#include "core/field_rules.h"
 #include "provisioner_job_server.h"
 #include "provisioning_views.h"
 #include "server/database/pubsub.h"
@@ -78,7 +78,7 @@ Outcome<core::Workspace> WorkspaceService::create(const Actor &actor, const QStr
             requireAccess(actor.subject(), Action::Create, {Resource::Workspace, user->id, {}}))
         return *denied;
     DomainError invalid = DomainError::invalid(QStringLiteral("Validation failed."));
-    if (const QString problem = resourceNameProblem(request.name); !problem.isEmpty())
+    if (const QString problem = core::resourceNameProblem(request.name); !problem.isEmpty())
         invalid.withValidation(QStringLiteral("name"), problem);
     if (request.templateId.isNull() && request.templateVersionId.isNull())
         invalid.withValidation(QStringLiteral("template_id"),
@@ -218,7 +218,7 @@ Outcome<core::Ok> WorkspaceService::rename(const Actor &actor, const QUuid &id, 
     auto view = changeable(actor, id);
     if (!view)
         return view.error();
-    if (const QString problem = resourceNameProblem(name); !problem.isEmpty())
+    if (const QString problem = core::resourceNameProblem(name); !problem.isEmpty())
         return DomainError::invalidField(QStringLiteral("name"), problem);
     auto updated = m_store.workspaces().updateName(view->workspace.id, name);
     if (!updated) {

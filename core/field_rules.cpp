@@ -2,7 +2,7 @@
 
 #include <QRegularExpression>
 
-namespace coder::server {
+namespace coder::core {
 
 QString usernameProblem(const QString &username)
 {
@@ -48,4 +48,4 @@ QString nameProblem(const QString &name)
     return {};
 }
 
-} // namespace coder::server
+} // namespace coder::core
