@@ -30,6 +30,9 @@ public:
     // What explains a failure: the error-level lines, else the last lines of the last stage.
     QStringList failureLines(int maxLines = 20) const;
 
+    // The stage the job is in now ("Setting up", "Starting workspace"); empty before the first.
+    QString stage() const { return m_stage; }
+
     // "350ms", "1.2s", "2m3s".
     static QString formatElapsed(qint64 milliseconds);
 

@@ -6,6 +6,7 @@
 #include "login_dialog.h"
 #include "session_manager.h"
 #include "welcome_page.h"
+#include "workspace_page.h"
 #include "workspace_table_model.h"
 
 #include <QAction>
@@ -32,13 +33,16 @@ const QString kStateKey = QStringLiteral("window/state");
 MainWindow::MainWindow(SessionManager &sessions, QSettings &settings, QWidget *parent)
     : QMainWindow(parent), m_sessions(sessions), m_settings(settings),
       m_pages(new QStackedWidget(this)), m_welcome(new WelcomePage(sessions.deployments(), this)),
-      m_dashboard(new DashboardPage(this)), m_switcher(new QComboBox(this)),
-      m_feedStatus(new QLabel(this))
+      m_dashboard(new DashboardPage(this)), m_workspacePage(new WorkspacePage(this)),
+      m_switcher(new QComboBox(this)), m_feedStatus(new QLabel(this))
 {
     setWindowTitle(tr("Coder"));
     setMinimumSize(720, 420);
     m_pages->addWidget(m_welcome);
     m_pages->addWidget(m_dashboard);
+    m_pages->addWidget(m_workspacePage);
+    connect(m_dashboard, &DashboardPage::workspaceActivated, this, &MainWindow::openWorkspace);
+    connect(m_workspacePage, &WorkspacePage::backRequested, this, &MainWindow::showWorkspaces);
     setCentralWidget(m_pages);
     m_feedStatus->setObjectName(QStringLiteral("feedStatus"));
     statusBar()->addPermanentWidget(m_feedStatus);
@@ -172,6 +176,7 @@ void MainWindow::onSessionChanged(DeploymentSession *session)
 {
     m_session = session;
     m_dashboard->setModel(session ? session->workspaces() : nullptr);
+    m_workspacePage->showWorkspace(nullptr, QUuid());
     refreshSwitcher();
     updateActions();
     if (!session) {
@@ -192,6 +197,14 @@ void MainWindow::onSessionChanged(DeploymentSession *session)
                       .arg(m_session->deployment().displayName(), message));
     });
     showFeedState();
+}
+
+void MainWindow::openWorkspace(const QUuid &id)
+{
+    if (!m_session || id.isNull())
+        return;
+    m_workspacePage->showWorkspace(m_session, id);
+    m_pages->setCurrentWidget(m_workspacePage);
 }
 
 void MainWindow::setLocalServerPage(QWidget *page)

@@ -17,6 +17,7 @@ class DeploymentSession;
 class LoginDialog;
 class SessionManager;
 class WelcomePage;
+class WorkspacePage;
 
 // The app's one window: a toolbar with the deployment switcher and the workspace actions, the
 // welcome page or the dashboard, and a status bar that says whether the dashboard is live.
@@ -33,6 +34,9 @@ public:
     LoginDialog *showLogin(const QUrl &url = {}, bool fixed = false, const QString &message = {});
     DashboardPage *dashboard() const { return m_dashboard; }
     WelcomePage *welcome() const { return m_welcome; }
+    WorkspacePage *workspacePage() const { return m_workspacePage; }
+    // The workspace's page (double-click or Enter on its row).
+    void openWorkspace(const QUuid &id);
     QLabel *feedStatus() const { return m_feedStatus; }
     QAction *createAction() const { return m_create; }
     QAction *startAction() const { return m_start; }
@@ -69,6 +73,7 @@ private:
     QStackedWidget *m_pages;
     WelcomePage *m_welcome;
     DashboardPage *m_dashboard;
+    WorkspacePage *m_workspacePage;
     QComboBox *m_switcher;
     QLabel *m_feedStatus;
     QAction *m_connect = nullptr;

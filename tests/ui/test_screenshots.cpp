@@ -1,7 +1,7 @@
 // Pictures of the desktop app as a user sees it, written as PNGs into the build dir
-// (tests/ui/screenshots/): the welcome screen, the login dialog, the dashboard with workspaces
-// and the local server page. Fails when a picture is blank (one colour) or the window is
-// smaller than its minimum size.
+// (tests/ui/screenshots/): the welcome screen, the login dialog, the dashboard with workspaces,
+// a workspace's view with its build log, and the local server page. Fails when a picture is
+// blank (one colour) or the window is smaller than its minimum size.
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
 #include "ui/deployment_session.h"
@@ -10,12 +10,15 @@
 #include "ui/main_window.h"
 #include "ui/session_manager.h"
 #include "ui/welcome_page.h"
+#include "ui/workspace_page.h"
 #include "ui/workspace_table_model.h"
 
 #include <QDir>
 #include <QImage>
+#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QTemporaryDir>
+#include <QTreeWidget>
 #include <QtTest>
 
 using namespace coder::test;
@@ -31,6 +34,7 @@ private Q_SLOTS:
     void welcome();
     void loginDialog();
     void dashboardWithWorkspaces();
+    void workspaceViewWithItsLog();
     void localServerPage();
 
 private:
@@ -137,6 +141,16 @@ void TestScreenshots::dashboardWithWorkspaces()
         }(),
         60'000);
     shoot(&m_app->window(), QStringLiteral("dashboard"));
+}
+
+void TestScreenshots::workspaceViewWithItsLog()
+{
+    WorkspaceTableModel *table = m_app->sessions().current()->workspaces();
+    m_app->window().openWorkspace(table->workspaceAt(0).id);
+    WorkspacePage *page = m_app->window().workspacePage();
+    QTRY_VERIFY_WITH_TIMEOUT(page->buildLog()->toPlainText().contains(u"Elapsed"), 10'000);
+    QTRY_VERIFY_WITH_TIMEOUT(page->resources()->topLevelItemCount() > 0, 10'000);
+    shoot(&m_app->window(), QStringLiteral("workspace"));
 }
 
 void TestScreenshots::localServerPage()
