@@ -54,8 +54,10 @@ WorkspacesFeed::WorkspacesFeed(WorkspaceService &workspaces, core::WorkPool &poo
                             QStringLiteral("Access ended: %1").arg(refusal.message));
         },
         this);
+    // No fixed delay: a change is read on the next turn of the event loop (a dashboard repaints
+    // its row at once); those that come meanwhile, or while a read is under way, go together.
     m_coalesce.setSingleShot(true);
-    m_coalesce.setInterval(50);
+    m_coalesce.setInterval(0);
     connect(&m_coalesce, &QTimer::timeout, this, &WorkspacesFeed::readDue);
     // Listening before the snapshot is read, so no change made in between is missed.
     auto subscription = pubsub.listen(

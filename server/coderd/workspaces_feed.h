@@ -24,8 +24,9 @@ class WorkspaceService;
 
 // GET /workspaces/watch-ws (our extension; core::WorkspaceEvent is the message): every workspace
 // the actor may see, as a snapshot at once, then an update or a delete for each change, so a
-// dashboard stays current without polling. Changes that come in a burst are read once, 50 ms
-// later, and a workspace that did not change as the actor sees it is not sent again. After the
+// dashboard stays current without polling. A change is read at once; those that come while a
+// read is under way are read together by the next one, and a workspace that did not change as
+// the actor sees it is not sent again. After the
 // pubsub lost messages (PostgreSQL reconnected) a new snapshot follows. Lives as long as its
 // socket, on the socket's event-loop thread; every read runs on the pool. A policy close (1008)
 // with the reason once its access check fails (roles that changed count: the feed's scope
