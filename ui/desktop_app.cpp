@@ -2,10 +2,14 @@
 
 #include "deployment_list.h"
 #include "deployment_session.h"
+#include "forward_manager.h"
+#include "forward_table_model.h"
+#include "forwards_panel.h"
 #include "local_server.h"
 #include "local_server_page.h"
 #include "main_window.h"
 #include "session_manager.h"
+#include "workspace_page.h"
 
 #include <QDir>
 #include <QSettings>
@@ -35,7 +39,13 @@ DesktopApp::DesktopApp(Options options, QObject *parent)
     m_secrets = std::make_unique<core::SecretStore>(secrets);
     m_deployments = std::make_unique<DeploymentList>(*m_settings);
     m_sessions = std::make_unique<SessionManager>(*m_deployments, *m_secrets);
+    m_forwards = std::make_unique<ForwardManager>(*m_settings);
+    m_forwardTable = std::make_unique<ForwardTableModel>(*m_forwards);
+    connect(m_sessions.get(), &SessionManager::sessionChanged, m_forwards.get(),
+            &ForwardManager::setSession);
     m_window = std::make_unique<MainWindow>(*m_sessions, *m_settings);
+    m_window->workspacePage()->setForwardsPanel(
+        new ForwardsPanel(*m_forwards, *m_forwardTable, m_window->workspacePage()));
     m_localServer = std::make_unique<LocalServer>(*m_sessions, *m_settings, m_options.dataDir);
     auto *page = new LocalServerPage(m_localServer->server());
     m_window->setLocalServerPage(page);
@@ -55,6 +65,8 @@ DesktopApp::~DesktopApp()
 {
     // The window first: it refers to the sessions and the settings.
     m_window.reset();
+    m_forwardTable.reset();
+    m_forwards.reset();
     m_localServer.reset(); // a running server stops here (and waits: stop it first not to)
     m_sessions.reset();
 }

@@ -11,6 +11,8 @@ class QSettings;
 namespace coder::ui {
 
 class DeploymentList;
+class ForwardManager;
+class ForwardTableModel;
 class LocalServer;
 class MainWindow;
 class SessionManager;
@@ -45,6 +47,8 @@ public:
     MainWindow &window() { return *m_window; }
     SessionManager &sessions() { return *m_sessions; }
     LocalServer &localServer() { return *m_localServer; }
+    ForwardManager &forwards() { return *m_forwards; }
+    ForwardTableModel &forwardTable() { return *m_forwardTable; }
     const Options &options() const { return m_options; }
 
 private:
@@ -54,6 +58,8 @@ private:
     std::unique_ptr<DeploymentList> m_deployments;
     std::unique_ptr<SessionManager> m_sessions;
     std::unique_ptr<LocalServer> m_localServer;
+    std::unique_ptr<ForwardManager> m_forwards;
+    std::unique_ptr<ForwardTableModel> m_forwardTable;
     std::unique_ptr<MainWindow> m_window;
 };
 

@@ -3,6 +3,7 @@
 #include "core/api_client.h"
 #include "core/job_watcher.h"
 #include "deployment_session.h"
+#include "forwards_panel.h"
 #include "workspace_status.h"
 #include "workspace_table_model.h"
 
@@ -53,19 +54,25 @@ WorkspacePage::WorkspacePage(QWidget *parent)
     logLayout->setContentsMargins(0, 0, 0, 0);
     logLayout->addWidget(m_stage);
     logLayout->addWidget(m_log);
-    auto *split = new QSplitter(Qt::Vertical, this);
-    split->addWidget(m_resources);
-    split->addWidget(logBox);
-    split->setStretchFactor(1, 1);
+    m_split = new QSplitter(Qt::Vertical, this);
+    m_split->addWidget(m_resources);
+    m_split->addWidget(logBox);
+    m_split->setStretchFactor(1, 1);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(header);
-    layout->addWidget(split, 1);
+    layout->addWidget(m_split, 1);
 
     m_portsTimer.setInterval(kPortsIntervalMs);
     connect(&m_portsTimer, &QTimer::timeout, this, &WorkspacePage::askPorts);
 }
 
 WorkspacePage::~WorkspacePage() = default;
+
+void WorkspacePage::setForwardsPanel(ForwardsPanel *panel)
+{
+    m_forwards = panel;
+    m_split->insertWidget(1, panel);
+}
 
 QString WorkspacePage::stage() const
 {
@@ -110,6 +117,14 @@ void WorkspacePage::refresh()
     m_status->setText(look.text);
     m_status->setStyleSheet(QStringLiteral("color: %1;").arg(look.color().name()));
     fillResources(workspace);
+    if (m_forwards) {
+        QUuid agentId;
+        for (const core::WorkspaceResource &resource : workspace.latestBuild.resources) {
+            if (!resource.agents.isEmpty() && agentId.isNull())
+                agentId = resource.agents.first().id;
+        }
+        m_forwards->setTarget(workspace.id, workspace.name, agentId);
+    }
     if (workspace.latestBuild.id != m_buildId)
         followBuild(workspace.latestBuild);
 }
@@ -228,6 +243,8 @@ void WorkspacePage::askPorts()
                     if (!ports)
                         return;
                     self->m_ports.insert(agentId, ports->ports);
+                    if (self->m_forwards)
+                        self->m_forwards->setSuggestions(ports->ports);
                     self->refresh();
                 });
         }

@@ -11,6 +11,7 @@
 
 class QLabel;
 class QPlainTextEdit;
+class QSplitter;
 class QTreeWidget;
 
 namespace coder::core {
@@ -20,6 +21,7 @@ class JobWatcher;
 namespace coder::ui {
 
 class DeploymentSession;
+class ForwardsPanel;
 
 // One workspace in detail: its status, its resources and their agents (status, lifecycle, the
 // template's metadata such as CPU and memory), apps and the ports listening in it, and the log
@@ -41,6 +43,9 @@ public:
     QString stage() const;
     QPlainTextEdit *buildLog() const { return m_log; }
     QTreeWidget *resources() const { return m_resources; }
+    // The port forwards section (the app's ForwardManager behind it).
+    void setForwardsPanel(ForwardsPanel *panel);
+    ForwardsPanel *forwardsPanel() const { return m_forwards; }
 
 Q_SIGNALS:
     void backRequested();
@@ -63,6 +68,8 @@ private:
     QLabel *m_stage;
     QTreeWidget *m_resources;
     QPlainTextEdit *m_log;
+    QSplitter *m_split;
+    ForwardsPanel *m_forwards = nullptr;
     QPointer<core::JobWatcher> m_watcher;
     QTimer m_portsTimer;
     QHash<QUuid, QList<core::WorkspaceAgentListeningPort>> m_ports; // by agent

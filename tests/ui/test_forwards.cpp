@@ -1,0 +1,257 @@
+// Port forwards in the desktop app against a real coderd and a real agent (offscreen): made from
+// a workspace's view for a port listening in the workspace (an echo service of this test: the
+// process provisioner's workspaces share this machine's loopback), bytes flow both ways and are
+// counted, a forward turned off refuses connections and on again accepts them while another
+// forward keeps working, a local port already taken is a clear error, removing one ends it, and
+// the forwards come back with the app. QAbstractItemModelTester watches the forwards table.
+#include "tests/support/coderd_fixture.h"
+#include "tests/support/provisioning_helpers.h"
+#include "ui/deployment_session.h"
+#include "ui/desktop_app.h"
+#include "ui/forward_manager.h"
+#include "ui/forward_table_model.h"
+#include "ui/forwards_panel.h"
+#include "ui/main_window.h"
+#include "ui/session_manager.h"
+#include "ui/workspace_page.h"
+#include "ui/workspace_table_model.h"
+
+#include <QAbstractItemModelTester>
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QTableView>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace coder::test;
+using namespace coder::ui;
+
+class TestForwards : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void forwardCarriesBytes();
+    void turnedOffAndOnAlone();
+    void takenLocalPortIsAnError();
+    void comeBackWithTheApp();
+    void removedForwardEnds();
+
+private:
+    std::unique_ptr<DesktopApp> makeApp();
+    void openWorkspace();
+    // Adds a forward through the panel; its id, or 0.
+    int addForward(quint16 remote, quint16 local = 0);
+    // Connects to the port, sends bytes, and expects them echoed; false when refused or cut.
+    static bool echoes(quint16 port, const QByteArray &bytes);
+
+    CoderdFixture m_coderd;
+    QByteArray m_owner;
+    QString m_workspaceId;
+    QTemporaryDir m_home;
+    QTcpServer m_echo;
+    QTcpServer m_second; // another service, for a forward that must not be disturbed
+    std::unique_ptr<DesktopApp> m_app;
+};
+
+std::unique_ptr<DesktopApp> TestForwards::makeApp()
+{
+    DesktopApp::Options options;
+    options.settingsFile = m_home.filePath(QStringLiteral("desktop.conf"));
+    options.dataDir = m_home.filePath(QStringLiteral("data"));
+    options.secretMode = coder::core::SecretStore::Mode::File;
+    auto app = std::make_unique<DesktopApp>(options);
+    app->start();
+    return app;
+}
+
+void TestForwards::initTestCase()
+{
+    QVERIFY(m_home.isValid());
+    for (QTcpServer *server : {&m_echo, &m_second}) {
+        QVERIFY(server->listen(QHostAddress::LocalHost));
+        connect(server, &QTcpServer::newConnection, this, [server] {
+            while (QTcpSocket *peer = server->nextPendingConnection()) {
+                connect(peer, &QTcpSocket::readyRead, peer,
+                        [peer] { peer->write(peer->readAll()); });
+                connect(peer, &QTcpSocket::disconnected, peer, &QObject::deleteLater);
+            }
+        });
+    }
+    CODER_START_CODERD(m_coderd);
+    m_owner = m_coderd.api().setupOwner();
+    const QString templateId =
+        pushTemplate(m_coderd.api(), m_owner, QStringLiteral("local"), exampleTemplateDir())
+            .value(u"id")
+            .toString();
+    m_workspaceId = createWorkspace(m_coderd.api(), m_owner, u"me"_qs, templateId, u"fwd"_qs)
+                        .value(u"id")
+                        .toString();
+    QVERIFY(!m_workspaceId.isEmpty());
+    m_app = makeApp();
+    coder::core::User owner;
+    owner.username = QStringLiteral("admin");
+    m_app->sessions().loggedIn(m_coderd.url(), QString::fromUtf8(m_owner), owner);
+    QTRY_VERIFY(m_app->sessions().current());
+    openWorkspace();
+}
+
+void TestForwards::cleanupTestCase()
+{
+    m_app.reset();
+    const ApiReply deleted =
+        m_coderd.api().post(u"/api/v2/workspaces/"_qs + m_workspaceId + u"/builds"_qs,
+                            {{u"transition"_qs, u"delete"_qs}}, m_owner);
+    if (deleted.status == 201)
+        waitForBuild(m_coderd.api(), m_owner, deleted.json().value(u"id").toString());
+}
+
+void TestForwards::openWorkspace()
+{
+    WorkspaceTableModel *table = m_app->sessions().current()->workspaces();
+    QTRY_VERIFY_WITH_TIMEOUT(table->rowCount() == 1 &&
+                                 table->index(0, WorkspaceTableModel::Agent).data().toString() ==
+                                     u"Connected · Ready",
+                             60'000);
+    m_app->window().openWorkspace(table->workspaceAt(0).id);
+}
+
+int TestForwards::addForward(quint16 remote, quint16 local)
+{
+    ForwardsPanel *panel = m_app->window().workspacePage()->forwardsPanel();
+    panel->findChild<QComboBox *>(QStringLiteral("remotePort"))
+        ->setEditText(QString::number(remote));
+    panel->findChild<QSpinBox *>(QStringLiteral("localPort"))->setValue(local);
+    const QList<ForwardManager::Forward> before = m_app->forwards().forwards();
+    panel->findChild<QPushButton *>(QStringLiteral("addForward"))->click();
+    const QList<ForwardManager::Forward> after = m_app->forwards().forwards();
+    return after.size() > before.size() ? after.last().id : 0;
+}
+
+bool TestForwards::echoes(quint16 port, const QByteArray &bytes)
+{
+    QTcpSocket socket;
+    QByteArray got;
+    bool failed = false;
+    connect(&socket, &QTcpSocket::readyRead, [&] { got += socket.readAll(); });
+    connect(&socket, &QTcpSocket::errorOccurred, [&] { failed = true; });
+    connect(&socket, &QTcpSocket::disconnected, [&] { failed = got.size() < bytes.size(); });
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    socket.write(bytes);
+    QDeadlineTimer deadline(15'000);
+    while (!failed && got.size() < bytes.size() && !deadline.hasExpired())
+        QTest::qWait(5);
+    socket.disconnectFromHost();
+    return got == bytes;
+}
+
+void TestForwards::forwardCarriesBytes()
+{
+    QAbstractItemModelTester tester(&m_app->forwardTable(),
+                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const int id = addForward(m_echo.serverPort());
+    QVERIFY(id > 0);
+    const ForwardManager::Forward *forward = m_app->forwards().find(id);
+    QVERIFY(forward->running);
+    const quint16 local = forward->state.boundPort;
+    QVERIFY(local > 0);
+    QCOMPARE(m_app->forwardTable().rowCount(), 1);
+    QCOMPARE(m_app->forwardTable().index(0, ForwardTableModel::State).data().toString(),
+             u"Listening"_qs);
+    QCOMPARE(m_app->forwardTable().index(0, 0).data(ForwardTableModel::UrlRole).toUrl(),
+             QUrl(u"http://localhost:%1"_qs.arg(local)));
+    const QByteArray payload(300'000, 'x');
+    QVERIFY(echoes(local, payload));
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->forwards().find(id)->state.bytesUp >= payload.size() &&
+                                 m_app->forwards().find(id)->state.bytesDown >= payload.size(),
+                             10'000);
+    QVERIFY(m_app->forwardTable()
+                .index(0, ForwardTableModel::Bytes)
+                .data()
+                .toString()
+                .contains(u"300"));
+}
+
+void TestForwards::turnedOffAndOnAlone()
+{
+    const int first = m_app->forwards().forwards().first().id;
+    const quint16 firstPort = m_app->forwards().find(first)->state.boundPort;
+    const int second = addForward(m_second.serverPort());
+    QVERIFY(second > 0);
+    const quint16 secondPort = m_app->forwards().find(second)->state.boundPort;
+    // A connection of the second stays open while the first is turned off and on.
+    QTcpSocket held;
+    QByteArray heldGot;
+    connect(&held, &QTcpSocket::readyRead, [&] { heldGot += held.readAll(); });
+    held.connectToHost(QHostAddress::LocalHost, secondPort);
+    held.write("before");
+    QTRY_COMPARE_WITH_TIMEOUT(heldGot, QByteArray("before"), 10'000);
+
+    m_app->forwards().setEnabled(first, false);
+    QCOMPARE(m_app->forwardTable().index(0, ForwardTableModel::State).data().toString(), u"Off"_qs);
+    QVERIFY(!echoes(firstPort, "refused"));
+    m_app->forwards().setEnabled(first, true);
+    QCOMPARE(m_app->forwards().find(first)->state.boundPort, firstPort); // the same port again
+    QVERIFY(echoes(firstPort, "again"));
+
+    held.write("after");
+    QTRY_COMPARE_WITH_TIMEOUT(heldGot, QByteArray("beforeafter"), 10'000);
+    QCOMPARE(held.state(), QAbstractSocket::ConnectedState);
+    held.disconnectFromHost();
+}
+
+void TestForwards::takenLocalPortIsAnError()
+{
+    QTcpServer squatter;
+    QVERIFY(squatter.listen(QHostAddress::LocalHost));
+    const int before = int(m_app->forwards().forwards().size());
+    QCOMPARE(addForward(m_echo.serverPort(), squatter.serverPort()), 0);
+    auto *error = m_app->window().workspacePage()->forwardsPanel()->findChild<QLabel *>(
+        QStringLiteral("forwardError"));
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QString::number(squatter.serverPort())),
+             qPrintable(error->text()));
+    QCOMPARE(int(m_app->forwards().forwards().size()), before);
+}
+
+void TestForwards::comeBackWithTheApp()
+{
+    const QList<ForwardManager::Forward> before = m_app->forwards().forwards();
+    QCOMPARE(before.size(), 2);
+    m_app.reset();
+    m_app = makeApp();
+    QTRY_VERIFY_WITH_TIMEOUT(m_app->sessions().current(), 10'000);
+    const QList<ForwardManager::Forward> after = m_app->forwards().forwards();
+    QCOMPARE(after.size(), 2);
+    for (int i = 0; i < 2; ++i) {
+        QVERIFY(after.at(i).running);
+        QCOMPARE(after.at(i).state.boundPort, before.at(i).state.boundPort);
+    }
+    QVERIFY(echoes(after.first().state.boundPort, "back"));
+    openWorkspace();
+}
+
+void TestForwards::removedForwardEnds()
+{
+    const ForwardManager::Forward first = m_app->forwards().forwards().first();
+    QTableView *table = m_app->window().workspacePage()->forwardsPanel()->table();
+    table->selectRow(0);
+    m_app->window()
+        .workspacePage()
+        ->forwardsPanel()
+        ->findChild<QPushButton *>(QStringLiteral("removeForward"))
+        ->click();
+    QCOMPARE(m_app->forwards().forwards().size(), 1);
+    QVERIFY(!echoes(first.state.boundPort, "gone"));
+    QVERIFY(echoes(m_app->forwards().forwards().first().state.boundPort, "still"));
+}
+
+QTEST_MAIN(TestForwards)
+#include "test_forwards.moc"
