@@ -9,6 +9,7 @@
 #include "local_server_page.h"
 #include "main_window.h"
 #include "session_manager.h"
+#include "tray_controller.h"
 #include "workspace_page.h"
 
 #include <QDir>
@@ -46,6 +47,7 @@ DesktopApp::DesktopApp(Options options, QObject *parent)
     m_window = std::make_unique<MainWindow>(*m_sessions, *m_settings);
     m_window->workspacePage()->setForwardsPanel(
         new ForwardsPanel(*m_forwards, *m_forwardTable, m_window->workspacePage()));
+    m_tray = std::make_unique<TrayController>(*m_sessions, *m_forwards, *m_window);
     m_localServer = std::make_unique<LocalServer>(*m_sessions, *m_settings, m_options.dataDir);
     auto *page = new LocalServerPage(m_localServer->server());
     m_window->setLocalServerPage(page);
@@ -64,6 +66,7 @@ DesktopApp::DesktopApp(Options options, QObject *parent)
 DesktopApp::~DesktopApp()
 {
     // The window first: it refers to the sessions and the settings.
+    m_tray.reset();
     m_window.reset();
     m_forwardTable.reset();
     m_forwards.reset();

@@ -16,6 +16,7 @@ class ForwardTableModel;
 class LocalServer;
 class MainWindow;
 class SessionManager;
+class TrayController;
 
 // The desktop app put together: its settings, the secret store for session tokens, the
 // remembered deployments, the session and the window. main() makes one; tests make one over
@@ -49,6 +50,7 @@ public:
     LocalServer &localServer() { return *m_localServer; }
     ForwardManager &forwards() { return *m_forwards; }
     ForwardTableModel &forwardTable() { return *m_forwardTable; }
+    TrayController &tray() { return *m_tray; }
     const Options &options() const { return m_options; }
 
 private:
@@ -61,6 +63,7 @@ private:
     std::unique_ptr<ForwardManager> m_forwards;
     std::unique_ptr<ForwardTableModel> m_forwardTable;
     std::unique_ptr<MainWindow> m_window;
+    std::unique_ptr<TrayController> m_tray;
 };
 
 } // namespace coder::ui

@@ -344,6 +344,11 @@ void MainWindow::closeEvent(QCloseEvent *event)
 {
     m_settings.setValue(kGeometryKey, saveGeometry());
     m_settings.setValue(kStateKey, saveState());
+    if (m_keepRunningOnClose) {
+        hide(); // the tray keeps the app, its forwards and its local server
+        event->ignore();
+        return;
+    }
     QMainWindow::closeEvent(event);
 }
 

@@ -48,6 +48,8 @@ public:
     void setLocalServerPage(QWidget *page);
     void showLocalServerPage();
     void showProblem(const QString &title, const QString &message);
+    // Closing the window hides it (the app goes on in the tray) instead of ending the app.
+    void setKeepRunningOnClose(bool keep) { m_keepRunningOnClose = keep; }
 
 Q_SIGNALS:
     void localServerRequested();
@@ -86,6 +88,7 @@ private:
     QAction *m_workspacesView = nullptr;
     QAction *m_localServerView = nullptr;
     QWidget *m_localServerPage = nullptr;
+    bool m_keepRunningOnClose = false;
 };
 
 } // namespace coder::ui

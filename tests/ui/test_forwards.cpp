@@ -3,7 +3,9 @@
 // process provisioner's workspaces share this machine's loopback), bytes flow both ways and are
 // counted, a forward turned off refuses connections and on again accepts them while another
 // forward keeps working, a local port already taken is a clear error, removing one ends it, and
-// the forwards come back with the app. QAbstractItemModelTester watches the forwards table.
+// the forwards come back with the app; the tray's menu lists the workspaces and forwards and
+// acts on them, and a build that ends is a notification. QAbstractItemModelTester watches the
+// forwards table.
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
 #include "ui/deployment_session.h"
@@ -13,13 +15,16 @@
 #include "ui/forwards_panel.h"
 #include "ui/main_window.h"
 #include "ui/session_manager.h"
+#include "ui/tray_controller.h"
 #include "ui/workspace_page.h"
 #include "ui/workspace_table_model.h"
 
 #include <QAbstractItemModelTester>
+#include <QClipboard>
 #include <QComboBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenu>
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableView>
@@ -43,6 +48,7 @@ private Q_SLOTS:
     void takenLocalPortIsAnError();
     void comeBackWithTheApp();
     void removedForwardEnds();
+    void trayMenuAndNotifications();
 
 private:
     std::unique_ptr<DesktopApp> makeApp();
@@ -251,6 +257,73 @@ void TestForwards::removedForwardEnds()
     QCOMPARE(m_app->forwards().forwards().size(), 1);
     QVERIFY(!echoes(first.state.boundPort, "gone"));
     QVERIFY(echoes(m_app->forwards().forwards().first().state.boundPort, "still"));
+}
+
+// The actions of a menu and its submenus, by their text ("Workspaces/fwd — Running/Stop").
+static QHash<QString, QAction *> actionsOf(QMenu *menu, const QString &prefix = {})
+{
+    QHash<QString, QAction *> all;
+    for (QAction *action : menu->actions()) {
+        const QString path = prefix.isEmpty() ? action->text() : prefix + u'/' + action->text();
+        all.insert(path, action);
+        if (action->menu())
+            all.insert(actionsOf(action->menu(), path));
+    }
+    return all;
+}
+
+void TestForwards::trayMenuAndNotifications()
+{
+    TrayController &tray = m_app->tray();
+    QVERIFY(!tray.hasTray()); // offscreen: no tray; the menu is built all the same
+    const ForwardManager::Forward forward = m_app->forwards().forwards().first();
+    const quint16 port = forward.state.boundPort;
+    tray.rebuildMenu();
+    QHash<QString, QAction *> actions = actionsOf(tray.menu());
+    QVERIFY2(actions.contains(u"Workspaces/fwd — Running/Stop"_qs),
+             qPrintable(QStringList(actions.keys()).join(u", ")));
+    QVERIFY(actions.value(u"Workspaces/fwd — Running/Stop"_qs)->isEnabled());
+    QVERIFY(!actions.value(u"Workspaces/fwd — Running/Start"_qs)->isEnabled());
+    const QString forwardMenu =
+        u"fwd: localhost:%1 → %2 (listening)"_qs.arg(port).arg(forward.spec.remotePort);
+    QVERIFY2(actions.contains(forwardMenu + u"/On"_qs), qPrintable(forwardMenu));
+    QVERIFY(actions.value(forwardMenu + u"/On"_qs)->isChecked());
+    actions.value(forwardMenu + u"/Copy http://localhost:%1"_qs.arg(port))->trigger();
+    QCOMPARE(QGuiApplication::clipboard()->text(), u"http://localhost:%1"_qs.arg(port));
+    // Off from the tray, then "Start all".
+    actions.value(forwardMenu + u"/On"_qs)->trigger();
+    QVERIFY(!m_app->forwards().find(forward.id)->enabled);
+    QVERIFY(!echoes(port, "off"));
+    tray.rebuildMenu();
+    actions = actionsOf(tray.menu());
+    QVERIFY(actions.contains(
+        u"fwd: localhost:%1 → %2 (off)/On"_qs.arg(port).arg(forward.spec.remotePort)));
+    actions.value(u"Start all forwards"_qs)->trigger();
+    QVERIFY(m_app->forwards().find(forward.id)->enabled);
+    QVERIFY(echoes(port, "on"));
+
+    // A stop build from the tray: a notification when it finishes.
+    // (A forward's connection cut by the stop may be a notification of its own.)
+    QSignalSpy notified(&tray, &TrayController::notified);
+    const auto message = [&notified](const QString &title) {
+        for (const QList<QVariant> &each : std::as_const(notified)) {
+            if (each.at(0).toString() == title)
+                return each.at(1).toString();
+        }
+        return QString();
+    };
+    const auto all = [&notified] {
+        QStringList titles;
+        for (const QList<QVariant> &each : std::as_const(notified))
+            titles << each.at(0).toString() + u": " + each.at(1).toString();
+        return titles.join(u"; ");
+    };
+    actions.value(u"Workspaces/fwd — Running/Stop"_qs)->trigger();
+    QTRY_VERIFY2_WITH_TIMEOUT(!message(u"fwd is stopped"_qs).isEmpty(), qPrintable(all()), 30'000);
+    QVERIFY(message(u"fwd is stopped"_qs).contains(u"stop"));
+    // And a start again, for the clean-up to find it running or stopped alike.
+    m_app->sessions().current()->startWorkspace(QUuid::fromString(m_workspaceId));
+    QTRY_VERIFY2_WITH_TIMEOUT(!message(u"fwd is running"_qs).isEmpty(), qPrintable(all()), 60'000);
 }
 
 QTEST_MAIN(TestForwards)

@@ -24,6 +24,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QStackedWidget>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -89,6 +90,9 @@ void TestMainWindow::initTestCase()
     m_app = makeApp();
     m_app->start();
     QVERIFY(QTest::qWaitForWindowExposed(&m_app->window()));
+    // Offscreen has no system tray: the app says what that means and keeps its window.
+    QVERIFY2(m_app->window().statusBar()->currentMessage().contains(u"No system tray"),
+             qPrintable(m_app->window().statusBar()->currentMessage()));
 }
 
 void TestMainWindow::cleanupTestCase()
