@@ -2,6 +2,7 @@
 
 #include "core/tunnel/tunnel_client.h"
 #include "deployment_session.h"
+#include "workspace_table_model.h"
 
 #include <QSettings>
 
@@ -44,6 +45,20 @@ void ForwardManager::setSession(DeploymentSession *session)
         stop(forward);
     dropTunnels();
     m_session = session;
+    m_token = session ? session->api().sessionToken() : QString();
+    if (session && session != m_watched) {
+        // A login again (the old token was revoked) keeps the session: the tunnels are made
+        // again with the new token.
+        m_watched = session;
+        connect(session, &DeploymentSession::userLoaded, this, [this, session] {
+            if (session == m_session && session->api().sessionToken() != m_token)
+                setSession(session);
+        });
+        connect(session->workspaces(), &QAbstractItemModel::dataChanged, this,
+                &ForwardManager::followAgents);
+        connect(session->workspaces(), &QAbstractItemModel::rowsInserted, this,
+                &ForwardManager::followAgents);
+    }
     for (Forward &forward : m_forwards) {
         if (forward.enabled)
             start(forward);
@@ -63,6 +78,16 @@ core::Result<int, QString> ForwardManager::add(const QUuid &workspaceId,
     forward.workspaceName = workspaceName;
     forward.agentId = agentId;
     forward.spec = spec;
+    const int row = m_session->workspaces()->rowOf(workspaceId);
+    if (row >= 0) {
+        for (const auto &resource :
+             m_session->workspaces()->workspaceAt(row).latestBuild.resources) {
+            for (const auto &agent : resource.agents) {
+                if (agent.id == agentId)
+                    forward.agentName = agent.name;
+            }
+        }
+    }
     start(forward);
     if (!forward.running)
         return forward.problem;
@@ -147,6 +172,36 @@ ForwardManager::Tunnel &ForwardManager::tunnelFor(const QUuid &agentId)
     return tunnel;
 }
 
+QUuid ForwardManager::agentNow(const Forward &forward) const
+{
+    const int row = m_session ? m_session->workspaces()->rowOf(forward.workspaceId) : -1;
+    if (row < 0)
+        return {};
+    for (const auto &resource : m_session->workspaces()->workspaceAt(row).latestBuild.resources) {
+        for (const auto &agent : resource.agents) {
+            if (agent.name == forward.agentName)
+                return agent.id;
+        }
+    }
+    return {};
+}
+
+void ForwardManager::followAgents()
+{
+    bool moved = false;
+    for (Forward &forward : m_forwards) {
+        const QUuid now = agentNow(forward);
+        if (!forward.enabled || now.isNull() || now == forward.agentId)
+            continue;
+        stop(forward);
+        start(forward);
+        moved = true;
+        Q_EMIT changed(forward.id);
+    }
+    if (moved)
+        save();
+}
+
 void ForwardManager::start(Forward &forward)
 {
     forward.problem.clear();
@@ -154,6 +209,8 @@ void ForwardManager::start(Forward &forward)
         forward.problem = tr("Not logged in to its deployment.");
         return;
     }
+    if (const QUuid now = agentNow(forward); !now.isNull())
+        forward.agentId = now;
     Tunnel &tunnel = tunnelFor(forward.agentId);
     auto started = tunnel.forwarder->add(forward.spec);
     if (!started) {
@@ -205,6 +262,7 @@ void ForwardManager::load()
         forward.workspaceId = m_settings.value(QStringLiteral("workspace")).toUuid();
         forward.workspaceName = m_settings.value(QStringLiteral("workspaceName")).toString();
         forward.agentId = m_settings.value(QStringLiteral("agent")).toUuid();
+        forward.agentName = m_settings.value(QStringLiteral("agentName")).toString();
         forward.spec.protocol = m_settings.value(QStringLiteral("udp")).toBool()
                                     ? StreamTarget::Kind::Udp
                                     : StreamTarget::Kind::Tcp;
@@ -229,6 +287,7 @@ void ForwardManager::save()
         m_settings.setValue(QStringLiteral("workspace"), forward.workspaceId);
         m_settings.setValue(QStringLiteral("workspaceName"), forward.workspaceName);
         m_settings.setValue(QStringLiteral("agent"), forward.agentId);
+        m_settings.setValue(QStringLiteral("agentName"), forward.agentName);
         m_settings.setValue(QStringLiteral("udp"),
                             forward.spec.protocol == StreamTarget::Kind::Udp);
         m_settings.setValue(QStringLiteral("address"), forward.spec.listenAddress.toString());

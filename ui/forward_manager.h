@@ -21,7 +21,8 @@ class DeploymentSession;
 
 // The desktop's port forwards: each one listens on this machine and reaches a port in a
 // workspace through the agent's tunnel (core's PortForwarder, one tunnel per agent, which
-// reconnects by itself when the network or coderd comes back). They belong to the app, not the
+// reconnects by itself when the network or coderd comes back; a restarted workspace's new agent
+// is followed). They belong to the app, not the
 // window: they run while it is closed to the tray, are kept in the settings and come back at
 // the next start, and turning one off or on never touches another's connections.
 class ForwardManager : public QObject
@@ -34,6 +35,9 @@ public:
         QString deploymentId;
         QUuid workspaceId;
         QString workspaceName;
+        // The agent by name: a new build of the workspace brings an agent with a new id, which
+        // the forward follows (agentId is the one it runs with).
+        QString agentName;
         QUuid agentId;
         core::tunnel::ForwardSpec spec; // a listen port 0: picked when it starts
         bool enabled = true;
@@ -74,12 +78,18 @@ private:
     void start(Forward &forward);
     void stop(Forward &forward);
     Tunnel &tunnelFor(const QUuid &agentId);
+    // The id of the forward's agent in the workspace's latest build; null when it has none.
+    QUuid agentNow(const Forward &forward) const;
+    // Moves running forwards whose workspace has a new agent onto it.
+    void followAgents();
     void dropTunnels();
     void load();
     void save();
 
     QSettings &m_settings;
     QPointer<DeploymentSession> m_session;
+    QString m_token;                       // the session's token the tunnels were made with
+    QPointer<DeploymentSession> m_watched; // whose new logins are followed
     QList<Forward> m_forwards;
     QHash<QUuid, Tunnel> m_tunnels;          // by agent, for the current session
     QHash<QPair<QUuid, int>, int> m_running; // (agent, forwarder id) -> forward id

@@ -15,6 +15,11 @@ SessionManager::~SessionManager()
     close();
 }
 
+DeploymentSession *SessionManager::current() const
+{
+    return m_session;
+}
+
 void SessionManager::restore()
 {
     const QString id = m_deployments.currentId();

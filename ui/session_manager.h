@@ -27,7 +27,7 @@ public:
     ~SessionManager() override;
 
     DeploymentList &deployments() { return m_deployments; }
-    DeploymentSession *current() const { return m_session; }
+    DeploymentSession *current() const;
 
     // Opens the current deployment of the list with its stored token; noSession when there is
     // none or it has no token (the user must log in).

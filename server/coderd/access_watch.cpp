@@ -3,7 +3,22 @@
 
 #include "core/work_pool.h"
 
+#include <QWebSocket>
+
 namespace coder::server {
+
+void AccessWatch::closing(Options options, QWebSocket *socket, std::function<void()> stop,
+                          QObject *owner)
+{
+    new AccessWatch(
+        std::move(options),
+        [socket, stop = std::move(stop)](const DomainError &refusal) {
+            stop();
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                          QStringLiteral("Access ended: %1").arg(refusal.message));
+        },
+        owner);
+}
 
 AccessWatch::AccessWatch(Options options, std::function<void(const DomainError &)> ended,
                          QObject *owner)

@@ -8,6 +8,8 @@
 #include <functional>
 #include <optional>
 
+class QWebSocket;
+
 namespace coder::core {
 class WorkPool;
 }
@@ -32,6 +34,10 @@ public:
     };
 
     AccessWatch(Options options, std::function<void(const DomainError &)> ended, QObject *owner);
+    // The watch of a WebSocket that streams to its client (log follows, watches, feeds): once
+    // access ends, stop() (what feeds it), then a policy close (1008) "Access ended: <why>".
+    static void closing(Options options, QWebSocket *socket, std::function<void()> stop,
+                        QObject *owner);
 
 private:
     void run();

@@ -21,14 +21,8 @@ LogStream::LogStream(core::WorkPool &pool, Pubsub &pubsub, QWebSocket *socket, S
     : QObject(socket), m_pool(pool), m_socket(socket), m_source(std::move(source)), m_after(after)
 {
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    new AccessWatch(
-        std::move(access),
-        [this](const DomainError &refusal) {
-            m_subscription.reset();
-            m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                            QStringLiteral("Access ended: %1").arg(refusal.message));
-        },
-        this);
+    AccessWatch::closing(
+        std::move(access), socket, [this] { m_subscription.reset(); }, this);
     // Listening before the first read, so no log stored in between is missed.
     auto subscription = pubsub.listen(
         m_source.channel, this, [this](const QByteArray &) { pump(); },

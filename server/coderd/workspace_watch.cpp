@@ -27,13 +27,11 @@ WorkspaceWatch::WorkspaceWatch(WorkspaceService &workspaces, core::WorkPool &poo
       m_workspaceId(workspaceId)
 {
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    new AccessWatch(
-        std::move(access),
-        [this](const DomainError &refusal) {
+    AccessWatch::closing(
+        std::move(access), socket,
+        [this] {
             m_subscription.reset();
             m_coalesce.stop();
-            m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                            QStringLiteral("Access ended: %1").arg(refusal.message));
         },
         this);
     m_coalesce.setSingleShot(true);

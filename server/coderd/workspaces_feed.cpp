@@ -45,13 +45,11 @@ WorkspacesFeed::WorkspacesFeed(WorkspaceService &workspaces, core::WorkPool &poo
     : QObject(socket), m_workspaces(workspaces), m_pool(pool), m_socket(socket), m_actor(actor)
 {
     connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
-    new AccessWatch(
-        std::move(access),
-        [this](const DomainError &refusal) {
+    AccessWatch::closing(
+        std::move(access), socket,
+        [this] {
             m_subscription.reset();
             m_coalesce.stop();
-            m_socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
-                            QStringLiteral("Access ended: %1").arg(refusal.message));
         },
         this);
     // No fixed delay: a change is read on the next turn of the event loop (a dashboard repaints

@@ -4,6 +4,7 @@
 // fixed at creation), values are checked as they are typed with core's rules (Create stays
 // disabled), a value the server refuses shows on its field, and the workspace that is created
 // carries the chosen values and appears in the table. QAbstractItemModelTester on the table.
+#include "desktop_test_support.h"
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
 #include "ui/create_workspace_dialog.h"
@@ -55,31 +56,15 @@ void TestCreateWorkspace::initTestCase()
     m_owner = m_coderd.api().setupOwner();
     QVERIFY(!pushTemplate(m_coderd.api(), m_owner, QStringLiteral("local"), exampleTemplateDir())
                  .isEmpty());
-    DesktopApp::Options options;
-    options.settingsFile = m_home.filePath(QStringLiteral("desktop.conf"));
-    options.dataDir = m_home.filePath(QStringLiteral("data"));
-    options.secretMode = coder::core::SecretStore::Mode::File;
-    m_app = std::make_unique<DesktopApp>(options);
+    m_app = makeDesktopApp(m_home.path());
     m_app->start();
-    coder::core::User owner;
-    owner.username = QStringLiteral("admin");
-    m_app->sessions().loggedIn(m_coderd.url(), QString::fromUtf8(m_owner), owner);
-    QTRY_VERIFY(m_app->sessions().current());
+    QVERIFY(logInWithToken(*m_app, m_coderd.url(), m_owner));
 }
 
 void TestCreateWorkspace::cleanupTestCase()
 {
     m_app.reset();
-    const QJsonArray workspaces =
-        m_coderd.api().get(u"/api/v2/workspaces"_qs, m_owner).json().value(u"workspaces").toArray();
-    for (const QJsonValue &workspace : workspaces) {
-        const ApiReply deleted =
-            m_coderd.api().post(u"/api/v2/workspaces/"_qs +
-                                    workspace.toObject().value(u"id").toString() + u"/builds"_qs,
-                                {{u"transition"_qs, u"delete"_qs}}, m_owner);
-        if (deleted.status == 201)
-            waitForBuild(m_coderd.api(), m_owner, deleted.json().value(u"id").toString());
-    }
+    deleteEveryWorkspace(m_coderd.api(), m_owner);
 }
 
 CreateWorkspaceDialog *TestCreateWorkspace::openDialog()

@@ -6,6 +6,7 @@
 // the forwards come back with the app; the tray's menu lists the workspaces and forwards and
 // acts on them, and a build that ends is a notification. QAbstractItemModelTester watches the
 // forwards table.
+#include "desktop_test_support.h"
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
 #include "ui/deployment_session.h"
@@ -49,6 +50,7 @@ private Q_SLOTS:
     void comeBackWithTheApp();
     void removedForwardEnds();
     void trayMenuAndNotifications();
+    void survivesALoginAgain();
 
 private:
     std::unique_ptr<DesktopApp> makeApp();
@@ -69,11 +71,7 @@ private:
 
 std::unique_ptr<DesktopApp> TestForwards::makeApp()
 {
-    DesktopApp::Options options;
-    options.settingsFile = m_home.filePath(QStringLiteral("desktop.conf"));
-    options.dataDir = m_home.filePath(QStringLiteral("data"));
-    options.secretMode = coder::core::SecretStore::Mode::File;
-    auto app = std::make_unique<DesktopApp>(options);
+    auto app = makeDesktopApp(m_home.path());
     app->start();
     return app;
 }
@@ -91,7 +89,9 @@ void TestForwards::initTestCase()
             }
         });
     }
-    CODER_START_CODERD(m_coderd);
+    // Tunnels check their token every 0.5 s: a revoked one ends its tunnel at once.
+    CODER_START_CODERD(m_coderd,
+                       {QStringLiteral("--tunnel-access-check-interval"), QStringLiteral("0.5")});
     m_owner = m_coderd.api().setupOwner();
     const QString templateId =
         pushTemplate(m_coderd.api(), m_owner, QStringLiteral("local"), exampleTemplateDir())
@@ -102,21 +102,14 @@ void TestForwards::initTestCase()
                         .toString();
     QVERIFY(!m_workspaceId.isEmpty());
     m_app = makeApp();
-    coder::core::User owner;
-    owner.username = QStringLiteral("admin");
-    m_app->sessions().loggedIn(m_coderd.url(), QString::fromUtf8(m_owner), owner);
-    QTRY_VERIFY(m_app->sessions().current());
+    QVERIFY(logInWithToken(*m_app, m_coderd.url(), m_owner));
     openWorkspace();
 }
 
 void TestForwards::cleanupTestCase()
 {
     m_app.reset();
-    const ApiReply deleted =
-        m_coderd.api().post(u"/api/v2/workspaces/"_qs + m_workspaceId + u"/builds"_qs,
-                            {{u"transition"_qs, u"delete"_qs}}, m_owner);
-    if (deleted.status == 201)
-        waitForBuild(m_coderd.api(), m_owner, deleted.json().value(u"id").toString());
+    deleteEveryWorkspace(m_coderd.api(), m_owner);
 }
 
 void TestForwards::openWorkspace()
@@ -324,6 +317,34 @@ void TestForwards::trayMenuAndNotifications()
     // And a start again, for the clean-up to find it running or stopped alike.
     m_app->sessions().current()->startWorkspace(QUuid::fromString(m_workspaceId));
     QTRY_VERIFY2_WITH_TIMEOUT(!message(u"fwd is running"_qs).isEmpty(), qPrintable(all()), 60'000);
+}
+
+void TestForwards::survivesALoginAgain()
+{
+    // A new login to the same deployment (the old token revoked after it): the forwards go on
+    // with the new token.
+    // The workspace was started again by the test before: its new agent, once ready, is the one
+    // the forward uses now.
+    WorkspaceTableModel *table = m_app->sessions().current()->workspaces();
+    QTRY_COMPARE_WITH_TIMEOUT(table->index(0, WorkspaceTableModel::Agent).data().toString(),
+                              u"Connected · Ready"_qs, 60'000);
+    const ForwardManager::Forward forward = m_app->forwards().forwards().first();
+    const QUuid agentNow = table->workspaceAt(0).latestBuild.resources.at(1).agents.at(0).id;
+    QTRY_COMPARE(m_app->forwards().find(forward.id)->agentId, agentNow);
+    const quint16 port = forward.state.boundPort;
+    QVERIFY(echoes(port, "before"));
+    const QByteArray old = m_owner;
+    m_owner = m_coderd.api().login(u"admin@example.com"_qs, u"correct-horse-battery"_qs);
+    QVERIFY(!m_owner.isEmpty());
+    QVERIFY(logInWithToken(*m_app, m_coderd.url(), m_owner));
+    QTRY_VERIFY(m_app->sessions().current()->user().has_value());
+    QCOMPARE(
+        m_coderd.api()
+            .del(u"/api/v2/users/me/keys/"_qs + QString::fromUtf8(old.split('-').first()), m_owner)
+            .status,
+        204);
+    QTest::qWait(1500); // the old token's tunnel, if any were left, has ended by now
+    QVERIFY(echoes(port, "after"));
 }
 
 QTEST_MAIN(TestForwards)

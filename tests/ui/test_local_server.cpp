@@ -4,6 +4,7 @@
 // dashboard; its log shows on the page; at the next start of the app the server starts again on
 // the same port and the session comes back without a login; a port taken by another program
 // and a data dir that cannot be made are clear failures that leave nothing running.
+#include "desktop_test_support.h"
 #include "tests/support/api_test_client.h"
 #include "tests/support/provisioning_helpers.h"
 #include "ui/deployment_list.h"
@@ -56,11 +57,7 @@ private:
 
 std::unique_ptr<DesktopApp> TestLocalServer::makeApp(const QString &home)
 {
-    DesktopApp::Options options;
-    options.settingsFile = home + QStringLiteral("/desktop.conf");
-    options.dataDir = home + QStringLiteral("/data");
-    options.secretMode = coder::core::SecretStore::Mode::File;
-    auto app = std::make_unique<DesktopApp>(options);
+    auto app = makeDesktopApp(home);
     app->localServer().setAgentProgram(QFileInfo(qEnvironmentVariable("CODER_BINARY")).path() +
                                        QStringLiteral("/coder-agent"));
     return app;
@@ -88,16 +85,7 @@ void TestLocalServer::cleanupTestCase()
     if (m_app && m_app->localServer().server().state() == EmbeddedServer::State::Running &&
         !m_token.isEmpty()) {
         ApiTestClient api(m_url);
-        const QJsonArray workspaces =
-            api.get(u"/api/v2/workspaces"_qs, m_token).json().value(u"workspaces").toArray();
-        for (const QJsonValue &workspace : workspaces) {
-            const ApiReply deleted =
-                api.post(u"/api/v2/workspaces/"_qs + workspace.toObject().value(u"id").toString() +
-                             u"/builds"_qs,
-                         {{u"transition"_qs, u"delete"_qs}}, m_token);
-            if (deleted.status == 201)
-                waitForBuild(api, m_token, deleted.json().value(u"id").toString());
-        }
+        deleteEveryWorkspace(api, m_token);
     }
     if (m_app)
         stopServer();

@@ -4,6 +4,7 @@
 // from the toolbar with the table following pushed changes, the last deployment restored at the
 // next start, and an ended session asking to log in again over the same view. Tokens go to the
 // secret store's 0600 files (the file backend: no keychain in this test), never the settings.
+#include "desktop_test_support.h"
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
 #include "ui/dashboard_page.h"
@@ -68,11 +69,7 @@ private:
 
 std::unique_ptr<DesktopApp> TestMainWindow::makeApp()
 {
-    DesktopApp::Options options;
-    options.settingsFile = m_home.filePath(QStringLiteral("desktop.conf"));
-    options.dataDir = m_home.filePath(QStringLiteral("data"));
-    options.secretMode = coder::core::SecretStore::Mode::File;
-    return std::make_unique<DesktopApp>(options);
+    return makeDesktopApp(m_home.path());
 }
 
 void TestMainWindow::initTestCase()
@@ -98,16 +95,7 @@ void TestMainWindow::initTestCase()
 void TestMainWindow::cleanupTestCase()
 {
     m_app.reset();
-    const QJsonArray workspaces =
-        m_a.api().get(u"/api/v2/workspaces"_qs, m_ownerA).json().value(u"workspaces").toArray();
-    for (const QJsonValue &workspace : workspaces) {
-        const ApiReply deleted =
-            m_a.api().post(u"/api/v2/workspaces/"_qs +
-                               workspace.toObject().value(u"id").toString() + u"/builds"_qs,
-                           {{u"transition"_qs, u"delete"_qs}}, m_ownerA);
-        if (deleted.status == 201)
-            waitForBuild(m_a.api(), m_ownerA, deleted.json().value(u"id").toString());
-    }
+    deleteEveryWorkspace(m_a.api(), m_ownerA);
 }
 
 LoginDialog *TestMainWindow::openLogin()

@@ -2,6 +2,7 @@
 // (tests/ui/screenshots/): the welcome screen, the login dialog, the dashboard with workspaces,
 // a workspace's view with its build log, and the local server page. Fails when a picture is
 // blank (one colour) or the window is smaller than its minimum size.
+#include "desktop_test_support.h"
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
 #include "ui/deployment_session.h"
@@ -62,11 +63,7 @@ void TestScreenshots::initTestCase()
     QVERIFY(!templateId.isEmpty());
     for (const QString &name : {u"backend"_qs, u"frontend"_qs, u"docs"_qs})
         QVERIFY(!createWorkspace(m_coderd.api(), m_owner, u"me"_qs, templateId, name).isEmpty());
-    DesktopApp::Options options;
-    options.settingsFile = m_home.filePath(QStringLiteral("desktop.conf"));
-    options.dataDir = m_home.filePath(QStringLiteral("data"));
-    options.secretMode = coder::core::SecretStore::Mode::File;
-    m_app = std::make_unique<DesktopApp>(options);
+    m_app = makeDesktopApp(m_home.path());
     m_app->window().resize(1000, 560);
     m_app->start();
     QVERIFY(QTest::qWaitForWindowExposed(&m_app->window()));
@@ -75,16 +72,7 @@ void TestScreenshots::initTestCase()
 void TestScreenshots::cleanupTestCase()
 {
     m_app.reset();
-    const QJsonArray workspaces =
-        m_coderd.api().get(u"/api/v2/workspaces"_qs, m_owner).json().value(u"workspaces").toArray();
-    for (const QJsonValue &workspace : workspaces) {
-        const ApiReply deleted =
-            m_coderd.api().post(u"/api/v2/workspaces/"_qs +
-                                    workspace.toObject().value(u"id").toString() + u"/builds"_qs,
-                                {{u"transition"_qs, u"delete"_qs}}, m_owner);
-        if (deleted.status == 201)
-            waitForBuild(m_coderd.api(), m_owner, deleted.json().value(u"id").toString());
-    }
+    deleteEveryWorkspace(m_coderd.api(), m_owner);
 }
 
 void TestScreenshots::shoot(QWidget *widget, const QString &name)
@@ -122,10 +110,7 @@ void TestScreenshots::loginDialog()
 
 void TestScreenshots::dashboardWithWorkspaces()
 {
-    const QString token = QString::fromUtf8(m_owner);
-    coder::core::User owner;
-    owner.username = QStringLiteral("admin");
-    m_app->sessions().loggedIn(m_coderd.url(), token, owner);
+    QVERIFY(logInWithToken(*m_app, m_coderd.url(), m_owner));
     QTRY_VERIFY_WITH_TIMEOUT(m_app->sessions().current() &&
                                  m_app->sessions().current()->workspaces()->rowCount() == 3,
                              30'000);

@@ -2,6 +2,7 @@
 // dashboard (Enter on a row), it shows the workspace's resources and agent with its lifecycle
 // and the template's metadata, the ports listening in it, and the build log with its stages;
 // a stop build started meanwhile is followed live (its log, its stage) without reopening.
+#include "desktop_test_support.h"
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
 #include "ui/dashboard_page.h"
@@ -55,26 +56,15 @@ void TestWorkspacePage::initTestCase()
                         .value(u"id")
                         .toString();
     QVERIFY(!m_workspaceId.isEmpty());
-    DesktopApp::Options options;
-    options.settingsFile = m_home.filePath(QStringLiteral("desktop.conf"));
-    options.dataDir = m_home.filePath(QStringLiteral("data"));
-    options.secretMode = coder::core::SecretStore::Mode::File;
-    m_app = std::make_unique<DesktopApp>(options);
+    m_app = makeDesktopApp(m_home.path());
     m_app->start();
-    coder::core::User owner;
-    owner.username = QStringLiteral("admin");
-    m_app->sessions().loggedIn(m_coderd.url(), QString::fromUtf8(m_owner), owner);
-    QTRY_VERIFY(m_app->sessions().current());
+    QVERIFY(logInWithToken(*m_app, m_coderd.url(), m_owner));
 }
 
 void TestWorkspacePage::cleanupTestCase()
 {
     m_app.reset();
-    const ApiReply deleted =
-        m_coderd.api().post(u"/api/v2/workspaces/"_qs + m_workspaceId + u"/builds"_qs,
-                            {{u"transition"_qs, u"delete"_qs}}, m_owner);
-    if (deleted.status == 201)
-        waitForBuild(m_coderd.api(), m_owner, deleted.json().value(u"id").toString());
+    deleteEveryWorkspace(m_coderd.api(), m_owner);
 }
 
 QString TestWorkspacePage::treeText(QTreeWidget *tree)
