@@ -4,8 +4,8 @@
 // counted, a forward turned off refuses connections and on again accepts them while another
 // forward keeps working, a local port already taken is a clear error, removing one ends it, and
 // the forwards come back with the app; the tray's menu lists the workspaces and forwards and
-// acts on them, and a build that ends is a notification. QAbstractItemModelTester watches the
-// forwards table.
+// acts on them, a build that ends is a notification, and 50 forwards at once stay stable.
+// QAbstractItemModelTester watches the forwards table.
 #include "desktop_test_support.h"
 #include "tests/support/coderd_fixture.h"
 #include "tests/support/provisioning_helpers.h"
@@ -51,6 +51,7 @@ private Q_SLOTS:
     void removedForwardEnds();
     void trayMenuAndNotifications();
     void survivesALoginAgain();
+    void fiftyForwardsAtOnce();
 
 private:
     std::unique_ptr<DesktopApp> makeApp();
@@ -345,6 +346,56 @@ void TestForwards::survivesALoginAgain()
         204);
     QTest::qWait(1500); // the old token's tunnel, if any were left, has ended by now
     QVERIFY(echoes(port, "after"));
+}
+
+void TestForwards::fiftyForwardsAtOnce()
+{
+    // 50 more forwards (to the two services in turn) listen at once; turning one off and on
+    // leaves the others' open connections and new ones alone.
+    QList<int> ids;
+    for (int i = 0; i < 50; ++i) {
+        const int id = addForward(i % 2 ? m_second.serverPort() : m_echo.serverPort());
+        QVERIFY2(id > 0, qPrintable(u"forward %1"_qs.arg(i)));
+        ids.append(id);
+    }
+    QCOMPARE(m_app->forwardTable().rowCount(), 51);
+    for (int id : std::as_const(ids))
+        QVERIFY(m_app->forwards().find(id)->running);
+    // A connection held open on each of ten forwards, while the first of the 50 goes off and on.
+    QList<QTcpSocket *> held;
+    QList<QByteArray> got(10);
+    for (int i = 0; i < 10; ++i) {
+        auto *socket = new QTcpSocket(this);
+        connect(socket, &QTcpSocket::readyRead, [socket, &got, i] { got[i] += socket->readAll(); });
+        socket->connectToHost(QHostAddress::LocalHost,
+                              m_app->forwards().find(ids.at(10 + i))->state.boundPort);
+        socket->write("hello");
+        held.append(socket);
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(got.cbegin(), got.cend(),
+                                         [](const QByteArray &bytes) { return bytes == "hello"; }),
+                             15'000);
+    m_app->forwards().setEnabled(ids.first(), false);
+    m_app->forwards().setEnabled(ids.first(), true);
+    for (int i = 0; i < 10; ++i)
+        held.at(i)->write("again");
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(got.cbegin(), got.cend(),
+                    [](const QByteArray &bytes) { return bytes == "helloagain"; }),
+        15'000);
+    for (QTcpSocket *socket : std::as_const(held)) {
+        QCOMPARE(socket->state(), QAbstractSocket::ConnectedState);
+        socket->disconnect(); // its handler refers to this function's locals
+        socket->abort();
+        delete socket;
+    }
+    // Every one of the 50 carries bytes.
+    for (int id : std::as_const(ids))
+        QVERIFY2(echoes(m_app->forwards().find(id)->state.boundPort, "each"),
+                 qPrintable(QString::number(id)));
+    for (int id : std::as_const(ids))
+        m_app->forwards().remove(id);
+    QCOMPARE(m_app->forwardTable().rowCount(), 1);
 }
 
 QTEST_MAIN(TestForwards)
