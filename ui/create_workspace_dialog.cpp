@@ -3,6 +3,7 @@
 #include "core/api_client.h"
 #include "core/field_rules.h"
 #include "parameter_form.h"
+#include "workspace_status.h"
 
 #include <QComboBox>
 #include <QDialogButtonBox>
@@ -30,8 +31,7 @@ CreateWorkspaceDialog::CreateWorkspaceDialog(core::ApiClient &api, QWidget *pare
     m_name->setAccessibleName(tr("Workspace name"));
     m_name->setPlaceholderText(tr("e.g. backend"));
     for (QLabel *label : {m_nameProblem, m_error}) {
-        label->setWordWrap(true);
-        label->setStyleSheet(QStringLiteral("color: #d13b3b;"));
+        StatusLook::styleProblem(label);
         label->hide();
     }
     m_nameProblem->setObjectName(QStringLiteral("nameProblem"));

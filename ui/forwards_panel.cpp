@@ -2,6 +2,7 @@
 
 #include "forward_manager.h"
 #include "forward_table_model.h"
+#include "workspace_status.h"
 
 #include <QComboBox>
 #include <QHBoxLayout>
@@ -50,7 +51,7 @@ ForwardsPanel::ForwardsPanel(ForwardManager &manager, ForwardTableModel &model, 
     m_remove->setObjectName(QStringLiteral("removeForward"));
     m_error->setObjectName(QStringLiteral("forwardError"));
     m_error->setWordWrap(true);
-    m_error->setStyleSheet(QStringLiteral("color: #d13b3b;"));
+    StatusLook::styleProblem(m_error);
     m_error->hide();
 
     auto *controls = new QHBoxLayout;

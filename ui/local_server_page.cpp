@@ -26,7 +26,7 @@ LocalServerPage::LocalServerPage(EmbeddedServer &server, QWidget *parent)
     m_failure->setObjectName(QStringLiteral("serverFailure"));
     m_failure->setWordWrap(true);
     m_failure->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_failure->setStyleSheet(QStringLiteral("color: #d13b3b;"));
+    StatusLook::styleProblem(m_failure);
     m_log->setObjectName(QStringLiteral("serverLog"));
     m_log->setAccessibleName(tr("Local server log"));
     m_log->setReadOnly(true);

@@ -2,6 +2,7 @@
 
 #include "core/client_config.h"
 #include "login_flow.h"
+#include "workspace_status.h"
 
 #include <QDialogButtonBox>
 #include <QFormLayout>
@@ -78,7 +79,7 @@ LoginDialog::LoginDialog(QWidget *parent) : QDialog(parent), m_flow(new LoginFlo
     m_error->setObjectName(QStringLiteral("error"));
     m_error->setWordWrap(true);
     m_error->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_error->setStyleSheet(QStringLiteral("color: #d13b3b;"));
+    StatusLook::styleProblem(m_error);
     m_error->hide();
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);

@@ -1,6 +1,7 @@
 #include "parameter_form.h"
 
 #include "core/template_parameters.h"
+#include "workspace_status.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -88,7 +89,7 @@ void ParameterForm::setParameters(const QList<core::TemplateVersionParameter> &p
         field.problem = new QLabel(column);
         field.problem->setObjectName(QStringLiteral("problem-") + parameter.name);
         field.problem->setWordWrap(true);
-        field.problem->setStyleSheet(QStringLiteral("color: #d13b3b;"));
+        StatusLook::styleProblem(field.problem);
         field.problem->hide();
         layout->addWidget(field.problem);
         m_layout->addRow(label + (parameter.required ? QStringLiteral(" *") : QString()) +

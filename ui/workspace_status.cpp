@@ -3,6 +3,7 @@
 #include "core/workspace_types.h"
 
 #include <QHash>
+#include <QLabel>
 #include <QPainter>
 #include <QPixmap>
 
@@ -72,6 +73,15 @@ QIcon StatusLook::icon() const
     }
     icons.insert(key, icon);
     return icon;
+}
+
+void StatusLook::styleProblem(QLabel *label)
+{
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, StatusLook{QString(), Tone::Bad}.color());
+    label->setPalette(palette);
+    label->setWordWrap(true);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
 }
 
 StatusLook StatusLook::ofWorkspace(const core::Workspace &workspace)

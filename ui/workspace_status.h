@@ -4,6 +4,8 @@
 #include <QIcon>
 #include <QString>
 
+class QLabel;
+
 namespace coder::core {
 struct Workspace;
 struct WorkspaceAgent;
@@ -31,6 +33,10 @@ struct StatusLook
     // The agents of the latest build in one: the one most in need of attention, with a count
     // when there are several; "—" (Idle) when there are none (a stopped workspace).
     static StatusLook ofAgents(const core::Workspace &workspace);
+
+    // A label that says what went wrong (a refused value, a failed start): wrapped, selectable,
+    // in the Bad tone's colour, through the palette so the style still draws it.
+    static void styleProblem(QLabel *label);
 };
 
 } // namespace coder::ui
