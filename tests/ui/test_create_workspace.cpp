@@ -113,7 +113,9 @@ void TestCreateWorkspace::formFollowsTheParameters()
     QVERIFY(createButton(dialog)->isEnabled());
 
     createButton(dialog)->click();
-    QTRY_VERIFY_WITH_TIMEOUT(!dialog || !dialog->isVisible(), 10'000);
+    // Accepted, the dialog deletes itself: watched through a QPointer.
+    const QPointer<CreateWorkspaceDialog> open = dialog;
+    QTRY_VERIFY_WITH_TIMEOUT(!open || !open->isVisible(), 10'000);
     const auto row = [table] {
         for (int i = 0; i < table->rowCount(); ++i) {
             if (table->workspaceAt(i).name == u"from-the-app")
