@@ -1,5 +1,6 @@
 #include "forward_manager.h"
 
+#include "core/api_client.h"
 #include "core/tunnel/tunnel_client.h"
 #include "deployment_session.h"
 #include "workspace_table_model.h"
@@ -134,9 +135,9 @@ ForwardManager::Tunnel &ForwardManager::tunnelFor(const QUuid &agentId)
     Tunnel &tunnel = m_tunnels[agentId];
     if (tunnel.client)
         return tunnel;
-    QUrl url = m_session->api().baseUrl();
-    url.setPath(QStringLiteral("/api/v2/workspaceagents/%1/tunnel")
-                    .arg(agentId.toString(QUuid::WithoutBraces)));
+    const QUrl url = core::ApiClient::webSocketUrl(
+        m_session->api().baseUrl(), QStringLiteral("/api/v2/workspaceagents/%1/tunnel")
+                                        .arg(agentId.toString(QUuid::WithoutBraces)));
     tunnel.client =
         new TunnelClient(url, m_session->api().sessionToken(), TunnelSession::Side::Dialer, this);
     tunnel.client->setUserAgent(QStringLiteral("coder-desktop/" CODER_VERSION));

@@ -101,9 +101,9 @@ void PortForwardCommand::run()
 
 void PortForwardCommand::forward(ApiClient *client, const WorkspaceAgent &agent)
 {
-    QUrl url = client->baseUrl();
-    url.setPath(QStringLiteral("/api/v2/workspaceagents/%1/tunnel")
-                    .arg(agent.id.toString(QUuid::WithoutBraces)));
+    const QUrl url = ApiClient::webSocketUrl(client->baseUrl(),
+                                             QStringLiteral("/api/v2/workspaceagents/%1/tunnel")
+                                                 .arg(agent.id.toString(QUuid::WithoutBraces)));
     m_tunnel =
         new TunnelClient(url, client->sessionToken(), TunnelSession::Side::Dialer, m_context.get());
     m_tunnel->setUserAgent(QStringLiteral("coder-cli/" CODER_VERSION));

@@ -1,5 +1,7 @@
 #include "remote_job_source.h"
 
+#include "core/api_client.h"
+
 #include <QDeadlineTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -44,11 +46,8 @@ public:
     void open()
     {
         const Options &options = m_source.m_options;
-        QUrl url = options.url;
-        url.setScheme(url.scheme() == QLatin1String("https") ? QStringLiteral("wss")
-                                                             : QStringLiteral("ws"));
-        url.setPath(url.path().chopped(url.path().endsWith(u'/') ? 1 : 0) +
-                    QStringLiteral("/api/v2/provisionerdaemons/serve"));
+        QUrl url = core::ApiClient::webSocketUrl(
+            options.url, QStringLiteral("/api/v2/provisionerdaemons/serve"));
         QUrlQuery query;
         query.addQueryItem(QStringLiteral("name"), options.name);
         query.addQueryItem(QStringLiteral("version"), QStringLiteral(CODER_VERSION));
