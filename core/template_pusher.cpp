@@ -13,6 +13,19 @@ TemplatePusher::TemplatePusher(ApiClient *client, Options options, JobLogPrinter
 
 void TemplatePusher::push(const QByteArray &archive, Done done)
 {
+    m_client->templateByName(
+        m_options.organization, m_options.name,
+        [this, archive, done = std::move(done)](Result<Template, ApiError> found) mutable {
+            if (!found && found.error().status != 404) {
+                m_done = std::move(done);
+                return fail(found.error());
+            }
+            push(archive, found ? std::optional(found.value()) : std::nullopt, std::move(done));
+        });
+}
+
+void TemplatePusher::push(const QByteArray &archive, std::optional<Template> existing, Done done)
+{
     m_done = std::move(done);
     if (archive.size() > maxArchiveBytes) {
         Failure failure;
@@ -21,14 +34,7 @@ void TemplatePusher::push(const QByteArray &archive, Done done)
                               .arg(maxArchiveBytes / (1024 * 1024));
         return finish(failure);
     }
-    m_client->templateByName(m_options.organization, m_options.name,
-                             [this, archive](Result<Template, ApiError> found) {
-                                 if (found)
-                                     return upload(archive, found.value());
-                                 if (found.error().status != 404)
-                                     return fail(found.error());
-                                 upload(archive, std::nullopt);
-                             });
+    upload(archive, std::move(existing));
 }
 
 void TemplatePusher::fail(const ApiError &error)

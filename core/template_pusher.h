@@ -57,6 +57,8 @@ public:
 
     // Also refuses an archive over maxArchiveBytes before sending it.
     void push(const QByteArray &archive, Done done);
+    // push() for a caller that already looked the template up (nullopt: there is none yet).
+    void push(const QByteArray &archive, std::optional<Template> existing, Done done);
 
 private:
     void upload(const QByteArray &archive, std::optional<Template> existing);

@@ -70,12 +70,14 @@ void TemplatePushCommand::run()
                         QStringLiteral("template %1 does not exist; pass --yes (-y) to create it "
                                        "(stdin is not a terminal to ask)")
                             .arg(m_templateName));
-                push(client, archive);
+                push(client, archive,
+                     found ? std::optional<Template>(found.value()) : std::nullopt);
             });
     });
 }
 
-void TemplatePushCommand::push(ApiClient *client, const QByteArray &archive)
+void TemplatePushCommand::push(ApiClient *client, const QByteArray &archive,
+                               std::optional<Template> existing)
 {
     TemplatePusher::Options options;
     options.organization = QString::fromStdString(m_organization);
@@ -90,27 +92,29 @@ void TemplatePushCommand::push(ApiClient *client, const QByteArray &archive)
     auto *pusher = new TemplatePusher(
         client, options, [this](const QString &line) { m_context->print(line); },
         [this](const QString &line) { m_context->printError(line); }, m_context.get());
-    pusher->push(archive, [this](Result<TemplatePusher::Pushed, TemplatePusher::Failure> pushed) {
-        if (!pushed) {
-            if (pushed.error().declined)
-                return; // confirm() said why and ended the command
-            if (pushed.error().api)
-                return m_context->fail(*pushed.error().api);
-            return m_context->fail(pushed.error().message);
-        }
-        if (pushed->created)
-            m_context->print(QStringLiteral("Template %1 has been created at %2!")
-                                 .arg(pushed->created->name, CliFormat::timestamp()));
-        else if (pushed->activated)
-            m_context->print(QStringLiteral("Template %1 has been updated at %2!")
-                                 .arg(m_templateName, CliFormat::timestamp()));
-        else
-            m_context->print(
-                QStringLiteral("Template %1 has a new version %2 (uploaded at %3, "
-                               "not active).")
-                    .arg(m_templateName, pushed->version.name, CliFormat::timestamp()));
-        m_context->finish(0);
-    });
+    pusher->push(
+        archive, std::move(existing),
+        [this](Result<TemplatePusher::Pushed, TemplatePusher::Failure> pushed) {
+            if (!pushed) {
+                if (pushed.error().declined)
+                    return; // confirm() said why and ended the command
+                if (pushed.error().api)
+                    return m_context->fail(*pushed.error().api);
+                return m_context->fail(pushed.error().message);
+            }
+            if (pushed->created)
+                m_context->print(QStringLiteral("Template %1 has been created at %2!")
+                                     .arg(pushed->created->name, CliFormat::timestamp()));
+            else if (pushed->activated)
+                m_context->print(QStringLiteral("Template %1 has been updated at %2!")
+                                     .arg(m_templateName, CliFormat::timestamp()));
+            else
+                m_context->print(
+                    QStringLiteral("Template %1 has a new version %2 (uploaded at %3, "
+                                   "not active).")
+                        .arg(m_templateName, pushed->version.name, CliFormat::timestamp()));
+            m_context->finish(0);
+        });
 }
 
 } // namespace coder::core::cli

@@ -35,7 +35,7 @@ public:
 
 private:
     void run();
-    void push(ApiClient *client, const QByteArray &archive);
+    void push(ApiClient *client, const QByteArray &archive, std::optional<Template> existing);
 
     std::shared_ptr<ClientContext> m_context;
     std::string m_name;
